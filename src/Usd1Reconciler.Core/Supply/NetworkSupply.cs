@@ -1,0 +1,34 @@
+using System.Numerics;
+using Usd1Reconciler.Core.Networks;
+
+namespace Usd1Reconciler.Core.Supply;
+
+/// <summary>
+/// What the store knows of one network's supply. Sums are <see cref="BigInteger"/>: the sum of many uint256 amounts
+/// can exceed 2^256.
+/// </summary>
+/// <param name="FinalBlock">Highest block/slot whose events are final (−1 before the first finalization).</param>
+/// <param name="IndexedBlock">Highest block/slot indexed (final or not).</param>
+/// <param name="LastIndexedAt">When the index last advanced or confirmed its tip.</param>
+public sealed record NetworkSupply(
+    long NetworkId,
+    string Name,
+    NetworkKind Kind,
+    BigInteger FinalMinted,
+    BigInteger FinalBurned,
+    long FinalMints,
+    long FinalBurns,
+    BigInteger ProvisionalMinted,
+    BigInteger ProvisionalBurned,
+    long FinalBlock,
+    long IndexedBlock,
+    DateTimeOffset? LastIndexedAt,
+    long Reorgs,
+    LedgerProofReading? LatestProof)
+{
+    /// <summary>Σ final mints − Σ final burns.</summary>
+    public BigInteger IndexedSupply => FinalMinted - FinalBurned;
+
+    /// <summary>The indexed supply including events not yet final.</summary>
+    public BigInteger ProvisionalSupply => IndexedSupply + ProvisionalMinted - ProvisionalBurned;
+}

@@ -1,0 +1,169 @@
+using System.Numerics;
+using Dapper;
+using Usd1Reconciler.Core.Supply;
+
+namespace Usd1Reconciler.Storage.Sqlite;
+
+public sealed partial class SqliteSupplyStore
+{
+    public async Task<IReadOnlyList<SupplyEvent>> GetProvisionalEventsAsync(long networkId, long upToBlock, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            $"""
+            SELECT {EventColumns} FROM supply_events
+            WHERE network_id = @networkId AND is_final = 0 AND block_number <= @upToBlock
+            ORDER BY block_number, tx_id, position, sub_position
+            """,
+            new { networkId, upToBlock },
+            cancellationToken: cancellationToken));
+        return rows.Select(ToEvent).ToList();
+    }
+
+    /// <summary>Every stored event of a network in chain order (for checks and exports, not for hot paths).</summary>
+    public async Task<IReadOnlyList<(SupplyEvent Event, bool IsFinal)>> GetEventsAsync(long networkId, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            $"SELECT {EventColumns}, is_final AS IsFinal FROM supply_events WHERE network_id = @networkId ORDER BY block_number, position, sub_position, tx_id",
+            new { networkId },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => (ToEvent(r), r.IsFinal != 0)).ToList();
+    }
+
+    public async Task<BigInteger> GetFinalSupplyAtAsync(long networkId, long block, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        var rows = await connection.QueryAsync<(string Kind, string Amount)>(new CommandDefinition(
+            "SELECT kind, amount FROM supply_events WHERE network_id = @networkId AND is_final = 1 AND block_number <= @block",
+            new { networkId, block },
+            cancellationToken: cancellationToken));
+        var sum = BigInteger.Zero;
+        foreach (var (kind, amount) in rows)
+        {
+            sum += Signed(kind, amount);
+        }
+
+        return sum;
+    }
+
+    public async Task<IReadOnlyList<NetworkSupply>> GetSupplyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        var networks = (await connection.QueryAsync<SupplyRow>(new CommandDefinition(
+            """
+            SELECT n.id AS NetworkId, n.name AS Name, n.kind AS Kind,
+                   t.final_block AS FinalBlock, t.minted AS Minted, t.burned AS Burned, t.mints AS Mints, t.burns AS Burns,
+                   c.tip_number AS TipNumber, c.indexed_at AS IndexedAt,
+                   (SELECT COUNT(*) FROM reorgs r WHERE r.network_id = n.id) AS Reorgs
+            FROM networks n
+            JOIN supply_totals t ON t.network_id = n.id
+            LEFT JOIN cursors c ON c.network_id = n.id
+            ORDER BY n.id
+            """,
+            cancellationToken: cancellationToken))).ToList();
+
+        var result = new List<NetworkSupply>(networks.Count);
+        foreach (var n in networks)
+        {
+            var provisional = await connection.QueryAsync<(string Kind, string Amount)>(new CommandDefinition(
+                "SELECT kind, amount FROM supply_events WHERE network_id = @NetworkId AND is_final = 0",
+                new { n.NetworkId },
+                cancellationToken: cancellationToken));
+            BigInteger provisionalMinted = 0, provisionalBurned = 0;
+            foreach (var (kind, amount) in provisional)
+            {
+                if (kind == "mint")
+                {
+                    provisionalMinted += ParseAmount(amount).Value;
+                }
+                else
+                {
+                    provisionalBurned += ParseAmount(amount).Value;
+                }
+            }
+
+            var proof = await connection.QuerySingleOrDefaultAsync<ProofRow>(new CommandDefinition(
+                """
+                SELECT block_number AS BlockNumber, onchain_supply AS Onchain, indexed_supply AS Indexed, checked_at AS CheckedAt
+                FROM ledger_proofs WHERE network_id = @NetworkId ORDER BY id DESC LIMIT 1
+                """,
+                new { n.NetworkId },
+                cancellationToken: cancellationToken));
+
+            result.Add(new NetworkSupply(
+                n.NetworkId,
+                n.Name,
+                ParseKind(n.Kind),
+                ParseSum(n.Minted),
+                ParseSum(n.Burned),
+                n.Mints,
+                n.Burns,
+                provisionalMinted,
+                provisionalBurned,
+                n.FinalBlock,
+                n.TipNumber ?? -1,
+                n.IndexedAt is null ? null : ParseTime(n.IndexedAt),
+                n.Reorgs,
+                proof is null
+                    ? null
+                    : new LedgerProofReading(n.NetworkId, proof.BlockNumber, ParseAmount(proof.Onchain), ParseSum(proof.Indexed), ParseTime(proof.CheckedAt))));
+        }
+
+        return result;
+    }
+
+    private const string EventColumns =
+        "kind AS Kind, block_number AS BlockNumber, block_hash AS BlockHash, tx_id AS TxId, position AS Position, sub_position AS SubPosition, " +
+        "actor AS Actor, holder AS Holder, amount AS Amount, block_time AS BlockTime";
+
+    private static SupplyEvent ToEvent(EventRow r) => new(
+        r.Kind == "mint" ? SupplyEventKind.Mint : SupplyEventKind.Burn,
+        r.BlockNumber,
+        r.BlockHash,
+        r.TxId,
+        (int)r.Position,
+        (int)r.SubPosition,
+        r.Actor,
+        r.Holder,
+        ParseAmount(r.Amount),
+        r.BlockTime is null ? null : ParseTime(r.BlockTime));
+
+    private sealed class EventRow
+    {
+        public string Kind { get; init; } = "";
+        public long BlockNumber { get; init; }
+        public string BlockHash { get; init; } = "";
+        public string TxId { get; init; } = "";
+        public long Position { get; init; }
+        public long SubPosition { get; init; }
+        public string? Actor { get; init; }
+        public string Holder { get; init; } = "";
+        public string Amount { get; init; } = "";
+        public string? BlockTime { get; init; }
+        public long IsFinal { get; init; }
+    }
+
+    private sealed class SupplyRow
+    {
+        public long NetworkId { get; init; }
+        public string Name { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public long FinalBlock { get; init; }
+        public string Minted { get; init; } = "";
+        public string Burned { get; init; } = "";
+        public long Mints { get; init; }
+        public long Burns { get; init; }
+        public long? TipNumber { get; init; }
+        public string? IndexedAt { get; init; }
+        public long Reorgs { get; init; }
+    }
+
+    private sealed class ProofRow
+    {
+        public long BlockNumber { get; init; }
+        public string Onchain { get; init; } = "";
+        public string Indexed { get; init; } = "";
+        public string CheckedAt { get; init; } = "";
+    }
+}

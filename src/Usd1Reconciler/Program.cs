@@ -1,0 +1,1 @@
+namespace Usd1Reconciler; internal static class Program { private static int Main() => 0; }
