@@ -1,0 +1,13 @@
+namespace Usd1Reconciler.JsonRpc;
+
+/// <summary>
+/// Base of every RPC failure. The message always names the method and the endpoint (scheme, host and port only: paths
+/// and queries of provider URLs often carry API keys and never appear in messages or logs).
+/// </summary>
+public abstract class RpcException(string method, string endpoint, string message, Exception? inner = null)
+    : Exception($"{method} at {endpoint}: {message}", inner)
+{
+    public string Method { get; } = method;
+
+    public string Endpoint { get; } = endpoint;
+}
