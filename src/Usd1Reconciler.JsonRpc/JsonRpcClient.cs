@@ -39,10 +39,24 @@ public sealed class JsonRpcClient
 
     public IReadOnlyList<RpcEndpoint> Endpoints => _endpoints;
 
+    /// <summary>The endpoint calls go to first: the one that answered last.</summary>
+    public RpcEndpoint PreferredEndpoint => _endpoints[Volatile.Read(ref _preferred)];
+
     /// <summary>Calls one method and returns its <c>result</c> (which may be JSON null).</summary>
     public async Task<JsonElement> CallAsync(string method, object?[] parameters, CancellationToken cancellationToken)
     {
         var results = await SendWithFailoverAsync([new JsonRpcRequest(method, parameters)], cancellationToken);
+        return results[0].GetResultOrThrow();
+    }
+
+    /// <summary>
+    /// Calls one method on one named endpoint, without failover: for checks that must hold for every endpoint (chain id,
+    /// genesis) rather than for whichever answers.
+    /// </summary>
+    public async Task<JsonElement> CallEndpointAsync(RpcEndpoint endpoint, string method, object?[] parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var results = await SendAsync(endpoint, [new JsonRpcRequest(method, parameters)], cancellationToken);
         return results[0].GetResultOrThrow();
     }
 

@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Networks;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Evm.Rpc;
+using Usd1Reconciler.JsonRpc;
+
+namespace Usd1Reconciler.Evm.Indexing;
+
+/// <summary>
+/// Follows one ERC-20 token on one EVM network. Invariant: the stored headers above the final block are linked
+/// parentHash ⇒ hash and end at the stored tip; every batch is checked to link onto that chain before it is committed
+/// (with its events and the new tip, in one transaction), so a fork is always noticed at the tip and rolled back to the
+/// common ancestor. A fork below the final block is refused with <see cref="DeepReorganizationException"/>.
+/// </summary>
+public sealed partial class EvmIndexer : INetworkIndexer
+{
+    private const int MaxChainMovedRetries = 5;
+    private const int HeadersPerBatch = 100;
+
+    private readonly EvmNetworkSettings _settings;
+    private readonly EvmRpcClient _rpc;
+    private readonly ISupplyStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly LogRangeSizer _ranges;
+    private readonly string _token;
+    private long? _networkId;
+
+    public EvmIndexer(EvmNetworkSettings settings, EvmRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        _rpc = rpc;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _ranges = new LogRangeSizer(settings.MaxBlockRange);
+        _token = EvmHex.NormalizeAddress(settings.Token);
+    }
+
+    public string Network => _settings.Name;
+
+    /// <summary>Builds an indexer with its own JSON-RPC transport over <paramref name="http"/>.</summary>
+    public static EvmIndexer Create(EvmNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger<EvmIndexer>();
+        var rpc = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, logger);
+        return new EvmIndexer(settings, new EvmRpcClient(rpc), store, time, logger);
+    }
+
+    public async Task<IndexPassResult> RunPassAsync(CancellationToken cancellationToken)
+    {
+        var networkId = await PrepareAsync(cancellationToken);
+        var reorgs = 0;
+        var added = 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var head = await _rpc.eth_blockNumber(cancellationToken);
+                var finalTarget = await GetFinalTargetAsync(head, cancellationToken);
+                if (await FollowForkAsync(networkId, head, cancellationToken))
+                {
+                    reorgs++;
+                }
+
+                added += await CatchUpAsync(networkId, head, finalTarget, cancellationToken);
+                var tip = await _store.GetTipAsync(networkId, cancellationToken);
+                if (tip is not null)
+                {
+                    await _store.FinalizeAsync(networkId, Math.Min(finalTarget, tip.Number), _time.GetUtcNow(), cancellationToken);
+                }
+
+                await _store.TouchAsync(networkId, _time.GetUtcNow(), cancellationToken);
+                break;
+            }
+            catch (ChainMovedException ex) when (attempt < MaxChainMovedRetries)
+            {
+                _logger.LogInformation("network {Network}: chain moved while indexing ({Reason}); starting the pass over", Network, ex.Message);
+            }
+        }
+
+        var finalBlock = await _store.GetFinalBlockAsync(networkId, cancellationToken);
+        var tipNow = await _store.GetTipAsync(networkId, cancellationToken);
+        var proof = await ProveLedgerAsync(networkId, finalBlock, cancellationToken);
+        return new IndexPassResult(Network, tipNow?.Number ?? _settings.StartBlock - 1, finalBlock, added, reorgs, proof);
+    }
+
+    /// <summary>First pass only: every answering endpoint must serve the configured chain, and the token must have code.</summary>
+    private async Task<long> PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (_networkId is { } known)
+        {
+            return known;
+        }
+
+        var verified = 0;
+        var failures = new List<RpcException>();
+        foreach (var endpoint in _rpc.Transport.Endpoints)
+        {
+            try
+            {
+                var chainId = await _rpc.eth_chainId(endpoint, cancellationToken);
+                if (chainId != _settings.ChainId)
+                {
+                    throw new ChainIdMismatchException(Network, endpoint.Label, _settings.ChainId, chainId);
+                }
+
+                verified++;
+            }
+            catch (RpcException ex) when (ex is RpcTransportException or RpcProtocolException)
+            {
+                failures.Add(ex);
+                _logger.LogWarning("network {Network}: could not verify the chain id at {Endpoint}: {Reason}", Network, endpoint.Label, ex.Message);
+            }
+        }
+
+        if (verified == 0)
+        {
+            throw new RpcUnavailableException(Network, "eth_chainId", failures);
+        }
+
+        var code = await _rpc.eth_getCode(_token, "latest", cancellationToken);
+        if (code.Length == 0)
+        {
+            throw new InvalidOperationException($"network '{Network}': there is no contract at token address {_token} (eth_getCode is empty); check Networks:…:Token");
+        }
+
+        var id = await _store.RegisterNetworkAsync(new NetworkRegistration(Network, NetworkKind.Evm, _settings.ChainId, _token), cancellationToken);
+        _networkId = id;
+        return id;
+    }
+
+    private async Task<long> GetFinalTargetAsync(long head, CancellationToken cancellationToken)
+    {
+        if (_settings.Confirmations is { } confirmations)
+        {
+            return Math.Max(-1, head - confirmations);
+        }
+
+        EvmBlock? finalized;
+        try
+        {
+            finalized = await _rpc.eth_getBlockByNumber("finalized", cancellationToken);
+        }
+        catch (JsonRpcErrorException ex)
+        {
+            throw new InvalidOperationException(
+                $"network '{Network}': the node does not answer the 'finalized' block tag ({ex.RpcMessage}); set Networks:…:Confirmations", ex);
+        }
+
+        return Math.Min(finalized?.Number ?? -1, head);
+    }
+
+    private async Task<LedgerProofStatus> ProveLedgerAsync(long networkId, long finalBlock, CancellationToken cancellationToken)
+    {
+        if (finalBlock < 0)
+        {
+            return LedgerProofStatus.Stale;
+        }
+
+        Core.Amounts.TokenAmount onchain;
+        try
+        {
+            onchain = await _rpc.TotalSupplyAsync(_token, finalBlock, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RpcException or RpcUnavailableException)
+        {
+            // Pruned state or an unreachable node: the ledger is not proven, and says so.
+            _logger.LogWarning("network {Network}: totalSupply() at block {Block} could not be read: {Reason}", Network, finalBlock, ex.Message);
+            return LedgerProofStatus.Stale;
+        }
+
+        var supply = (await _store.GetSupplyAsync(cancellationToken)).Single(s => s.NetworkId == networkId);
+        var reading = new LedgerProofReading(networkId, finalBlock, onchain, supply.IndexedSupply, _time.GetUtcNow());
+        await _store.RecordLedgerProofAsync(reading, cancellationToken);
+        var status = reading.Compare();
+        if (status == LedgerProofStatus.Mismatch)
+        {
+            _logger.LogError(
+                "network {Network}: ledger mismatch at block {Block}: indexed {Indexed} but totalSupply() is {Onchain} (difference {Difference})",
+                Network, finalBlock, reading.IndexedSupply, onchain, onchain.Value - reading.IndexedSupply);
+        }
+
+        return status;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Usd1Reconciler.Evm.Indexing;
+
+/// <summary>What the EVM indexer needs to know about one network (validated by the host before it gets here).</summary>
+/// <param name="Token">Token contract address, 0x + 40 hex digits.</param>
+/// <param name="StartBlock">First block to index: the token's deployment block, so that the ledger proof can hold.</param>
+/// <param name="Confirmations">Blocks a block must be buried under to count as final; null lets the node's finalized tag decide.</param>
+/// <param name="MaxBlockRange">Upper bound of one eth_getLogs range; ranges shrink on provider limits and grow back to this.</param>
+public sealed record EvmNetworkSettings(
+    string Name,
+    long ChainId,
+    IReadOnlyList<Uri> RpcUrls,
+    string Token,
+    long StartBlock,
+    int? Confirmations,
+    int MaxBlockRange,
+    TimeSpan RequestTimeout);

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.JsonRpc;
+
+namespace Usd1Reconciler.Evm.Rpc;
+
+/// <summary>
+/// The read-only slice of the Ethereum JSON-RPC API the daemon needs, methods named as on the wire. Every reply is
+/// checked for shape; a malformed one becomes an <see cref="RpcProtocolException"/> that names method, endpoint and
+/// the offending field.
+/// </summary>
+public sealed class EvmRpcClient(JsonRpcClient rpc)
+{
+    // ERC-20 selectors: first four bytes of keccak256 of the signature.
+    private const string TotalSupplySelector = "0x18160ddd";
+    private const string BalanceOfSelector = "0x70a08231";
+
+    public JsonRpcClient Transport { get; } = rpc;
+
+    public async Task<long> eth_chainId(CancellationToken cancellationToken) =>
+        ReadQuantity(await Transport.CallAsync("eth_chainId", [], cancellationToken), "eth_chainId", "chain id");
+
+    public async Task<long> eth_chainId(RpcEndpoint endpoint, CancellationToken cancellationToken) =>
+        ReadQuantity(await Transport.CallEndpointAsync(endpoint, "eth_chainId", [], cancellationToken), "eth_chainId", "chain id", endpoint.Label);
+
+    public async Task<long> eth_blockNumber(CancellationToken cancellationToken) =>
+        ReadQuantity(await Transport.CallAsync("eth_blockNumber", [], cancellationToken), "eth_blockNumber", "block number");
+
+    /// <summary>A block by number, or null when the node has none there (beyond its head, or a tag it does not support yet).</summary>
+    public async Task<EvmBlock?> eth_getBlockByNumber(long number, CancellationToken cancellationToken) =>
+        ReadBlock(await Transport.CallAsync("eth_getBlockByNumber", [EvmHex.Quantity(number), false], cancellationToken), number);
+
+    /// <summary>A block by tag: latest, safe, finalized.</summary>
+    public async Task<EvmBlock?> eth_getBlockByNumber(string tag, CancellationToken cancellationToken) =>
+        ReadBlock(await Transport.CallAsync("eth_getBlockByNumber", [tag, false], cancellationToken), null);
+
+    /// <summary>Several blocks in one batch; entries are null where the node has no such block.</summary>
+    public async Task<IReadOnlyList<EvmBlock?>> GetBlocksAsync(IReadOnlyList<long> numbers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        var requests = numbers.Select(n => new JsonRpcRequest("eth_getBlockByNumber", EvmHex.Quantity(n), false)).ToList();
+        var results = await Transport.BatchAsync(requests, cancellationToken);
+        return results.Select((r, i) => ReadBlock(r.GetResultOrThrow(), numbers[i])).ToList();
+    }
+
+    public async Task<IReadOnlyList<EvmLog>> eth_getLogs(string address, IReadOnlyList<string> topic0s, long fromBlock, long toBlock, CancellationToken cancellationToken)
+    {
+        var filter = new Dictionary<string, object>
+        {
+            ["address"] = address,
+            ["fromBlock"] = EvmHex.Quantity(fromBlock),
+            ["toBlock"] = EvmHex.Quantity(toBlock),
+            ["topics"] = new object[] { topic0s },
+        };
+        var result = await Transport.CallAsync("eth_getLogs", [filter], cancellationToken);
+        if (result.ValueKind != JsonValueKind.Array)
+        {
+            throw Malformed("eth_getLogs", $"expected an array of logs, got {result.ValueKind}");
+        }
+
+        var logs = new List<EvmLog>(result.GetArrayLength());
+        foreach (var item in result.EnumerateArray())
+        {
+            logs.Add(ReadLog(item));
+        }
+
+        return logs;
+    }
+
+    public async Task<byte[]> eth_getCode(string address, string blockTag, CancellationToken cancellationToken)
+    {
+        var result = await Transport.CallAsync("eth_getCode", [address, blockTag], cancellationToken);
+        return ReadBytes(result, "eth_getCode");
+    }
+
+    public async Task<byte[]> eth_call(string to, string data, long block, CancellationToken cancellationToken)
+    {
+        var result = await Transport.CallAsync("eth_call", [new Dictionary<string, string> { ["to"] = to, ["data"] = data }, EvmHex.Quantity(block)], cancellationToken);
+        return ReadBytes(result, "eth_call");
+    }
+
+    /// <summary>ERC-20 totalSupply() at a block. A token without code there (not yet deployed) has supply zero.</summary>
+    public async Task<TokenAmount> TotalSupplyAsync(string token, long block, CancellationToken cancellationToken) =>
+        ReadUint256(await eth_call(token, TotalSupplySelector, block, cancellationToken), "totalSupply()");
+
+    /// <summary>ERC-20 balanceOf(holder) at a block.</summary>
+    public async Task<TokenAmount> BalanceOfAsync(string token, string holder, long block, CancellationToken cancellationToken)
+    {
+        var data = BalanceOfSelector + new string('0', 24) + EvmHex.NormalizeAddress(holder)[2..];
+        return ReadUint256(await eth_call(token, data, block, cancellationToken), "balanceOf(address)");
+    }
+
+    private TokenAmount ReadUint256(byte[] word, string function)
+    {
+        if (word.Length == 0)
+        {
+            return TokenAmount.Zero;
+        }
+
+        if (word.Length != 32)
+        {
+            throw Malformed("eth_call", $"{function} returned {word.Length} bytes, not a 32-byte uint256");
+        }
+
+        return TokenAmount.ParseHex("0x" + Convert.ToHexString(word));
+    }
+
+    private long ReadQuantity(JsonElement result, string method, string what, string? endpoint = null)
+    {
+        try
+        {
+            return EvmHex.ParseQuantity(result.ValueKind == JsonValueKind.String ? result.GetString() : null, what);
+        }
+        catch (FormatException ex)
+        {
+            throw Malformed(method, ex.Message, endpoint);
+        }
+    }
+
+    private byte[] ReadBytes(JsonElement result, string method)
+    {
+        try
+        {
+            return EvmHex.ParseBytes(result.ValueKind == JsonValueKind.String ? result.GetString() : null, "result");
+        }
+        catch (FormatException ex)
+        {
+            throw Malformed(method, ex.Message);
+        }
+    }
+
+    private EvmBlock? ReadBlock(JsonElement result, long? expectedNumber)
+    {
+        if (result.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (result.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"block is a JSON {result.ValueKind}, not an object");
+            }
+
+            var number = EvmHex.ParseQuantity(GetString(result, "number"), "block number");
+            if (expectedNumber is { } expected && number != expected)
+            {
+                throw new FormatException($"asked for block {expected} but got block {number}");
+            }
+
+            var hash = EvmHex.ParseData(GetString(result, "hash"), 32, "block hash");
+            var parent = EvmHex.ParseData(GetString(result, "parentHash"), 32, "parentHash");
+            var timestamp = EvmHex.ParseQuantity(GetString(result, "timestamp"), "timestamp");
+            return new EvmBlock(number, hash, parent, DateTimeOffset.FromUnixTimeSeconds(timestamp));
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
+        {
+            throw Malformed("eth_getBlockByNumber", ex.Message);
+        }
+    }
+
+    private EvmLog ReadLog(JsonElement item)
+    {
+        try
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"log is a JSON {item.ValueKind}, not an object");
+            }
+
+            if (!item.TryGetProperty("topics", out var topicsElement) || topicsElement.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException("log has no topics array");
+            }
+
+            var topics = new List<string>(topicsElement.GetArrayLength());
+            foreach (var topic in topicsElement.EnumerateArray())
+            {
+                topics.Add(EvmHex.ParseData(topic.ValueKind == JsonValueKind.String ? topic.GetString() : null, 32, "topic"));
+            }
+
+            var data = GetString(item, "data");
+            if (data is null || !data.StartsWith("0x", StringComparison.Ordinal) || data.Length % 2 != 0)
+            {
+                throw new FormatException("log data is not 0x-prefixed hex of whole bytes");
+            }
+
+            var logIndex = EvmHex.ParseQuantity(GetString(item, "logIndex"), "logIndex");
+            if (logIndex > int.MaxValue)
+            {
+                throw new FormatException($"logIndex {logIndex} is out of range");
+            }
+
+            var removed = item.TryGetProperty("removed", out var r) && r.ValueKind == JsonValueKind.True;
+            return new EvmLog(
+                EvmHex.ParseData(GetString(item, "address"), 20, "log address"),
+                topics,
+                data.ToLowerInvariant(),
+                EvmHex.ParseQuantity(GetString(item, "blockNumber"), "log blockNumber"),
+                EvmHex.ParseData(GetString(item, "blockHash"), 32, "log blockHash"),
+                EvmHex.ParseData(GetString(item, "transactionHash"), 32, "log transactionHash"),
+                (int)logIndex,
+                removed);
+        }
+        catch (FormatException ex)
+        {
+            throw Malformed("eth_getLogs", ex.Message);
+        }
+    }
+
+    private static string? GetString(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private RpcProtocolException Malformed(string method, string message, string? endpoint = null) =>
+        new(method, endpoint ?? Transport.PreferredEndpoint.Label, message);
+}
