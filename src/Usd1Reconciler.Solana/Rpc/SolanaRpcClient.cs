@@ -41,8 +41,9 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
     /// Signatures of transactions that referenced <paramref name="address"/>, newest first, strictly older than
     /// <paramref name="before"/> and strictly newer than <paramref name="until"/> when those are given.
     /// </summary>
+    /// <param name="minContextSlot">When given, a node whose view is older refuses (-32016) instead of answering from stale history.</param>
     public async Task<IReadOnlyList<SolanaSignatureInfo>> getSignaturesForAddress(
-        string address, string? before, string? until, int limit, SolanaCommitment commitment, CancellationToken cancellationToken)
+        string address, string? before, string? until, int limit, SolanaCommitment commitment, CancellationToken cancellationToken, long? minContextSlot = null)
     {
         if (limit is < 1 or > MaxSignaturesPerPage)
         {
@@ -59,6 +60,11 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
         if (until is not null)
         {
             config["until"] = until;
+        }
+
+        if (minContextSlot is not null)
+        {
+            config["minContextSlot"] = minContextSlot;
         }
 
         const string method = "getSignaturesForAddress";
@@ -145,7 +151,7 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
     /// <paramref name="searchTransactionHistory"/> the node also looks beyond its recent status cache, so null then
     /// means the transaction is on no fork the node follows.
     /// </summary>
-    public async Task<IReadOnlyList<SolanaSignatureStatus?>> getSignatureStatuses(
+    public async Task<SolanaSignatureStatuses> getSignatureStatuses(
         IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signatures);
@@ -157,7 +163,7 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
         const string method = "getSignatureStatuses";
         var config = new Dictionary<string, object?> { ["searchTransactionHistory"] = searchTransactionHistory };
         var result = await Transport.CallAsync(method, [signatures, config], cancellationToken);
-        var (_, value) = ReadContext(result, method);
+        var (contextSlot, value) = ReadContext(result, method);
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != signatures.Count)
         {
             throw Malformed(method, $"value must be an array of {signatures.Count} statuses, got {Describe(value)}");
@@ -184,7 +190,7 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
             statuses.Add(new SolanaSignatureStatus(slot, failed, OptionalString(item, "confirmationStatus", method, where)));
         }
 
-        return statuses;
+        return new SolanaSignatureStatuses(contextSlot, statuses);
     }
 
     internal static string Wire(SolanaCommitment commitment) => commitment switch

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.JsonRpc;
+using Usd1Reconciler.Solana.Decoding;
+using Usd1Reconciler.Solana.Rpc;
+
+namespace Usd1Reconciler.Solana.Indexing;
+
+public sealed partial class SolanaIndexer
+{
+    /// <summary>-32016: the node's view is older than the minContextSlot asked for.</summary>
+    private const long MinContextSlotNotReached = -32016;
+
+    /// <summary>
+    /// Pages the mint's signatures newest-first, then indexes them oldest-first in batches, each committed with the
+    /// tip it reaches so that a crash between batches neither loses nor doubles an event.
+    /// <para>
+    /// Paging stops at the stored tip (<c>until</c>) or, whichever comes first, at the floor: nothing at or below the
+    /// final slot is looked at again (it is complete by invariant), nor anything more than ForkMarginSlots below the
+    /// tip. The floor is what stops a vanished tip signature (dropped fork) from paging all history back; the
+    /// already-stored signatures it re-reads are skipped.
+    /// </para>
+    /// </summary>
+    /// <param name="rescanUnfinalized">After a dropped fork: ignore the tip and page every unfinalized slot again.</param>
+    private async Task<PassProgress> IndexNewSignaturesAsync(long networkId, long finalizedSlot, bool rescanUnfinalized, CancellationToken cancellationToken)
+    {
+        var tip = await _store.GetTipAsync(networkId, cancellationToken);
+        var finalSlot = await _store.GetFinalBlockAsync(networkId, cancellationToken);
+        var floor = finalSlot + 1;
+        if (tip is not null && !rescanUnfinalized)
+        {
+            floor = Math.Max(floor, tip.Number - _settings.ForkMarginSlots);
+        }
+
+        var until = rescanUnfinalized || tip is null || tip.Id.Length == 0 ? null : tip.Id;
+        List<SolanaSignatureInfo> newestFirst;
+        try
+        {
+            newestFirst = await PageSignaturesAsync(until, floor, finalizedSlot, cancellationToken);
+        }
+        catch (JsonRpcErrorException ex) when (ex.Code == MinContextSlotNotReached)
+        {
+            // The answering node has not yet seen slot F at confirmed: its history could lack finalized signatures.
+            _logger.LogWarning("network {Network}: node behind finalized slot {Slot} ({Reason}); finality not advanced this pass", Network, finalizedSlot, ex.Message);
+            return PassProgress.None with { Complete = false };
+        }
+
+        var stored = (await _store.GetProvisionalEventsAsync(networkId, long.MaxValue, cancellationToken))
+            .Select(e => e.TransactionId)
+            .ToHashSet(StringComparer.Ordinal);
+        var progress = PassProgress.None;
+        var oldestFirst = Enumerable.Reverse(newestFirst).ToList();
+        for (var start = 0; start < oldestFirst.Count; start += _settings.TransactionBatchSize)
+        {
+            var batch = oldestFirst.GetRange(start, Math.Min(_settings.TransactionBatchSize, oldestFirst.Count - start));
+            var (events, processed) = await FetchAndDecodeAsync(batch, stored, cancellationToken);
+            if (processed > 0)
+            {
+                var newest = batch[processed - 1];
+                var newTip = tip is not null && newest.Slot < tip.Number ? tip : new ChainTip(newest.Slot, newest.Signature);
+                await _store.CommitBatchAsync(new IndexedBatch(networkId, events, [], newTip, _time.GetUtcNow()), cancellationToken);
+                tip = newTip;
+                progress += new PassProgress(events.Count, 1, 0, true);
+            }
+
+            if (processed < batch.Count)
+            {
+                var missing = batch[processed];
+                _logger.LogWarning(
+                    "network {Network}: {Signature} (slot {Slot}) was listed but getTransaction found nothing; stopping here, retried next pass",
+                    Network, missing.Signature, missing.Slot);
+                return progress with { Complete = false };
+            }
+        }
+
+        if (newestFirst.Count > 0)
+        {
+            _logger.LogInformation("network {Network}: {Signatures} signatures read, {Events} events stored", Network, newestFirst.Count, progress.EventsAdded);
+        }
+
+        return progress;
+    }
+
+    private async Task<List<SolanaSignatureInfo>> PageSignaturesAsync(string? until, long floor, long finalizedSlot, CancellationToken cancellationToken)
+    {
+        var collected = new List<SolanaSignatureInfo>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? before = null;
+        while (true)
+        {
+            var page = await _rpc.getSignaturesForAddress(
+                _settings.Mint, before, until, _settings.PageSize, _settings.Commitment, cancellationToken, minContextSlot: finalizedSlot);
+            foreach (var info in page)
+            {
+                if (info.Slot < floor)
+                {
+                    return collected;
+                }
+
+                if (!seen.Add(info.Signature))
+                {
+                    throw new RpcProtocolException(
+                        "getSignaturesForAddress", _rpc.Transport.PreferredEndpoint.Label,
+                        $"signature {info.Signature} came back twice while paging with before={before ?? "(none)"}; the node's paging is broken");
+                }
+
+                collected.Add(info);
+            }
+
+            if (page.Count < _settings.PageSize)
+            {
+                return collected;
+            }
+
+            before = page[^1].Signature;
+        }
+    }
+
+    /// <summary>
+    /// Fetches and decodes the batch in order. Returns the events and how many signatures (a prefix of the batch) were
+    /// handled; it stops before the first signature whose transaction the node does not have, so nothing after a gap
+    /// is committed past it.
+    /// </summary>
+    private async Task<(List<SupplyEvent> Events, int Processed)> FetchAndDecodeAsync(
+        List<SolanaSignatureInfo> batch, HashSet<string> stored, CancellationToken cancellationToken)
+    {
+        // Failed transactions changed no supply; already-stored ones were indexed by an earlier pass.
+        var wanted = batch.Where(s => !s.Failed && !stored.Contains(s.Signature)).Select(s => s.Signature).ToList();
+        var transactions = wanted.Count == 0 ? [] : await _rpc.GetTransactionsAsync(wanted, _settings.Commitment, cancellationToken);
+        var bySignature = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            bySignature[wanted[i]] = transactions[i];
+        }
+
+        var events = new List<SupplyEvent>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!bySignature.TryGetValue(batch[i].Signature, out var transaction))
+            {
+                continue;
+            }
+
+            if (transaction is not { } reply)
+            {
+                return (events, i);
+            }
+
+            events.AddRange(SplSupplyDecoder.Decode(reply, _settings.Mint));
+            stored.Add(batch[i].Signature);
+        }
+
+        return (events, batch.Count);
+    }
+}
