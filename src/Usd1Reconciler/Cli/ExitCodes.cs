@@ -1,0 +1,13 @@
+namespace Usd1Reconciler.Cli;
+
+/// <summary>Process exit codes, stable for scripts and systemd.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>A network or the store failed at run time (unreachable RPC, refused reorg, damaged store).</summary>
+    public const int Failure = 1;
+
+    /// <summary>The configuration is invalid; nothing was started and nothing was written.</summary>
+    public const int InvalidConfiguration = 2;
+}

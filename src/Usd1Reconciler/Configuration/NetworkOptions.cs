@@ -1,0 +1,46 @@
+using Usd1Reconciler.Core.Networks;
+
+namespace Usd1Reconciler.Configuration;
+
+/// <summary>One network to follow. Which keys apply depends on <see cref="Kind"/>.</summary>
+public sealed class NetworkOptions
+{
+    /// <summary>Required, unique. Letters, digits, '-' and '_' (it becomes a metric label and the key in the store).</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Required: <c>Evm</c> or <c>Solana</c>.</summary>
+    public NetworkKind? Kind { get; set; }
+
+    /// <summary>Required, at least one http(s) URL. Tried in order; later ones take over when earlier ones fail.</summary>
+    public List<string> RpcUrls { get; set; } = [];
+
+    /// <summary>EVM, required: the chain id every endpoint must report before anything is indexed.</summary>
+    public long? ChainId { get; set; }
+
+    /// <summary>EVM, required: token contract address (0x + 40 hex digits).</summary>
+    public string? Token { get; set; }
+
+    /// <summary>EVM: <value>Default 0.</value> First block to index — the token's deployment block, so the ledger proof covers every mint.</summary>
+    public long StartBlock { get; set; }
+
+    /// <summary>EVM: blocks a block must be buried under to be final. <value>Default: none — the node's <c>finalized</c> tag decides.</value></summary>
+    public int? Confirmations { get; set; }
+
+    /// <summary>EVM: <value>Default 2000.</value> Largest eth_getLogs range; smaller ranges are used when a provider limits them.</summary>
+    public int MaxBlockRange { get; set; } = 2000;
+
+    /// <summary>Solana, required: the token's mint address (base58).</summary>
+    public string? Mint { get; set; }
+
+    /// <summary>Solana: <value>Default <c>confirmed</c>.</value> Commitment at which events are first indexed (<c>confirmed</c> or <c>finalized</c>).</summary>
+    public string Commitment { get; set; } = "confirmed";
+
+    /// <summary><value>Default 30 s.</value> Time one RPC request may take.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><value>Default 2 s.</value> Pause between passes when following the head.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><value>Default 10 min.</value> Age beyond which this network's ledger proof is reported stale.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,12 @@
+namespace Usd1Reconciler.Configuration;
+
+/// <summary>The whole configuration file (appsettings-style JSON; every key overridable as USD1REC__Section__Key).</summary>
+public sealed class ReconcilerOptions
+{
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>The networks to follow; at least one.</summary>
+    public List<NetworkOptions> Networks { get; set; } = [];
+
+    public LoggingOptions Logging { get; set; } = new();
+}

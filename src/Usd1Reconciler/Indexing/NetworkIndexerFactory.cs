@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Networks;
+using Usd1Reconciler.Evm.Indexing;
+
+namespace Usd1Reconciler.Indexing;
+
+/// <summary>Turns validated network options into the indexer for that kind of chain.</summary>
+internal static class NetworkIndexerFactory
+{
+    public static INetworkIndexer Create(NetworkOptions options, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggers) =>
+        options.Kind switch
+        {
+            NetworkKind.Evm => EvmIndexer.Create(
+                new EvmNetworkSettings(
+                    options.Name,
+                    options.ChainId!.Value,
+                    options.RpcUrls.Select(u => new Uri(u)).ToList(),
+                    options.Token!,
+                    options.StartBlock,
+                    options.Confirmations,
+                    options.MaxBlockRange,
+                    options.RequestTimeout),
+                store,
+                http,
+                time,
+                loggers),
+            _ => throw new NotSupportedException($"network '{options.Name}': kind {options.Kind} is not supported by this build"),
+        };
+}
