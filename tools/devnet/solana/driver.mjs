@@ -180,9 +180,12 @@ export async function failingBurn(ctx, state, { checked = false } = {}) {
 
 /**
  * Many transactions quickly: `mints` mintTo then `burns` burn (alternating checked/unchecked), sent as JSON-RPC
- * batches of `batch` sendTransaction calls. Returns {signatures, seconds, tps}.
+ * batches of `batch` (<= 100) sendTransaction calls, each batch checked with getSignatureStatuses.
+ * Returns {count, seconds, tps, first, last, signatures}.
  */
 export async function bulk(ctx, state, { mints = 100, burns = 0, amount = 1_000_000n, batch = 100 } = {}) {
+  // one blockhash per batch; every transaction closes a slot and a blockhash lives 150 blocks
+  batch = Math.max(1, Math.min(batch, 100));
   const s = await signers(state);
   const t0 = performance.now();
   const jobs = [];
@@ -201,10 +204,16 @@ export async function bulk(ctx, state, { mints = 100, burns = 0, amount = 1_000_
     }));
     const body = txs.map((t, j) => ({ jsonrpc: '2.0', id: j, method: 'sendTransaction', params: [t.wire, { encoding: 'base64', skipPreflight: true }] }));
     const res = await rawCall(ctx, body);
+    const batchSigs = [];
     for (const r of res) {
       if (r.error) throw new Error(`bulk sendTransaction: ${r.error.code} ${r.error.message}`);
-      signatures.push(r.result);
+      batchSigs.push(r.result);
     }
+    // skipPreflight hides drops (e.g. an expired blockhash): make sure every transaction landed
+    const st = await rawCall(ctx, { jsonrpc: '2.0', id: 1, method: 'getSignatureStatuses', params: [batchSigs] });
+    const missing = st.result.value.findIndex((v) => v === null);
+    if (missing >= 0) throw new Error(`bulk: transaction ${batchSigs[missing]} did not land`);
+    signatures.push(...batchSigs);
   }
   const seconds = (performance.now() - t0) / 1000;
   return { count: signatures.length, seconds: Number(seconds.toFixed(3)), tps: Math.round(signatures.length / seconds), first: signatures[0], last: signatures[signatures.length - 1], signatures };

@@ -278,7 +278,7 @@ export class Rpc {
     let ui;
     if (enc === 'base64') ui = [toB64(data), 'base64'];
     else if (enc === 'base58' || enc === 'binary') {
-      if (data.length > 128) throw invalidParams('Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding.');
+      if (data.length > 128) throw new RpcError(-32600, 'Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding.');
       ui = enc === 'binary' ? toB58(data) : [toB58(data), 'base58'];
     } else if (enc === 'base64+zstd') throw invalidParams('Invalid params: base64+zstd is not supported by this devnet');
     else if (enc === 'jsonParsed') {

@@ -121,3 +121,17 @@ test('devnet_setFinalityLag and devnet_advanceSlots', async () => {
   assert.equal(s2.finalizedSlot, s2.processedSlot - 16);
   assert.equal((await d.call('devnet_advanceSlots', [-1])).error.code, -32602);
 });
+
+test('--slot-interval-ms: the timer closes slots on its own', async () => {
+  const d3 = await startDevnet(['--slot-interval-ms', '40', '--finality-lag', '3']);
+  try {
+    const c3 = connect(d3.url);
+    const a = await devnet(c3, 'devnet_status');
+    await new Promise((r) => setTimeout(r, 400));
+    const b = await devnet(c3, 'devnet_status');
+    assert.ok(b.processedSlot >= a.processedSlot + 4, `${a.processedSlot} -> ${b.processedSlot}`);
+    assert.equal(b.finalizedSlot, b.processedSlot - 3);
+    const blk = norm(await d3.rpc.getBlock(BigInt(b.confirmedSlot), { commitment: 'confirmed', maxSupportedTransactionVersion: 0 }).send());
+    assert.deepEqual(blk.transactions, []);
+  } finally { await d3.stop(); }
+});
