@@ -13,7 +13,7 @@ internal static class JsonRpcReplyReader
     {
         var label = requests.Count == 1 ? requests[0].Method : $"batch of {requests.Count}";
         var results = new JsonRpcResult?[requests.Count];
-        if (requests.Count == 1 && root.ValueKind == JsonValueKind.Object)
+        if (requests.Count == 1)
         {
             results[0] = ReadOne(root, requests[0].Method, ids[0], endpoint);
             return [results[0]!];

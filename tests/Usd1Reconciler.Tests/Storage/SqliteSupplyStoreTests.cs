@@ -1,0 +1,162 @@
+using System.Numerics;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Networks;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Tests.Storage;
+
+public sealed class SqliteSupplyStoreTests
+{
+    private string _directory = null!;
+    private static readonly DateTimeOffset At = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    [SetUp]
+    public void SetUp() => _directory = Directory.CreateTempSubdirectory("usd1rec-store-").FullName;
+
+    [TearDown]
+    public void TearDown()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private string DbPath => Path.Combine(_directory, "store.db");
+
+    private static SupplyEvent Mint(long block, string tx, BigInteger amount, int position = 0) =>
+        new(SupplyEventKind.Mint, block, "0xhash" + block, tx, position, SupplyEvent.TopLevel, "0xminter", "0xholder", new TokenAmount(amount), null);
+
+    private static SupplyEvent Burn(long block, string tx, BigInteger amount) =>
+        new(SupplyEventKind.Burn, block, "0xhash" + block, tx, 0, SupplyEvent.TopLevel, "0xburner", "0xholder", new TokenAmount(amount), null);
+
+    private async Task<(SqliteSupplyStore Store, long Id)> OpenWithNetworkAsync()
+    {
+        var store = SqliteSupplyStore.Open(DbPath, TimeProvider.System);
+        var id = await store.RegisterNetworkAsync(new NetworkRegistration("eth", NetworkKind.Evm, 1, "0xtoken"), CancellationToken.None);
+        return (store, id);
+    }
+
+    [Test]
+    public async Task CommitBatch_DuplicateEventKey_WholeBatchRolledBackAndTipUnchanged()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        await store.CommitBatchAsync(new IndexedBatch(id, [Mint(1, "0xa", 5)], [], new ChainTip(1, "0xhash1"), At), CancellationToken.None);
+
+        var duplicate = new IndexedBatch(id, [Mint(2, "0xb", 7), Mint(1, "0xa", 5)], [], new ChainTip(2, "0xhash2"), At);
+        Assert.ThrowsAsync<SqliteException>(() => store.CommitBatchAsync(duplicate, CancellationToken.None));
+
+        Assert.That(await store.GetTipAsync(id, CancellationToken.None), Is.EqualTo(new ChainTip(1, "0xhash1")));
+        Assert.That((await store.GetEventsAsync(id, CancellationToken.None)).Select(e => e.Event.TransactionId), Is.EqualTo(new[] { "0xa" }),
+            "the batch's first, valid event must not survive its failed commit");
+    }
+
+    [Test]
+    public async Task Finalize_RunningTotalsBeyondTwoTo256_ExactAndNeverBackwards()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        await store.CommitBatchAsync(new IndexedBatch(id, [Mint(1, "0xa", TokenAmount.MaxValue), Mint(2, "0xb", TokenAmount.MaxValue), Burn(3, "0xc", 1)], [], new ChainTip(3, "0xhash3"), At), CancellationToken.None);
+
+        await store.FinalizeAsync(id, 2, At, CancellationToken.None);
+        var afterTwo = (await store.GetSupplyAsync(CancellationToken.None)).Single();
+        Assert.That(afterTwo.IndexedSupply, Is.EqualTo(TokenAmount.MaxValue * 2), "sums of uint256 amounts exceed 2^256 and must stay exact");
+        Assert.That(afterTwo.ProvisionalSupply, Is.EqualTo((TokenAmount.MaxValue * 2) - 1));
+
+        await store.FinalizeAsync(id, 1, At, CancellationToken.None);
+        Assert.That((await store.GetSupplyAsync(CancellationToken.None)).Single().FinalBlock, Is.EqualTo(2), "finality never moves backwards");
+
+        await store.FinalizeAsync(id, 3, At, CancellationToken.None);
+        var all = (await store.GetSupplyAsync(CancellationToken.None)).Single();
+        Assert.That((all.FinalMints, all.FinalBurns, all.IndexedSupply), Is.EqualTo((2L, 1L, (TokenAmount.MaxValue * 2) - 1)));
+        Assert.That(await store.GetFinalSupplyAtAsync(id, 3, CancellationToken.None), Is.EqualTo(all.IndexedSupply), "running totals must equal a full rescan");
+    }
+
+    [Test]
+    public async Task RollBack_RangeAboveAncestor_RemovesEventsHeadersAndRecordsReorg()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        var headers = new[] { new BlockHeader(1, "0xh1", "0xh0", At), new BlockHeader(2, "0xh2", "0xh1", At), new BlockHeader(3, "0xh3", "0xh2", At) };
+        await store.CommitBatchAsync(new IndexedBatch(id, [Mint(1, "0xa", 1), Mint(2, "0xb", 2), Mint(3, "0xc", 3)], headers, new ChainTip(3, "0xh3"), At), CancellationToken.None);
+
+        var removed = await store.RollBackAsync(new ChainReorganization(id, 1, "0xh1", 2, "0xh3", "0xh3'", At, []), CancellationToken.None);
+
+        Assert.That(removed, Is.EqualTo(2));
+        Assert.That(await store.GetTipAsync(id, CancellationToken.None), Is.EqualTo(new ChainTip(1, "0xh1")));
+        Assert.That(await store.GetBlockAsync(id, 2, CancellationToken.None), Is.Null);
+        Assert.That((await store.GetSupplyAsync(CancellationToken.None)).Single().Reorgs, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task RollBack_WouldRemoveFinalEvents_RefusedAndNothingChanges()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        await store.CommitBatchAsync(new IndexedBatch(id, [Mint(5, "0xa", 1)], [], new ChainTip(5, "0xh5"), At), CancellationToken.None);
+        await store.FinalizeAsync(id, 5, At, CancellationToken.None);
+
+        Assert.ThrowsAsync<InvalidOperationException>(() => store.RollBackAsync(new ChainReorganization(id, 4, "0xh4", 1, "0xh5", "x", At, []), CancellationToken.None));
+
+        Assert.That(await store.GetEventsAsync(id, CancellationToken.None), Has.Count.EqualTo(1));
+        Assert.That((await store.GetSupplyAsync(CancellationToken.None)).Single().Reorgs, Is.Zero);
+    }
+
+    [Test]
+    public async Task RollBack_BySignature_RemovesOnlyThoseProvisionalEvents()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        await store.CommitBatchAsync(new IndexedBatch(id, [Mint(5, "sigA", 1), Mint(6, "sigB", 2), Mint(7, "sigC", 3)], [], new ChainTip(7, "sigC"), At), CancellationToken.None);
+
+        var removed = await store.RollBackAsync(new ChainReorganization(id, 7, "sigC", 1, "sigC", "", At, ["sigB"]), CancellationToken.None);
+
+        Assert.That(removed, Is.EqualTo(1));
+        Assert.That((await store.GetEventsAsync(id, CancellationToken.None)).Select(e => e.Event.TransactionId), Is.EqualTo(new[] { "sigA", "sigC" }));
+    }
+
+    [Test]
+    public async Task RegisterNetwork_SameNameOtherChain_Refused()
+    {
+        var (store, _) = await OpenWithNetworkAsync();
+        var ex = Assert.ThrowsAsync<NetworkIdentityMismatchException>(() =>
+            store.RegisterNetworkAsync(new NetworkRegistration("eth", NetworkKind.Evm, 10, "0xtoken"), CancellationToken.None));
+        Assert.That(ex!.Message, Does.Contain("'eth'").And.Contain("chain id 1").And.Contain("chain id 10"));
+    }
+
+    [Test]
+    public void Open_TwiceOnSameFile_MigrationsAppliedOnce()
+    {
+        SqliteSupplyStore.Open(DbPath, TimeProvider.System);
+        SqliteSupplyStore.Open(DbPath, TimeProvider.System);
+        using var connection = new SqliteConnection($"Data Source={DbPath}");
+        connection.Open();
+        Assert.That(connection.ExecuteScalar<long>("SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(SqliteMigrator.KnownMigrations.Count));
+        Assert.That(connection.ExecuteScalar<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
+    }
+
+    [Test]
+    public void Open_SchemaFromNewerRelease_RefusedWithAdvice()
+    {
+        SqliteSupplyStore.Open(DbPath, TimeProvider.System);
+        using (var connection = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            connection.Open();
+            connection.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')");
+        }
+
+        SqliteConnection.ClearAllPools();
+        var ex = Assert.Throws<StoreSchemaException>(() => SqliteSupplyStore.Open(DbPath, TimeProvider.System));
+        Assert.That(ex!.Message, Does.Contain("schema version 999").And.Contain("newer usd1rec"));
+    }
+
+    [Test]
+    public void Open_FileIsNotADatabase_ClearErrorAndFileUntouched()
+    {
+        var garbage = Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray();
+        File.WriteAllBytes(DbPath, garbage);
+
+        var ex = Assert.Throws<StoreSchemaException>(() => SqliteSupplyStore.Open(DbPath, TimeProvider.System));
+
+        Assert.That(ex!.Message, Does.Contain("damaged or not an SQLite database").And.Contain("backup"));
+        Assert.That(File.ReadAllBytes(DbPath), Is.EqualTo(garbage), "a damaged store is reported, never overwritten");
+    }
+}
