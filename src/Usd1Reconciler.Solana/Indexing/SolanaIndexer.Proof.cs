@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Solana.Rpc;
 
 namespace Usd1Reconciler.Solana.Indexing;
@@ -8,6 +9,9 @@ public sealed partial class SolanaIndexer
 {
     /// <summary>Readings of getTokenSupply tried before the proof is reported Stale.</summary>
     private const int ProofAttempts = 3;
+
+    /// <summary>-32602, which agave also answers for getTokenSupply of an account that does not exist at that commitment.</summary>
+    private const long InvalidParams = -32602;
 
     /// <summary>
     /// Invariant 3 for Solana: getTokenSupply at finalized answers for context.slot S; it is compared with Σ final events
@@ -21,7 +25,19 @@ public sealed partial class SolanaIndexer
         var progress = PassProgress.None;
         for (var attempt = 1; attempt <= ProofAttempts; attempt++)
         {
-            var supply = await _rpc.getTokenSupply(_settings.Mint, SolanaCommitment.Finalized, cancellationToken);
+            SolanaTokenSupply supply;
+            try
+            {
+                supply = await _rpc.getTokenSupply(_settings.Mint, SolanaCommitment.Finalized, cancellationToken);
+            }
+            catch (JsonRpcErrorException ex) when (ex.Code == InvalidParams && ex.RpcMessage.Contains("could not find account", StringComparison.OrdinalIgnoreCase))
+            {
+                // The mint was created after the finalized slot. The error names no slot, so there is nothing exact to
+                // compare with: Stale until the mint's creation is finalized (~13 s on a cluster).
+                _logger.LogInformation("network {Network}: mint {Mint} does not exist at the finalized slot yet; proof stale", Network, _settings.Mint);
+                return (LedgerProofStatus.Stale, progress);
+            }
+
             var finalSlot = await _store.GetFinalBlockAsync(networkId, cancellationToken);
             if (supply.Slot > finalSlot)
             {

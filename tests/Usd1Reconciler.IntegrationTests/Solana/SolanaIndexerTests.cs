@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Numerics;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.IntegrationTests.Fixtures;
+
+namespace Usd1Reconciler.IntegrationTests.Solana;
+
+[TestFixture]
+[Category("Integration")]
+public sealed class SolanaIndexerTests
+{
+    /// <summary>With the devnet's lag of 32, closing this many slots makes everything sent so far finalized.</summary>
+    private const int SlotsToFinalize = 33;
+
+    [TestCase("token", false, false, TestName = "RunPass_AllFourKindsOnToken_IndexedAndLedgerProofHolds")]
+    [TestCase("token2022", true, true, TestName = "RunPass_AllFourKindsOnToken2022MultisigV0_IndexedAndLedgerProofHolds")]
+    public async Task RunPass_AllFourKinds_IndexedAndLedgerProofHolds(string program, bool multisig, bool v0)
+    {
+        await using var devnet = await SolanaDevnetFixture.StartAsync();
+        using var driver = await SolanaDriver.SetupAsync(devnet, program, multisig, v0);
+        var mint = await driver.MintAsync(5_000_000);
+        var mintChecked = await driver.MintAsync(2_500_000, isChecked: true);
+        var burn = await driver.BurnAsync(1_000_000);
+        var burnChecked = await driver.BurnAsync(250_000, isChecked: true);
+        await driver.TransferAsync(10);
+        await devnet.AdvanceSlotsAsync(SlotsToFinalize);
+        using var harness = new SolanaIndexerHarness(devnet, driver.Mint);
+
+        var result = await harness.RunPassAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.EventsAdded, Is.EqualTo(4), "two mints and two burns; setup and the transfer change no supply");
+            Assert.That(result.Proof, Is.EqualTo(LedgerProofStatus.Ok), "Σ final events must equal getTokenSupply at the finalized slot");
+            Assert.That(result.ReorgsHandled, Is.Zero);
+        });
+        var events = await harness.EventsAsync();
+        Assert.That(events.Select(e => (e.Event.TransactionId, e.Event.Kind, e.Event.Amount.ToString(), e.IsFinal)), Is.EqualTo(new[]
+        {
+            (mint, SupplyEventKind.Mint, "5000000", true),
+            (mintChecked, SupplyEventKind.Mint, "2500000", true),
+            (burn, SupplyEventKind.Burn, "1000000", true),
+            (burnChecked, SupplyEventKind.Burn, "250000", true),
+        }), "each instruction kind is one event, in chain order, final once its slot is finalized");
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Take(2).Select(e => e.Event.Actor), Is.All.EqualTo(driver.MintAuthority),
+                multisig ? "a multisig mint authority is the actor, not its signers" : "the mint authority is the actor");
+            Assert.That(events.Skip(2).Select(e => e.Event.Actor), Is.All.EqualTo(driver.Holder), "the token account owner burns");
+            Assert.That(events.Select(e => e.Event.Holder), Is.All.EqualTo(driver.TokenAccount), "mints go to and burns come from accounts.a");
+        });
+        var supply = await harness.SupplyAsync();
+        Assert.That(supply.IndexedSupply, Is.EqualTo(new BigInteger(6_250_000)));
+
+        var again = await harness.RunPassAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.EventsAdded, Is.Zero, "a second pass over an unchanged chain adds nothing");
+            Assert.That(again.Proof, Is.EqualTo(LedgerProofStatus.Ok));
+        });
+    }
+
+    [Test]
+    public async Task RunPass_FailedTransactions_Ignored()
+    {
+        await using var devnet = await SolanaDevnetFixture.StartAsync();
+        using var driver = await SolanaDriver.SetupAsync(devnet);
+        await driver.MintAsync(3_000_000);
+        await driver.FailingBurnAsync();
+        await driver.FailingBurnAsync();
+        await devnet.AdvanceSlotsAsync(SlotsToFinalize);
+        using var harness = new SolanaIndexerHarness(devnet, driver.Mint);
+
+        var result = await harness.RunPassAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.EventsAdded, Is.EqualTo(1), "failed burns landed (fee charged) but burnt nothing");
+            Assert.That(result.Proof, Is.EqualTo(LedgerProofStatus.Ok), "counting a failed burn would break the ledger proof");
+        });
+    }
+
+    [Test]
+    public async Task RunPass_DroppedUnfinalizedFork_RolledBackAndCounted()
+    {
+        await using var devnet = await SolanaDevnetFixture.StartAsync();
+        using var driver = await SolanaDriver.SetupAsync(devnet);
+        await driver.MintAsync(1_000_000);
+        await devnet.AdvanceSlotsAsync(SlotsToFinalize);
+        using var harness = new SolanaIndexerHarness(devnet, driver.Mint);
+        var first = await harness.RunPassAsync();
+        Assert.That(first.Proof, Is.EqualTo(LedgerProofStatus.Ok), "precondition: the finalized mint is proven");
+
+        var doomed = await driver.MintAsync(7_000_000);
+        var provisional = await harness.RunPassAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(provisional.EventsAdded, Is.EqualTo(1), "the confirmed mint is indexed at confirmed");
+            Assert.That(provisional.Proof, Is.EqualTo(LedgerProofStatus.Ok), "the provisional mint is not final, so the finalized ledger still matches");
+        });
+        Assert.That((await harness.SupplyAsync()).ProvisionalSupply, Is.EqualTo(new BigInteger(8_000_000)));
+
+        var dropped = await devnet.DropUnfinalizedAsync();
+        Assert.That(dropped, Is.GreaterThanOrEqualTo(1), "precondition: the devnet abandoned the fork with the second mint");
+        await devnet.AdvanceSlotsAsync(SlotsToFinalize);
+        var afterDrop = await harness.RunPassAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterDrop.ReorgsHandled, Is.EqualTo(1), "a confirmed signature that never finalized is a dropped fork");
+            Assert.That(afterDrop.Proof, Is.EqualTo(LedgerProofStatus.Ok), "the ledger without the dropped mint matches the chain");
+        });
+        var supply = await harness.SupplyAsync();
+        var events = await harness.EventsAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(supply.Reorgs, Is.EqualTo(1), "the rollback is recorded in the store");
+            Assert.That(supply.ProvisionalSupply, Is.EqualTo(new BigInteger(1_000_000)), "the dropped mint's event is gone");
+            Assert.That(events.Select(e => e.Event.TransactionId), Does.Not.Contain(doomed));
+        });
+
+        // The winning fork goes on: the next mint is indexed although the stored tip signature vanished.
+        await driver.MintAsync(2_000_000);
+        await devnet.AdvanceSlotsAsync(SlotsToFinalize);
+        var next = await harness.RunPassAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(next.EventsAdded, Is.EqualTo(1), "the mint after the fork switch is indexed");
+            Assert.That(next.ReorgsHandled, Is.Zero);
+            Assert.That(next.Proof, Is.EqualTo(LedgerProofStatus.Ok));
+        });
+    }
+
+    [Test]
+    public async Task RunPass_MoreThanOnePageOfSignatures_AllIndexedExactlyOnce()
+    {
+        const int Mints = 1_100;
+        const int Burns = 150;
+        await using var devnet = await SolanaDevnetFixture.StartAsync();
+        using var driver = await SolanaDriver.SetupAsync(devnet);
+        var sendClock = Stopwatch.StartNew();
+        var sent = await driver.BulkAsync(Mints, Burns);
+        sendClock.Stop();
+        Assert.That(sent, Is.EqualTo(Mints + Burns), "precondition: the driver landed every transaction");
+        await devnet.AdvanceSlotsAsync(SlotsToFinalize);
+        using var harness = new SolanaIndexerHarness(devnet, driver.Mint);
+
+        var passClock = Stopwatch.StartNew();
+        var result = await harness.RunPassAsync();
+        passClock.Stop();
+        await TestContext.Out.WriteLineAsync(
+            $"sent {sent} transactions in {sendClock.Elapsed.TotalSeconds:0.00} s; first pass over {sent + 1} signatures took {passClock.Elapsed.TotalSeconds:0.00} s");
+
+        var events = await harness.EventsAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.EventsAdded, Is.EqualTo(Mints + Burns), "every mint and burn across two pages of 1000 signatures");
+            Assert.That(events.Select(e => e.Event.TransactionId).Distinct().Count(), Is.EqualTo(Mints + Burns), "each signature exactly once");
+            Assert.That(events, Has.All.Matches<(SupplyEvent Event, bool IsFinal)>(e => e.IsFinal), "all are finalized");
+            Assert.That(result.Proof, Is.EqualTo(LedgerProofStatus.Ok), "the ledger proof holds over the whole history");
+        });
+
+        var again = await harness.RunPassAsync();
+        Assert.That(again.EventsAdded, Is.Zero, "a second pass adds nothing");
+    }
+
+    [Test]
+    public async Task RunPass_SecondPassAfterNewActivity_AddsOnlyTheNewEvents()
+    {
+        await using var devnet = await SolanaDevnetFixture.StartAsync();
+        using var driver = await SolanaDriver.SetupAsync(devnet);
+        await driver.MintAsync(4_000_000);
+        using var harness = new SolanaIndexerHarness(devnet, driver.Mint);
+        var first = await harness.RunPassAsync();
+        Assert.That(first.EventsAdded, Is.EqualTo(1), "precondition: the confirmed mint is indexed before it is finalized");
+
+        var unchanged = await harness.RunPassAsync();
+        await driver.BurnAsync(500_000, isChecked: true);
+        await devnet.AdvanceSlotsAsync(SlotsToFinalize);
+        var afterBurn = await harness.RunPassAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unchanged.EventsAdded, Is.Zero, "nothing new on chain, nothing new in the store");
+            Assert.That(afterBurn.EventsAdded, Is.EqualTo(1), "only the burn is new; the mint is not stored twice");
+            Assert.That(afterBurn.Proof, Is.EqualTo(LedgerProofStatus.Ok));
+            Assert.That(afterBurn.FinalBlock, Is.EqualTo(afterBurn.IndexedTip), "once every slot is finalized, everything indexed is final");
+        });
+        Assert.That((await harness.SupplyAsync()).IndexedSupply, Is.EqualTo(new BigInteger(3_500_000)));
+    }
+}
