@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Indexing;
-using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Cli;
@@ -107,10 +106,9 @@ internal static class IndexCommand
         return true;
     }
 
-    private static bool IsNetworkFailure(Exception ex) => ex is not OperationCanceledException
-        && (ex is RpcException or RpcUnavailableException or DeepReorganizationException or NetworkIdentityMismatchException
-            or InvalidOperationException or FormatException or Evm.Decoding.EvmLogFormatException or Evm.Indexing.ChainIdMismatchException
-            or HttpRequestException or Microsoft.Data.Sqlite.SqliteException);
+    // Everything but cancellation is one network's failure: it is reported with the network's name and the other
+    // networks carry on. Nothing is swallowed: --once exits non-zero, and the follow loop logs and retries.
+    private static bool IsNetworkFailure(Exception ex) => ex is not OperationCanceledException;
 
     private static string Describe(IndexPassResult r) =>
         $"network {r.Network}: indexed to {r.IndexedTip}, final {r.FinalBlock}, {r.EventsAdded} new events, {r.ReorgsHandled} reorgs, ledger proof {r.Proof.ToString().ToLowerInvariant()}";

@@ -3,6 +3,8 @@ using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Evm.Indexing;
+using Usd1Reconciler.Solana.Indexing;
+using Usd1Reconciler.Solana.Rpc;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -21,6 +23,17 @@ internal static class NetworkIndexerFactory
                     options.StartBlock,
                     options.Confirmations,
                     options.MaxBlockRange,
+                    options.RequestTimeout),
+                store,
+                http,
+                time,
+                loggers),
+            NetworkKind.Solana => SolanaIndexer.Create(
+                new SolanaNetworkSettings(
+                    options.Name,
+                    options.Mint!,
+                    options.Commitment == "finalized" ? SolanaCommitment.Finalized : SolanaCommitment.Confirmed,
+                    options.RpcUrls.Select(u => new Uri(u)).ToList(),
                     options.RequestTimeout),
                 store,
                 http,
