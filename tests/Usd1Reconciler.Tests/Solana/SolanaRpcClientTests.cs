@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Usd1Reconciler.JsonRpc;
+using Usd1Reconciler.Solana.Rpc;
+using static Usd1Reconciler.Tests.Solana.RecordedReplies;
+
+namespace Usd1Reconciler.Tests.Solana;
+
+/// <summary>
+/// Reply parsing on recorded replies. The transport is a handler that answers with the recorded text (id rewritten to
+/// match): behaviour against a live node is covered by the integration tests on the devnet.
+/// </summary>
+public sealed class SolanaRpcClientTests
+{
+    [Test]
+    public async Task getTokenSupply_RecordedReply_ReturnsContextSlotAndExactU64()
+    {
+        var supply = await Client(Text("get-token-supply")).getTokenSupply(Mint, SolanaCommitment.Finalized, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(supply.Slot, Is.EqualTo(301001500), "the proof compares at context.slot, so it must be read");
+            Assert.That(supply.Amount.Value, Is.EqualTo(new System.Numerics.BigInteger(ulong.MaxValue)), "amount is exact; uiAmount is a rounded double");
+            Assert.That(supply.Decimals, Is.EqualTo(6));
+        });
+    }
+
+    [TestCase("\"amount\": 18446744073709551615", "value.amount", TestName = "getTokenSupply_AmountAsNumber_ThrowsProtocolErrorNamingField")]
+    [TestCase("\"amount\": \"-1\"", "not a base-10 unsigned integer", TestName = "getTokenSupply_NegativeAmount_ThrowsProtocolError")]
+    [TestCase("\"slot\": 301001500", "context lacks 'slot'", TestName = "getTokenSupply_SlotMissing_ThrowsProtocolErrorNamingContextSlot")]
+    public void getTokenSupply_MalformedReply_ThrowsSpecificProtocolError(string replacement, string expected)
+    {
+        var text = Text("get-token-supply");
+        var edited = replacement.StartsWith("\"slot\"", StringComparison.Ordinal)
+            ? text.Replace(replacement, "\"slt\": 301001500", StringComparison.Ordinal)
+            : text.Replace("\"amount\": \"18446744073709551615\"", replacement, StringComparison.Ordinal);
+        Assert.That(edited, Is.Not.EqualTo(text), "precondition: the edit changed the reply");
+
+        var ex = Assert.ThrowsAsync<RpcProtocolException>(() => Client(edited).getTokenSupply(Mint, SolanaCommitment.Finalized, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Method, Is.EqualTo("getTokenSupply"), "the error names the method");
+            Assert.That(ex.Endpoint, Is.EqualTo("http://node.test:8899"), "and the endpoint (host and port only)");
+            Assert.That(ex.Message, Does.Contain(expected), "and what was wrong");
+        });
+    }
+
+    [Test]
+    public async Task getSignatureStatuses_RecordedReply_MapsNullFailedAndFinalized()
+    {
+        var answer = await Client(Text("get-signature-statuses")).getSignatureStatuses(["a", "b", "c"], true, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.ContextSlot, Is.EqualTo(301001600), "a null status only means dropped from a node that has seen the slot");
+            Assert.That(answer.Statuses[0]!.IsFinalized, Is.True);
+            Assert.That(answer.Statuses[1], Is.Null, "an unknown signature is null, not an error");
+            Assert.That(answer.Statuses[2]!.Failed, Is.True, "err non-null means the transaction failed");
+            Assert.That(answer.Statuses[2]!.IsFinalized, Is.False);
+        });
+    }
+
+    [Test]
+    public void getSignatureStatuses_FewerStatusesThanAsked_ThrowsProtocolError()
+    {
+        var ex = Assert.ThrowsAsync<RpcProtocolException>(() => Client(Text("get-signature-statuses")).getSignatureStatuses(["a", "b"], true, CancellationToken.None));
+
+        Assert.That(ex!.Message, Does.Contain("array of 2 statuses"), "statuses pair with signatures by position, so the count must match");
+    }
+
+    [Test]
+    public async Task getSignaturesForAddress_RecordedReply_ReadsErrAndNullBlockTime()
+    {
+        var page = await Client(Text("get-signatures-for-address"))
+            .getSignaturesForAddress(Mint, null, null, 1000, SolanaCommitment.Confirmed, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Select(p => p.Slot), Is.EqualTo(new[] { 301000100L, 301000050L }), "newest first, as the node sends them");
+            Assert.That(page[0].Failed, Is.False);
+            Assert.That(page[1].Failed, Is.True, "a failed transaction is listed with err set and must be skipped, not fetched");
+            Assert.That(page[1].BlockTime, Is.Null, "blockTime may be null on a cluster");
+        });
+    }
+
+    [Test]
+    public void getTransaction_ReplyForAnotherSignature_ThrowsProtocolError()
+    {
+        var ex = Assert.ThrowsAsync<RpcProtocolException>(() => Client(Text("mint-to")).getTransaction("5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW", SolanaCommitment.Confirmed, CancellationToken.None));
+
+        Assert.That(ex!.Message, Does.Contain("but the reply is transaction"), "an answer to another question must not be decoded as ours");
+    }
+
+    [Test]
+    public async Task getTransaction_RecordedReply_SendsJsonParsedWithVersionZero()
+    {
+        var handler = new RecordedReplyHandler(Text("mint-to"));
+
+        var reply = await Client(handler).getTransaction(MintToSignature, SolanaCommitment.Confirmed, CancellationToken.None);
+
+        Assert.That(reply, Is.Not.Null);
+        using var request = JsonDocument.Parse(handler.LastRequest!);
+        var config = request.RootElement.GetProperty("params")[1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.GetProperty("encoding").GetString(), Is.EqualTo("jsonParsed"), "the decoder reads parsed instructions");
+            Assert.That(config.GetProperty("maxSupportedTransactionVersion").GetInt32(), Is.Zero, "without it a node refuses every v0 transaction (-32015)");
+            Assert.That(config.GetProperty("commitment").GetString(), Is.EqualTo("confirmed"));
+        });
+    }
+
+    private static SolanaRpcClient Client(string reply) => Client(new RecordedReplyHandler(reply));
+
+    private static SolanaRpcClient Client(RecordedReplyHandler handler) =>
+        new(new JsonRpcClient(new HttpClient(handler), "test", [new Uri("http://node.test:8899/secret-key")], TimeSpan.FromSeconds(5), NullLogger.Instance));
+
+    /// <summary>Answers every request with one recorded reply, its id set to the request's so the envelope check passes.</summary>
+    private sealed class RecordedReplyHandler(string reply) : HttpMessageHandler
+    {
+        public string? LastRequest { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            LastRequest = await request.Content!.ReadAsStringAsync(cancellationToken);
+            using var sent = JsonDocument.Parse(LastRequest);
+            var id = sent.RootElement.GetProperty("id").GetInt64();
+            var body = System.Text.RegularExpressions.Regex.Replace(reply, "\"id\": 1\\s*}\\s*$", $"\"id\": {id}}}");
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        }
+    }
+}
