@@ -66,6 +66,42 @@ public sealed class IndexAndSupplyCliTests
     }
 
     [Test]
+    public async Task IndexOnceThenSupplyJson_EvmAndSolanaInOneRun_TotalIsTheSum()
+    {
+        await using var anvil = await AnvilNode.StartAsync();
+        await using var solana = await SolanaDevnetFixture.StartAsync(finalityLag: 4);
+        var evm = new EvmTestChain(anvil);
+        var token = await evm.DeployUsd1Async();
+        await evm.MintAsync(token, EvmTestChain.Alice, 7_000_000);
+        using var spl = await SolanaDriver.SetupAsync(solana);
+        await spl.MintAsync(2_000_000);
+        await spl.BurnAsync(250_000, isChecked: true);
+        await solana.AdvanceSlotsAsync(10);
+        using var dir = new TempDirectory("cli");
+        var config = dir.File("config.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {"Storage":{"Path":"store.db"},"Networks":[{{EvmNetwork("anvil", anvil, token, 31337)}},
+             {"Name":"solana-local","Kind":"Solana","RpcUrls":["{{solana.Url}}"],"Mint":"{{spl.Mint}}","Commitment":"confirmed"}]}
+            """);
+
+        var index = await RunAsync("index", "--config", config, "--once");
+        Assert.That(index.Exit, Is.Zero, index.Err);
+        var supply = await RunAsync("supply", "--config", config, "--json");
+
+        using var json = JsonDocument.Parse(supply.Out);
+        var networks = json.RootElement.GetProperty("networks").EnumerateArray().ToDictionary(n => n.GetProperty("name").GetString()!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(networks["anvil"].GetProperty("ledgerProof").GetString(), Is.EqualTo("ok"));
+            Assert.That(networks["solana-local"].GetProperty("ledgerProof").GetString(), Is.EqualTo("ok"), index.Out);
+            Assert.That(networks["solana-local"].GetProperty("indexedSupply").GetString(), Is.EqualTo("1750000"));
+            Assert.That(networks["solana-local"].GetProperty("mints").GetInt64(), Is.EqualTo(1));
+            Assert.That(networks["solana-local"].GetProperty("burns").GetInt64(), Is.EqualTo(1));
+            Assert.That(json.RootElement.GetProperty("totalSupply").GetString(), Is.EqualTo("8750000"), "7,000,000 on anvil plus 1,750,000 on Solana");
+        });
+    }
+
+    [Test]
     public async Task IndexOnce_ConfiguredChainIdWrong_ExitsNonZeroWithClearMessage()
     {
         await using var node = await AnvilNode.StartAsync(chainId: 31337);
