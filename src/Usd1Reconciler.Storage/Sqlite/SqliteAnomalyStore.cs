@@ -1,0 +1,353 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.Core.Anomalies;
+using Usd1Reconciler.Core.Supply;
+
+namespace Usd1Reconciler.Storage.Sqlite;
+
+/// <summary>
+/// Anomalies and the Alertmanager outbox. Recording a screen is one transaction: the anomalies, the events marked
+/// screened, and the outbox entries of the pages to send — so a crash never pages twice nor forgets a page.
+/// </summary>
+public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
+{
+    /// <summary>Unscreened events of a network, oldest first, with their row ids for <see cref="RecordScreenAsync"/>.</summary>
+    public async Task<IReadOnlyList<(long RowId, SupplyEvent Event)>> GetUnscreenedEventsAsync(string network, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            """
+            SELECT e.rowid AS RowId, e.kind AS Kind, e.block_number AS BlockNumber, e.block_hash AS BlockHash, e.tx_id AS TxId, e.position AS Position,
+                   e.sub_position AS SubPosition, e.actor AS Actor, e.holder AS Holder, e.amount AS Amount, e.block_time AS BlockTime
+            FROM supply_events e JOIN networks n ON n.id = e.network_id
+            WHERE n.name = @network AND e.screened = 0
+            ORDER BY e.block_number, e.position, e.sub_position
+            LIMIT @limit
+            """,
+            new { network, limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => (r.RowId, r.ToEvent())).ToList();
+    }
+
+    /// <summary>Screened, timed events of a network at or after <paramref name="since"/>: the rolling window's history.</summary>
+    public async Task<IReadOnlyList<SupplyEvent>> GetWindowHistoryAsync(string network, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            """
+            SELECT e.rowid AS RowId, e.kind AS Kind, e.block_number AS BlockNumber, e.block_hash AS BlockHash, e.tx_id AS TxId, e.position AS Position,
+                   e.sub_position AS SubPosition, e.actor AS Actor, e.holder AS Holder, e.amount AS Amount, e.block_time AS BlockTime
+            FROM supply_events e JOIN networks n ON n.id = e.network_id
+            WHERE n.name = @network AND e.screened = 1 AND e.block_time >= @since
+            """,
+            new { network, since = SqliteSupplyStore.Text(since) },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToEvent()).ToList();
+    }
+
+    /// <summary>
+    /// Stores the anomalies found (ignoring ones already stored under the same fingerprint), marks the events screened
+    /// and queues a page for each new anomaly that is recent and not within the cooldown of an earlier page of the same
+    /// incident. Returns the anomalies that were new.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredAnomaly>> RecordScreenAsync(IReadOnlyList<Anomaly> anomalies, IReadOnlyList<long> screenedRowIds, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(anomalies);
+        ArgumentNullException.ThrowIfNull(screenedRowIds);
+        ArgumentNullException.ThrowIfNull(paging);
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var stored = new List<StoredAnomaly>();
+        foreach (var anomaly in anomalies)
+        {
+            var added = await InsertAsync(connection, transaction, anomaly, paging, now, cancellationToken);
+            if (added is not null)
+            {
+                stored.Add(added);
+            }
+        }
+
+        foreach (var chunk in screenedRowIds.Chunk(500))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE supply_events SET screened = 1 WHERE rowid IN @chunk", new { chunk }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    /// <summary>Unscreened reorgs at or beyond <paramref name="minimumDepth"/> become anomalies; all unscreened reorgs are marked screened.</summary>
+    public async Task<IReadOnlyList<StoredAnomaly>> ScreenReorgsAsync(int minimumDepth, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paging);
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var reorgs = await connection.QueryAsync<ReorgRow>(new CommandDefinition(
+            """
+            SELECT r.id AS Id, n.name AS Network, r.common_ancestor AS Ancestor, r.depth AS Depth, r.old_tip_id AS OldTip, r.new_tip_id AS NewTip,
+                   r.events_removed AS Removed, r.detected_at AS DetectedAt
+            FROM reorgs r JOIN networks n ON n.id = r.network_id WHERE r.screened = 0
+            """,
+            transaction: transaction, cancellationToken: cancellationToken));
+        var stored = new List<StoredAnomaly>();
+        foreach (var r in reorgs)
+        {
+            if (r.Depth >= minimumDepth)
+            {
+                var anomaly = SupplyAnomalyDetector.DeepReorg(r.Network, r.Ancestor + 1, (int)r.Depth,
+                    $"{r.Depth} blocks above {r.Ancestor} were replaced (old tip {r.OldTip}, new {r.NewTip}); {r.Removed} provisional events were removed and re-indexed.",
+                    SqliteSupplyStore.ParseTime(r.DetectedAt), refused: false);
+                var added = await InsertAsync(connection, transaction, anomaly, paging, now, cancellationToken);
+                if (added is not null)
+                {
+                    stored.Add(added);
+                }
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE reorgs SET screened = 1 WHERE id = @Id", new { r.Id }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    /// <summary>
+    /// A condition anomaly (ledger mismatch, refused deep reorg): opens it and pages when none is open for its rule and
+    /// network; refreshes the page of an open one when its last page is older than <paramref name="refreshAfter"/>.
+    /// </summary>
+    public async Task<StoredAnomaly?> RaiseConditionAsync(Anomaly anomaly, TimeSpan refreshAfter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(anomaly);
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var open = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT id FROM anomalies WHERE rule = @Rule AND network = @Network AND resolved_at IS NULL AND page_state = 'queued' ORDER BY id DESC LIMIT 1",
+            new { Rule = anomaly.Rule.ToString(), anomaly.Network }, transaction, cancellationToken: cancellationToken));
+        StoredAnomaly? added = null;
+        if (open is { } id)
+        {
+            var lastPage = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT MAX(created_at) FROM alert_outbox WHERE anomaly_id = @id AND action = 'fire'", new { id }, transaction, cancellationToken: cancellationToken));
+            if (lastPage is null || now - SqliteSupplyStore.ParseTime(lastPage) >= refreshAfter)
+            {
+                await EnqueueAsync(connection, transaction, id, "fire", now, cancellationToken);
+            }
+        }
+        else
+        {
+            added = await InsertAsync(connection, transaction, anomaly, new AnomalyPaging(TimeSpan.Zero, TimeSpan.MaxValue), now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    /// <summary>Resolves the open anomalies of a rule on a network and queues the resolving push. Returns how many.</summary>
+    public async Task<int> ResolveConditionAsync(AnomalyRule rule, string network, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM anomalies WHERE rule = @Rule AND network = @network AND resolved_at IS NULL",
+            new { Rule = rule.ToString(), network }, transaction, cancellationToken: cancellationToken))).ToList();
+        foreach (var id in ids)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE anomalies SET resolved_at = @At WHERE id = @id", new { id, At = SqliteSupplyStore.Text(now) }, transaction, cancellationToken: cancellationToken));
+            await EnqueueAsync(connection, transaction, id, "resolve", now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ids.Count;
+    }
+
+    public async Task<IReadOnlyList<PendingAlert>> GetDueAlertsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            $"""
+            SELECT o.id AS OutboxId, o.action AS Action, o.attempts AS Attempts, {AnomalyColumns}
+            FROM alert_outbox o JOIN anomalies a ON a.id = o.anomaly_id
+            WHERE o.delivered_at IS NULL AND o.next_attempt_at <= @now
+            ORDER BY o.id LIMIT @limit
+            """,
+            new { now = SqliteSupplyStore.Text(now), limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new PendingAlert(r.OutboxId, r.Action, (int)r.Attempts, r.ToStored())).ToList();
+    }
+
+    public async Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE alert_outbox SET delivered_at = @At, attempts = attempts + 1, last_error = NULL WHERE id IN @outboxIds",
+            new { outboxIds, At = SqliteSupplyStore.Text(at) }, cancellationToken: cancellationToken));
+    }
+
+    public async Task MarkFailedAsync(IReadOnlyList<long> outboxIds, string error, DateTimeOffset nextAttempt, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE alert_outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @Next WHERE id IN @outboxIds",
+            new { outboxIds, error, Next = SqliteSupplyStore.Text(nextAttempt) }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<long> CountPendingAlertsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM alert_outbox WHERE delivered_at IS NULL", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Newest anomalies first (for the status page and reports).</summary>
+    public async Task<IReadOnlyList<StoredAnomaly>> GetRecentAnomaliesAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            $"SELECT 0 AS OutboxId, '' AS Action, 0 AS Attempts, {AnomalyColumns} FROM anomalies a ORDER BY a.id DESC LIMIT @limit",
+            new { limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToStored()).ToList();
+    }
+
+    /// <summary>Anomalies per (rule, network), for the metrics counters after a restart.</summary>
+    public async Task<IReadOnlyList<(string Rule, string Network, long Count)>> CountAnomaliesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var rows = await connection.QueryAsync<CountRow>(new CommandDefinition(
+            "SELECT rule AS Rule, network AS Network, COUNT(*) AS Count FROM anomalies GROUP BY rule, network", cancellationToken: cancellationToken));
+        return rows.Select(r => (r.Rule, r.Network, r.Count)).ToList();
+    }
+
+    private static async Task<StoredAnomaly?> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, Anomaly a, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var dedupeKey = $"{a.Rule}|{a.Network}|{a.Actor ?? a.TransactionId ?? ""}";
+        string state;
+        if (a.OccurredAt is not { } occurred || now - occurred > paging.Lookback)
+        {
+            state = "history";
+        }
+        else
+        {
+            var recent = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM anomalies WHERE dedupe_key = @dedupeKey AND page_state = 'queued' AND detected_at > @since",
+                new { dedupeKey, since = SqliteSupplyStore.Text(now - paging.Cooldown) }, transaction, cancellationToken: cancellationToken));
+            state = recent > 0 ? "cooldown" : "queued";
+        }
+
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            INSERT INTO anomalies (network, rule, fingerprint, dedupe_key, severity, summary, description, block_number, tx_id, actor, amount, occurred_at, detected_at, page_state)
+            VALUES (@Network, @Rule, @Fingerprint, @dedupeKey, @Severity, @Summary, @Description, @BlockNumber, @TransactionId, @Actor, @Amount, @OccurredAt, @DetectedAt, @state)
+            ON CONFLICT (fingerprint) DO NOTHING
+            RETURNING id
+            """,
+            new
+            {
+                a.Network,
+                Rule = a.Rule.ToString(),
+                a.Fingerprint,
+                dedupeKey,
+                a.Severity,
+                a.Summary,
+                a.Description,
+                a.BlockNumber,
+                a.TransactionId,
+                a.Actor,
+                Amount = a.Amount?.ToString(),
+                OccurredAt = a.OccurredAt is { } o ? SqliteSupplyStore.Text(o) : null,
+                DetectedAt = SqliteSupplyStore.Text(now),
+                state,
+            },
+            transaction, cancellationToken: cancellationToken));
+        if (id is not { } newId)
+        {
+            return null;
+        }
+
+        if (state == "queued")
+        {
+            await EnqueueAsync(connection, transaction, newId, "fire", now, cancellationToken);
+        }
+
+        return new StoredAnomaly(newId, a, now, state, null);
+    }
+
+    private static Task<int> EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, long anomalyId, string action, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO alert_outbox (anomaly_id, action, created_at, next_attempt_at) VALUES (@anomalyId, @action, @At, @At)",
+            new { anomalyId, action, At = SqliteSupplyStore.Text(now) }, transaction, cancellationToken: cancellationToken));
+
+    private const string AnomalyColumns =
+        "a.id AS Id, a.network AS Network, a.rule AS Rule, a.fingerprint AS Fingerprint, a.severity AS Severity, a.summary AS Summary, " +
+        "a.description AS Description, a.block_number AS BlockNumber, a.tx_id AS TxId, a.actor AS Actor, a.amount AS Amount, " +
+        "a.occurred_at AS OccurredAt, a.detected_at AS DetectedAt, a.page_state AS PageState, a.resolved_at AS ResolvedAt";
+
+    private sealed class EventRow
+    {
+        public long RowId { get; init; }
+        public string Kind { get; init; } = "";
+        public long BlockNumber { get; init; }
+        public string BlockHash { get; init; } = "";
+        public string TxId { get; init; } = "";
+        public long Position { get; init; }
+        public long SubPosition { get; init; }
+        public string? Actor { get; init; }
+        public string Holder { get; init; } = "";
+        public string Amount { get; init; } = "";
+        public string? BlockTime { get; init; }
+
+        public SupplyEvent ToEvent() => new(
+            Kind == "mint" ? SupplyEventKind.Mint : SupplyEventKind.Burn, BlockNumber, BlockHash, TxId, (int)Position, (int)SubPosition,
+            Actor, Holder, TokenAmount.ParseDecimal(Amount), BlockTime is null ? null : SqliteSupplyStore.ParseTime(BlockTime));
+    }
+
+    private sealed class ReorgRow
+    {
+        public long Id { get; init; }
+        public string Network { get; init; } = "";
+        public long Ancestor { get; init; }
+        public long Depth { get; init; }
+        public string OldTip { get; init; } = "";
+        public string NewTip { get; init; } = "";
+        public long Removed { get; init; }
+        public string DetectedAt { get; init; } = "";
+    }
+
+    private sealed class CountRow
+    {
+        public string Rule { get; init; } = "";
+        public string Network { get; init; } = "";
+        public long Count { get; init; }
+    }
+
+    private sealed class OutboxRow
+    {
+        public long OutboxId { get; init; }
+        public string Action { get; init; } = "";
+        public long Attempts { get; init; }
+        public long Id { get; init; }
+        public string Network { get; init; } = "";
+        public string Rule { get; init; } = "";
+        public string Fingerprint { get; init; } = "";
+        public string Severity { get; init; } = "";
+        public string Summary { get; init; } = "";
+        public string Description { get; init; } = "";
+        public long? BlockNumber { get; init; }
+        public string? TxId { get; init; }
+        public string? Actor { get; init; }
+        public string? Amount { get; init; }
+        public string? OccurredAt { get; init; }
+        public string DetectedAt { get; init; } = "";
+        public string PageState { get; init; } = "";
+        public string? ResolvedAt { get; init; }
+
+        public StoredAnomaly ToStored() => new(
+            Id,
+            new Anomaly(Enum.Parse<AnomalyRule>(Rule), Network, Severity, Summary, Description, BlockNumber, TxId, Actor,
+                Amount is null ? null : TokenAmount.ParseDecimal(Amount), OccurredAt is null ? null : SqliteSupplyStore.ParseTime(OccurredAt), Fingerprint),
+            SqliteSupplyStore.ParseTime(DetectedAt),
+            PageState,
+            ResolvedAt is null ? null : SqliteSupplyStore.ParseTime(ResolvedAt));
+    }
+}

@@ -1,0 +1,6 @@
+using Usd1Reconciler.Core.Anomalies;
+
+namespace Usd1Reconciler.Storage.Sqlite;
+
+/// <summary>An anomaly as stored, with its paging state.</summary>
+public sealed record StoredAnomaly(long Id, Anomaly Anomaly, DateTimeOffset DetectedAt, string PageState, DateTimeOffset? ResolvedAt);
