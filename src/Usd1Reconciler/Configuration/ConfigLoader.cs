@@ -31,17 +31,21 @@ public static class ConfigLoader
             throw new ConfigurationException([$"--config: {full} cannot be read as JSON: {(ex.InnerException ?? ex).Message}"]);
         }
 
+        // Secret files resolved, unknown keys and wrong types reported with their full keys and set aside, so one run
+        // lists every problem; the strict bind below then only catches what the precheck does not model.
+        var precheck = ConfigurationPrecheck.Run(root, typeof(ReconcilerOptions), Path.GetDirectoryName(full)!);
+        var problems = precheck.Problems.ToList();
         var options = new ReconcilerOptions();
         try
         {
-            root.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            precheck.Configuration.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException ex)
         {
-            throw new ConfigurationException([DescribeBindingError(ex)]);
+            throw new ConfigurationException([.. problems, DescribeBindingError(ex)]);
         }
 
-        var problems = OptionsValidator.Validate(options);
+        problems.AddRange(precheck.Unreported(OptionsValidator.Validate(options)));
         if (problems.Count > 0)
         {
             throw new ConfigurationException(problems);
