@@ -21,6 +21,10 @@ public static class CommandLineApp
         var supply = new Command("supply", "Print per-network supply from the store, with each network's ledger proof.") { config, json };
         supply.SetAction((result, ct) => SupplyCommand.RunAsync(result.GetValue(config)!, result.GetValue(json), console, time, ct));
 
-        return new RootCommand("usd1rec — indexes a USD stablecoin's mints and burns and proves its supply.") { index, supply };
+        var root = new RootCommand("usd1rec — indexes a USD stablecoin's mints and burns and proves its supply.") { index, supply };
+        root.Subcommands.Add(CheckConfigCommand.Create(config, console));
+        root.Subcommands.Add(DbCommand.Create(config, console, time));
+        root.Subcommands.Add(HealthcheckCommand.Create(console));
+        return root;
     }
 }

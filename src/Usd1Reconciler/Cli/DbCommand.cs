@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Globalization;
+using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Storage.Maintenance;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Cli;
+
+/// <summary>
+/// `usd1rec db migrate|backup|check`: store maintenance for operators. Each loads the configuration only to find the
+/// store (<c>Storage:Path</c>); none calls a network. Backup and check only read the store and are safe while the
+/// daemon runs.
+/// </summary>
+internal static class DbCommand
+{
+    public static Command Create(Option<string> config, CliConsole console, TimeProvider time)
+    {
+        var migrate = new Command("migrate", "Create the store if needed, apply pending schema migrations and print the schema versions.") { config };
+        migrate.SetAction(result => Migrate(result.GetValue(config)!, console, time));
+
+        var destination = new Argument<string>("destination")
+        {
+            Description = "Backup file to write (never overwritten), or an existing folder to write usd1rec-<UTC time>.db into.",
+        };
+        var backup = new Command("backup", "Write a consistent copy of the store (VACUUM INTO; safe while the daemon writes) and verify it.") { destination, config };
+        backup.SetAction(result => Backup(result.GetValue(config)!, result.GetValue(destination)!, console, time));
+
+        var check = new Command("check", "Run SQLite's full integrity check and report the schema version; non-zero exit on damage.") { config };
+        check.SetAction(result => Check(result.GetValue(config)!, console));
+
+        return new Command("db", "Store maintenance: migrate, backup, check.") { migrate, backup, check };
+    }
+
+    public static int Migrate(string configPath, CliConsole console, TimeProvider time)
+    {
+        if (Load(configPath, console) is not { } config)
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        try
+        {
+            var result = SqliteMaintenance.Migrate(config.StoragePath, time);
+            console.WriteLine(result.AppliedNow.Count == 0
+                ? $"store {config.StoragePath}: schema up to date at version {result.Schema.Version}"
+                : $"store {config.StoragePath}: applied migration{(result.AppliedNow.Count == 1 ? "" : "s")} {Versions(result.AppliedNow)}; schema now at version {result.Schema.Version}");
+            console.WriteLine($"  applied versions: {Versions(result.Schema.Applied)}");
+            return ExitCodes.Ok;
+        }
+        catch (StoreSchemaException ex)
+        {
+            console.Error.WriteLine($"usd1rec: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    public static int Backup(string configPath, string destination, CliConsole console, TimeProvider time)
+    {
+        if (Load(configPath, console) is not { } config)
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        var target = Directory.Exists(destination)
+            ? Path.Combine(destination, $"usd1rec-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.db")
+            : destination;
+        try
+        {
+            var result = SqliteMaintenance.Backup(config.StoragePath, target);
+            console.WriteLine($"backup written: {result.Path} ({result.Bytes} bytes, schema version {result.Schema.Version}, integrity ok)");
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex) when (ex is StoreSchemaException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            console.Error.WriteLine($"usd1rec: backup failed: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    public static int Check(string configPath, CliConsole console)
+    {
+        if (Load(configPath, console) is not { } config)
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        var result = SqliteMaintenance.Check(config.StoragePath);
+        foreach (var problem in result.Problems)
+        {
+            console.Error.WriteLine($"usd1rec: integrity: {problem}");
+        }
+
+        if (result.Schema is { } schema)
+        {
+            console.WriteLine($"store {config.StoragePath}: integrity {(result.Problems.Count == 0 ? "ok" : "DAMAGED")}, schema version {schema.Version} (applied {Versions(schema.Applied)})");
+            if (schema.Pending.Count > 0)
+            {
+                // Not damage: the next start (or `db migrate`) applies them.
+                console.WriteLine($"  pending migrations: {Versions(schema.Pending)} (applied by the next start or `usd1rec db migrate`)");
+            }
+
+            if (schema.Unknown.Count > 0)
+            {
+                console.Error.WriteLine($"usd1rec: schema versions {Versions(schema.Unknown)} were written by a newer usd1rec; this build cannot use the store");
+            }
+        }
+
+        return result.IsSound ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static LoadedConfiguration? Load(string configPath, CliConsole console)
+    {
+        try
+        {
+            return ConfigLoader.Load(configPath);
+        }
+        catch (ConfigurationException ex)
+        {
+            ConfigErrorReporter.Report(ex, console.Error);
+            return null;
+        }
+    }
+
+    private static string Versions(IReadOnlyList<int> versions) =>
+        versions.Count == 0 ? "none" : string.Join(", ", versions.Select(v => v.ToString("D4", CultureInfo.InvariantCulture)));
+}
