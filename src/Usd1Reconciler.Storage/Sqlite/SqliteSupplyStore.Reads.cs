@@ -113,6 +113,21 @@ public sealed partial class SqliteSupplyStore
         return result;
     }
 
+    /// <summary>Block time of the newest indexed block (stored header) or event, for the head-lag metric.</summary>
+    public async Task<DateTimeOffset?> GetNewestBlockTimeAsync(long networkId, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        var newest = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            """
+            SELECT MAX(t) FROM (
+                SELECT MAX(timestamp) AS t FROM blocks WHERE network_id = @networkId
+                UNION ALL SELECT MAX(block_time) FROM supply_events WHERE network_id = @networkId)
+            """,
+            new { networkId },
+            cancellationToken: cancellationToken));
+        return newest is null ? null : ParseTime(newest);
+    }
+
     private const string EventColumns =
         "kind AS Kind, block_number AS BlockNumber, block_hash AS BlockHash, tx_id AS TxId, position AS Position, sub_position AS SubPosition, " +
         "actor AS Actor, holder AS Holder, amount AS Amount, block_time AS BlockTime";

@@ -43,4 +43,7 @@ public sealed class NetworkOptions
 
     /// <summary><value>Default 10 min.</value> Age beyond which this network's ledger proof is reported stale.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Anomaly limits and paging details of this network. <value>Default: no limits.</value></summary>
+    public AnomalyOptions? Anomalies { get; set; }
 }

@@ -20,6 +20,19 @@ public static partial class OptionsValidator
             problems.Add("Networks: at least one network is required");
         }
 
+        for (var i = 0; i < options.Alerting.AlertmanagerUrls.Count; i++)
+        {
+            if (!Uri.TryCreate(options.Alerting.AlertmanagerUrls[i], UriKind.Absolute, out var am) || (am.Scheme != Uri.UriSchemeHttp && am.Scheme != Uri.UriSchemeHttps))
+            {
+                problems.Add($"Alerting:AlertmanagerUrls:{i}: not an absolute http(s) URL");
+            }
+        }
+
+        if (options.Alerting.Cooldown < TimeSpan.Zero || options.Alerting.ResolveAfter <= TimeSpan.Zero || options.Alerting.Lookback <= TimeSpan.Zero)
+        {
+            problems.Add("Alerting: Cooldown must not be negative; ResolveAfter and Lookback must be positive");
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Networks.Count; i++)
         {
@@ -60,6 +73,11 @@ public static partial class OptionsValidator
             if (n.StaleAfter <= TimeSpan.Zero)
             {
                 problems.Add($"{key}:StaleAfter: must be positive");
+            }
+
+            if (n.Anomalies is { } anomalies)
+            {
+                problems.AddRange(Alerting.AnomalyPolicyFactory.Validate(anomalies, $"{key}:Anomalies"));
             }
 
             switch (n.Kind)

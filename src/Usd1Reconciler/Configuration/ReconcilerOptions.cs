@@ -9,4 +9,7 @@ public sealed class ReconcilerOptions
     public List<NetworkOptions> Networks { get; set; } = [];
 
     public LoggingOptions Logging { get; set; } = new();
+
+    /// <summary>Alertmanager push of discrete anomalies. <value>Default: anomalies stored, not pushed.</value></summary>
+    public AlertingOptions Alerting { get; set; } = new();
 }

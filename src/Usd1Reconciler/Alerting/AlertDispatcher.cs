@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Metrics;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Alerting;
+
+/// <summary>
+/// Delivers the outbox to Alertmanager. An entry leaves the outbox only when Alertmanager accepted it; a failure
+/// reschedules the batch with exponential backoff (2^attempts seconds, at most 5 minutes), so an outage or a restart
+/// delays pages but loses none, and Alertmanager's own deduplication keeps a re-post from paging twice.
+/// </summary>
+internal sealed class AlertDispatcher(
+    SqliteAnomalyStore anomalyStore,
+    AlertmanagerClient client,
+    AlertingOptions options,
+    IReadOnlyDictionary<string, AnomalyOptions> networkOptions,
+    ReconcilerMetrics metrics,
+    TimeProvider time,
+    ILogger logger)
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    /// <summary>Sends what is due; returns how many alerts Alertmanager accepted.</summary>
+    public async Task<int> DispatchAsync(CancellationToken cancellationToken)
+    {
+        if (!client.Enabled)
+        {
+            return 0;
+        }
+
+        var delivered = 0;
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var due = await anomalyStore.GetDueAlertsAsync(now, 100, cancellationToken);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            var payload = new JsonArray(due.Select(d => (JsonNode)AlertPayload.Build(d, options, networkOptions, now)).ToArray());
+            var ids = due.Select(d => d.OutboxId).ToList();
+            try
+            {
+                await client.PostAsync(payload, cancellationToken);
+                await anomalyStore.MarkDeliveredAsync(ids, time.GetUtcNow(), cancellationToken);
+                delivered += due.Count;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                var attempts = due.Max(d => d.Attempts) + 1;
+                var backoff = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, attempts), MaxBackoff.TotalSeconds));
+                await anomalyStore.MarkFailedAsync(ids, ex.Message, now + backoff, cancellationToken);
+                logger.LogWarning("Alertmanager did not accept {Count} alert(s), retrying in {Backoff}: {Reason}", due.Count, backoff, ex.Message);
+                break;
+            }
+        }
+
+        metrics.AlertsPending.Set(await anomalyStore.CountPendingAlertsAsync(cancellationToken));
+        return delivered;
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Anomalies;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Metrics;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Alerting;
+
+/// <summary>
+/// Screens what indexing stored since the last screen: new supply events against each network's policy, new reorgs
+/// against the depth threshold, and each network's latest ledger proof (a mismatch is a condition that stays open
+/// until a later proof is ok). Every finding is stored with its evidence and logged with structured properties;
+/// pages go through the outbox.
+/// </summary>
+internal sealed class AnomalyScreener(
+    SqliteSupplyStore supplyStore,
+    SqliteAnomalyStore anomalyStore,
+    IReadOnlyDictionary<string, AnomalyPolicy> policies,
+    AnomalyPaging paging,
+    TimeSpan refreshAfter,
+    ReconcilerMetrics metrics,
+    TimeProvider time,
+    ILogger logger)
+{
+    private const int BatchSize = 5_000;
+
+    public async Task<IReadOnlyList<StoredAnomaly>> ScreenAsync(CancellationToken cancellationToken)
+    {
+        var found = new List<StoredAnomaly>();
+        foreach (var (network, policy) in policies)
+        {
+            while (true)
+            {
+                var batch = await anomalyStore.GetUnscreenedEventsAsync(network, BatchSize, cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                var events = batch.Select(b => b.Event).ToList();
+                var earliest = events.Where(e => e.BlockTime is not null).Select(e => e.BlockTime!.Value).DefaultIfEmpty(time.GetUtcNow()).Min();
+                var history = await anomalyStore.GetWindowHistoryAsync(network, earliest - policy.Window, cancellationToken);
+                var anomalies = SupplyAnomalyDetector.Screen(network, policy, events, history);
+                found.AddRange(await anomalyStore.RecordScreenAsync(anomalies, batch.Select(b => b.RowId).ToList(), paging, time.GetUtcNow(), cancellationToken));
+                foreach (var e in events)
+                {
+                    metrics.EventsIndexed.WithLabels(network, e.Kind == SupplyEventKind.Mint ? "mint" : "burn").Inc();
+                }
+
+                if (batch.Count < BatchSize)
+                {
+                    break;
+                }
+            }
+        }
+
+        var depth = policies.Count == 0 ? 5 : policies.Values.Min(p => p.DeepReorgDepth);
+        found.AddRange(await anomalyStore.ScreenReorgsAsync(depth, paging, time.GetUtcNow(), cancellationToken));
+        await ScreenLedgerProofsAsync(found, cancellationToken);
+
+        foreach (var stored in found)
+        {
+            var a = stored.Anomaly;
+            metrics.Anomalies.WithLabels(a.Rule.ToString(), a.Network).Inc();
+            logger.LogWarning(
+                "anomaly {Rule} on {Network} at block {Block} tx {Tx}: {Summary} (actor {Actor}, amount {Amount}, paging {PageState})",
+                a.Rule, a.Network, a.BlockNumber, a.TransactionId, a.Summary, a.Actor, a.Amount?.ToString(), stored.PageState);
+        }
+
+        return found;
+    }
+
+    /// <summary>A refused deep reorg stops the network: it is a condition, paged until the network indexes again.</summary>
+    public async Task ReportRefusedReorgAsync(DeepReorganizationException refused, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        metrics.DeepReorgs.WithLabels(refused.Network).Inc();
+        var anomaly = SupplyAnomalyDetector.DeepReorg(refused.Network, refused.ForkBlock, 0, refused.Message, time.GetUtcNow(), refused: true);
+        if (await anomalyStore.RaiseConditionAsync(anomaly, refreshAfter, time.GetUtcNow(), cancellationToken) is { } stored)
+        {
+            metrics.Anomalies.WithLabels(anomaly.Rule.ToString(), anomaly.Network).Inc();
+            logger.LogCritical("anomaly {Rule} on {Network} at block {Block}: {Summary}", anomaly.Rule, anomaly.Network, anomaly.BlockNumber, stored.Anomaly.Summary);
+        }
+    }
+
+    private async Task ScreenLedgerProofsAsync(List<StoredAnomaly> found, CancellationToken cancellationToken)
+    {
+        foreach (var supply in await supplyStore.GetSupplyAsync(cancellationToken))
+        {
+            if (supply.LatestProof is not { } proof || !policies.ContainsKey(supply.Name))
+            {
+                continue;
+            }
+
+            if (proof.Compare() == LedgerProofStatus.Mismatch)
+            {
+                var anomaly = SupplyAnomalyDetector.LedgerMismatch(supply.Name, proof);
+                if (await anomalyStore.RaiseConditionAsync(anomaly, refreshAfter, time.GetUtcNow(), cancellationToken) is { } stored)
+                {
+                    found.Add(stored);
+                }
+            }
+            else
+            {
+                var resolved = await anomalyStore.ResolveConditionAsync(AnomalyRule.UnexplainedSupplyChange, supply.Name, time.GetUtcNow(), cancellationToken);
+                if (resolved > 0)
+                {
+                    logger.LogInformation("anomaly {Rule} on {Network} resolved: the ledger proof at block {Block} holds again", AnomalyRule.UnexplainedSupplyChange, supply.Name, proof.BlockNumber);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using Prometheus;
+
+namespace Usd1Reconciler.Metrics;
+
+/// <summary>
+/// Every metric the daemon exports, in one place, each with help text (a test holds every metric to Prometheus naming
+/// conventions). Supply and reserves are in tokens / USD (1 token = 1 USD) as floats: Prometheus stores float64, so
+/// these are for dashboards and alerts; the exact base-unit figures live in the store and in `usd1rec supply`.
+/// </summary>
+public sealed class ReconcilerMetrics
+{
+    public ReconcilerMetrics(CollectorRegistry registry)
+    {
+        Registry = registry;
+        var f = Prometheus.Metrics.WithCustomRegistry(registry);
+        Supply = f.CreateGauge("usd1_supply_tokens", "Token supply per network in whole tokens (1 token = 1 USD); kind: onchain (totalSupply at the final block), indexed (final mints - burns), provisional (including unfinal events), circulating (onchain minus excluded holders).", "network", "kind");
+        TotalSupply = f.CreateGauge("usd1_total_supply_tokens", "Supply summed over all networks in whole tokens; kind: indexed or circulating.", "kind");
+        Reserves = f.CreateGauge("usd1_reserves_usd", "Reserves in USD by custodian and asset class, from the latest accepted snapshot of each feed.", "custodian", "asset_class");
+        CoverageRatio = f.CreateGauge("usd1_coverage_ratio", "Eligible reserves divided by circulating supply at the latest reconciliation (1 = 100%).");
+        CoverageMinimumRatio = f.CreateGauge("usd1_coverage_minimum_ratio", "Configured minimum coverage ratio (100% plus the buffer).");
+        Verdict = f.CreateGauge("usd1_reconciliation_verdict", "1 for the latest reconciliation verdict, 0 for the others.", "verdict");
+        Shortfall = f.CreateGauge("usd1_reconciliation_shortfall_usd", "Reserves missing to reach the minimum coverage at the latest reconciliation, in USD (0 when covered).");
+        LastReconciliation = f.CreateGauge("usd1_reconciliation_last_timestamp_seconds", "Unix time of the latest reconciliation.");
+        LedgerProof = f.CreateGauge("usd1_ledger_proof_status", "1 for the network's current ledger proof status (ok, mismatch, stale), 0 for the others.", "network", "status");
+        NetworkStale = f.CreateGauge("usd1_network_stale", "1 when the network's figures are not current (no successful pass or ledger proof within its StaleAfter budget).", "network");
+        LastSuccess = f.CreateGauge("usd1_network_last_success_timestamp_seconds", "Unix time of the network's last successful indexing pass.", "network");
+        HeadLag = f.CreateGauge("usd1_network_head_lag_seconds", "Seconds between now and the block time of the newest indexed block.", "network");
+        FinalBlock = f.CreateGauge("usd1_network_final_block", "Highest block or slot whose events are final.", "network");
+        Reorgs = f.CreateCounter("usd1_reorgs_total", "Chain reorganisations followed (EVM forks rolled back, Solana dropped signatures).", "network");
+        ReorgDepth = f.CreateGauge("usd1_reorg_depth_blocks", "Depth of the latest reorganisation followed, in blocks (or slots).", "network");
+        DeepReorgs = f.CreateCounter("usd1_deep_reorgs_total", "Reorganisations below the final block, refused: indexing of the network stops until an operator acts.", "network");
+        EventsIndexed = f.CreateCounter("usd1_events_indexed_total", "Supply events indexed (each counted once when first screened).", "network", "kind");
+        RpcRequests = f.CreateCounter("usd1_rpc_requests_total", "RPC requests by endpoint (scheme://host:port) and outcome: ok, error, timeout, rate_limited.", "network", "endpoint", "outcome");
+        RpcEndpointsHealthy = f.CreateGauge("usd1_rpc_endpoints_healthy", "Endpoints of the network currently trusted and answering.", "network");
+        FeedAge = f.CreateGauge("usd1_feed_age_seconds", "Age of the reserve feed's latest accepted snapshot (now minus its as-of time).", "feed");
+        FeedStale = f.CreateGauge("usd1_feed_stale", "1 when the feed's latest accepted snapshot is older than its freshness budget.", "feed");
+        FeedRejections = f.CreateCounter("usd1_feed_rejections_total", "Reserve snapshots rejected, by reason.", "feed", "reason");
+        Anomalies = f.CreateCounter("usd1_anomalies_total", "Anomalies detected, by rule and network.", "rule", "network");
+        AlertsPending = f.CreateGauge("usd1_alerts_pending", "Alerts queued for Alertmanager and not yet accepted by it.");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Gauge Supply { get; }
+
+    public Gauge TotalSupply { get; }
+
+    public Gauge Reserves { get; }
+
+    public Gauge CoverageRatio { get; }
+
+    public Gauge CoverageMinimumRatio { get; }
+
+    public Gauge Verdict { get; }
+
+    public Gauge Shortfall { get; }
+
+    public Gauge LastReconciliation { get; }
+
+    public Gauge LedgerProof { get; }
+
+    public Gauge NetworkStale { get; }
+
+    public Gauge LastSuccess { get; }
+
+    public Gauge HeadLag { get; }
+
+    public Gauge FinalBlock { get; }
+
+    public Counter Reorgs { get; }
+
+    public Gauge ReorgDepth { get; }
+
+    public Counter DeepReorgs { get; }
+
+    public Counter EventsIndexed { get; }
+
+    public Counter RpcRequests { get; }
+
+    public Gauge RpcEndpointsHealthy { get; }
+
+    public Gauge FeedAge { get; }
+
+    public Gauge FeedStale { get; }
+
+    public Counter FeedRejections { get; }
+
+    public Counter Anomalies { get; }
+
+    public Gauge AlertsPending { get; }
+
+    /// <summary>The text exposition format, as served at /metrics.</summary>
+    public async Task<string> ExportAsync(CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(buffer, cancellationToken);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,62 @@
+using System.Numerics;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Metrics;
+
+/// <summary>
+/// Sets the per-network gauges from the store, so that /metrics says what the store says (and what `usd1rec supply`
+/// prints), including staleness: a network without a fresh ledger proof is marked stale, never shown as all good.
+/// </summary>
+internal sealed class StoreMetricsRefresher(
+    SqliteSupplyStore store,
+    SqliteAnomalyStore anomalies,
+    ReconcilerMetrics metrics,
+    IReadOnlyDictionary<string, (int Decimals, TimeSpan StaleAfter)> networks,
+    TimeProvider time)
+{
+    private static readonly string[] ProofStatuses = ["ok", "mismatch", "stale"];
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var total = 0.0;
+        foreach (var s in await store.GetSupplyAsync(cancellationToken))
+        {
+            var (decimals, staleAfter) = networks.TryGetValue(s.Name, out var known) ? known : (6, TimeSpan.FromMinutes(10));
+            var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, staleAfter);
+            var stale = status == LedgerProofStatus.Stale || s.LastIndexedAt is null || now - s.LastIndexedAt > staleAfter;
+            metrics.Supply.WithLabels(s.Name, "indexed").Set(Tokens(s.IndexedSupply, decimals));
+            metrics.Supply.WithLabels(s.Name, "provisional").Set(Tokens(s.ProvisionalSupply, decimals));
+            if (s.LatestProof is { } proof)
+            {
+                metrics.Supply.WithLabels(s.Name, "onchain").Set(Tokens(proof.OnchainSupply.Value, decimals));
+            }
+
+            total += Tokens(s.IndexedSupply, decimals);
+            var statusText = status.ToString().ToLowerInvariant();
+            foreach (var candidate in ProofStatuses)
+            {
+                metrics.LedgerProof.WithLabels(s.Name, candidate).Set(candidate == statusText ? 1 : 0);
+            }
+
+            metrics.NetworkStale.WithLabels(s.Name).Set(stale ? 1 : 0);
+            metrics.FinalBlock.WithLabels(s.Name).Set(s.FinalBlock);
+            if (s.LastIndexedAt is { } indexedAt)
+            {
+                metrics.LastSuccess.WithLabels(s.Name).Set(indexedAt.ToUnixTimeMilliseconds() / 1000.0);
+            }
+
+            if (await store.GetNewestBlockTimeAsync(s.NetworkId, cancellationToken) is { } newest)
+            {
+                metrics.HeadLag.WithLabels(s.Name).Set(Math.Max(0, (now - newest).TotalSeconds));
+            }
+        }
+
+        metrics.TotalSupply.WithLabels("indexed").Set(total);
+        metrics.AlertsPending.Set(await anomalies.CountPendingAlertsAsync(cancellationToken));
+    }
+
+    /// <summary>Base units to whole tokens as a float, for dashboards only (exact figures stay in the store).</summary>
+    internal static double Tokens(BigInteger baseUnits, int decimals) => (double)baseUnits / Math.Pow(10, decimals);
+}
