@@ -1,28 +1,43 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Usd1Reconciler.JsonRpc;
 
 /// <summary>
-/// JSON-RPC 2.0 over HTTP POST for one network. A call goes to the endpoint that last worked; on a transport or
-/// protocol failure it fails over to the next configured one, and only when all have failed does the caller see an
-/// <see cref="RpcUnavailableException"/>. A JSON-RPC error object is the node's considered answer and is returned to
-/// the caller as <see cref="JsonRpcErrorException"/> without failover.
+/// JSON-RPC 2.0 over HTTP POST for one network, with per-endpoint health (see <see cref="RpcResilienceOptions"/>).
+/// A call goes to the first usable endpoint in configured order; a transport or protocol failure — including a reply
+/// the caller's reader rejects — rests that endpoint and fails over to the next, in rounds with backoff, and only when
+/// no round succeeds does the caller see an <see cref="RpcUnavailableException"/>. A JSON-RPC error object is the
+/// node's considered answer and is returned to the caller as <see cref="JsonRpcErrorException"/> without failover.
+/// Endpoints marked untrusted (wrong chain, other fork, lagging head) are never used for calls.
 /// </summary>
-public sealed class JsonRpcClient
+public sealed class JsonRpcClient : IEndpointHealthSource
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _http;
     private readonly List<RpcEndpoint> _endpoints;
+    private readonly List<EndpointTracker> _trackers;
     private readonly string _network;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
+    private readonly RpcResilienceOptions _options;
+    private readonly TimeProvider _time;
     private long _nextId;
-    private int _preferred;
+    private int _lastAnswered;
 
-    public JsonRpcClient(HttpClient http, string network, IReadOnlyList<Uri> endpoints, TimeSpan timeout, ILogger logger)
+    /// <param name="jitter">Source of uniform numbers in [0, 1) for backoff jitter; injected so tests are repeatable. Default: a cryptographic generator.</param>
+    public JsonRpcClient(
+        HttpClient http,
+        string network,
+        IReadOnlyList<Uri> endpoints,
+        TimeSpan timeout,
+        ILogger logger,
+        RpcResilienceOptions? resilience = null,
+        TimeProvider? time = null,
+        Func<double>? jitter = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (endpoints.Count == 0)
@@ -30,71 +45,230 @@ public sealed class JsonRpcClient
             throw new ArgumentException($"network '{network}' has no RPC endpoint", nameof(endpoints));
         }
 
+        _options = resilience ?? RpcResilienceOptions.Default;
+        _options.Validate();
         _http = http;
         _network = network;
         _endpoints = endpoints.Select(u => new RpcEndpoint(u)).ToList();
+        var random = jitter ?? (static () => RandomNumberGenerator.GetInt32(1 << 30) / (double)(1 << 30));
+        _trackers = _endpoints.Select(e => new EndpointTracker(network, e, _options, random)).ToList();
         _timeout = timeout;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
+
+    public string Network => _network;
 
     public IReadOnlyList<RpcEndpoint> Endpoints => _endpoints;
 
-    /// <summary>The endpoint calls go to first: the one that answered last.</summary>
-    public RpcEndpoint PreferredEndpoint => _endpoints[Volatile.Read(ref _preferred)];
+    /// <summary>The endpoint that answered last (the first configured one before any call).</summary>
+    public RpcEndpoint PreferredEndpoint => _endpoints[Volatile.Read(ref _lastAnswered)];
+
+    /// <summary>Whether any endpoint is trusted and not resting right now.</summary>
+    public bool HasUsableEndpoint
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            return _trackers.Any(t => t.IsUsable(now));
+        }
+    }
+
+    public IReadOnlyList<EndpointHealth> GetEndpointHealth()
+    {
+        var now = _time.GetUtcNow();
+        return _trackers.Select(t => t.Snapshot(now)).ToList();
+    }
+
+    /// <summary>Whether the endpoint rests after failures (backoff, open circuit, Retry-After): probes leave it alone until then.</summary>
+    public bool IsResting(RpcEndpoint endpoint) => Tracker(endpoint).IsResting(_time.GetUtcNow());
+
+    /// <summary>Keeps <paramref name="endpoint"/> out of every call until <see cref="MarkTrusted"/>; logs the first time.</summary>
+    public void MarkUntrusted(RpcEndpoint endpoint, string reason)
+    {
+        var tracker = Tracker(endpoint);
+        if (tracker.IsTrusted)
+        {
+            _logger.LogWarning("network {Network}: endpoint {Endpoint} is no longer trusted: {Reason}", _network, endpoint.Label, reason);
+        }
+
+        tracker.MarkUntrusted(reason);
+    }
+
+    public void MarkTrusted(RpcEndpoint endpoint)
+    {
+        if (Tracker(endpoint).MarkTrusted())
+        {
+            _logger.LogInformation("network {Network}: endpoint {Endpoint} is trusted again", _network, endpoint.Label);
+        }
+    }
 
     /// <summary>Calls one method and returns its <c>result</c> (which may be JSON null).</summary>
-    public async Task<JsonElement> CallAsync(string method, object?[] parameters, CancellationToken cancellationToken)
+    public Task<JsonElement> CallAsync(string method, object?[] parameters, CancellationToken cancellationToken) =>
+        CallAsync(method, parameters, static r => r, cancellationToken);
+
+    /// <summary>
+    /// Calls one method and reads its result with <paramref name="read"/> at the endpoint that answered: a reader that
+    /// throws <see cref="FormatException"/> or <see cref="RpcProtocolException"/> marks that endpoint's reply as
+    /// malformed, which rests it and fails over like any other protocol failure.
+    /// </summary>
+    public Task<T> CallAsync<T>(string method, object?[] parameters, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
-        var results = await SendWithFailoverAsync([new JsonRpcRequest(method, parameters)], cancellationToken);
-        return results[0].GetResultOrThrow();
+        ArgumentNullException.ThrowIfNull(read);
+        return SendWithFailoverAsync([new JsonRpcRequest(method, parameters)], results => read(results[0].GetResultOrThrow()), cancellationToken);
     }
 
     /// <summary>
-    /// Calls one method on one named endpoint, without failover: for checks that must hold for every endpoint (chain id,
-    /// genesis) rather than for whichever answers.
+    /// Calls one method on one named endpoint, without failover and even if it is untrusted or resting: for checks
+    /// that must hold for every endpoint (chain id, genesis, head) rather than for whichever answers.
     /// </summary>
     public async Task<JsonElement> CallEndpointAsync(RpcEndpoint endpoint, string method, object?[] parameters, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        var results = await SendAsync(endpoint, [new JsonRpcRequest(method, parameters)], cancellationToken);
+        var results = await BatchEndpointAsync(endpoint, [new JsonRpcRequest(method, parameters)], cancellationToken);
         return results[0].GetResultOrThrow();
+    }
+
+    /// <summary>A batch to one named endpoint, without failover; its outcome still counts toward the endpoint's health.</summary>
+    public async Task<IReadOnlyList<JsonRpcResult>> BatchEndpointAsync(RpcEndpoint endpoint, IReadOnlyList<JsonRpcRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(requests);
+        var tracker = Tracker(endpoint);
+        try
+        {
+            var results = await SendAsync(endpoint, requests, cancellationToken);
+            OnSuccess(tracker);
+            return results;
+        }
+        catch (RpcException ex) when (ex is RpcTransportException or RpcProtocolException)
+        {
+            OnFailure(tracker, ex);
+            throw;
+        }
     }
 
     /// <summary>
     /// Sends the requests as one JSON-RPC batch and returns their outcomes in request order. A failed item does not
     /// fail the batch; a failed transport does.
     /// </summary>
-    public Task<IReadOnlyList<JsonRpcResult>> BatchAsync(IReadOnlyList<JsonRpcRequest> requests, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JsonRpcResult>> BatchAsync(IReadOnlyList<JsonRpcRequest> requests, CancellationToken cancellationToken) =>
+        BatchAsync(requests, static r => r, cancellationToken);
+
+    /// <summary>A batch whose outcomes are read by <paramref name="read"/> at the endpoint that answered (see <see cref="CallAsync{T}"/>).</summary>
+    public Task<T> BatchAsync<T>(IReadOnlyList<JsonRpcRequest> requests, Func<IReadOnlyList<JsonRpcResult>, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(read);
         return requests.Count == 0
-            ? Task.FromResult<IReadOnlyList<JsonRpcResult>>([])
-            : SendWithFailoverAsync(requests, cancellationToken);
+            ? Task.FromResult(read([]))
+            : SendWithFailoverAsync(requests, read, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<JsonRpcResult>> SendWithFailoverAsync(IReadOnlyList<JsonRpcRequest> requests, CancellationToken cancellationToken)
+    private async Task<T> SendWithFailoverAsync<T>(IReadOnlyList<JsonRpcRequest> requests, Func<IReadOnlyList<JsonRpcResult>, T> read, CancellationToken cancellationToken)
     {
+        var methodLabel = DescribeMethods(requests);
         var failures = new List<RpcException>();
-        var start = Volatile.Read(ref _preferred);
-        for (var attempt = 0; attempt < _endpoints.Count; attempt++)
+        var rounds = 0;
+        while (true)
         {
-            var index = (start + attempt) % _endpoints.Count;
-            var endpoint = _endpoints[index];
-            try
+            var now = _time.GetUtcNow();
+            var usable = _trackers.Where(t => t.IsUsable(now)).ToList();
+            foreach (var tracker in usable)
             {
-                var results = await SendAsync(endpoint, requests, cancellationToken);
-                Volatile.Write(ref _preferred, index);
-                return results;
+                var endpoint = tracker.Endpoint;
+                try
+                {
+                    var results = await SendAsync(endpoint, requests, cancellationToken);
+                    T value;
+                    try
+                    {
+                        value = read(results);
+                    }
+                    catch (FormatException ex)
+                    {
+                        throw new RpcProtocolException(methodLabel, endpoint.Label, ex.Message, ex);
+                    }
+                    catch (RpcProtocolException ex)
+                    {
+                        // Readers label errors with no endpoint in mind; this is the one that sent the reply.
+                        throw new RpcProtocolException(ex.Method, endpoint.Label, ex.Detail, ex);
+                    }
+
+                    OnSuccess(tracker);
+                    Volatile.Write(ref _lastAnswered, _endpoints.IndexOf(endpoint));
+                    return value;
+                }
+                catch (JsonRpcErrorException)
+                {
+                    // The node answered and refused: it is alive, the request is the problem.
+                    OnSuccess(tracker);
+                    throw;
+                }
+                catch (RpcTransportException ex) when (ex.HttpStatus == 413)
+                {
+                    // Payload too large is about this request, not the endpoint: the caller must ask for less.
+                    OnSuccess(tracker);
+                    failures.Add(ex);
+                    throw new RpcUnavailableException(_network, methodLabel, failures);
+                }
+                catch (RpcException ex) when (ex is RpcTransportException or RpcProtocolException)
+                {
+                    failures.Add(ex);
+                    OnFailure(tracker, ex);
+                }
             }
-            catch (Exception ex) when (ex is RpcTransportException or RpcProtocolException)
+
+            if (usable.Count > 0 && ++rounds >= _options.MaxRounds)
             {
-                var rpc = (RpcException)ex;
-                failures.Add(rpc);
-                _logger.LogWarning("network {Network}: {Method} failed at {Endpoint}: {Reason}", _network, rpc.Method, endpoint.Label, ex.Message);
+                throw new RpcUnavailableException(_network, methodLabel, failures);
+            }
+
+            // Wait for the endpoint whose rest ends first, unless that is too far off: then the network is down for now.
+            now = _time.GetUtcNow();
+            var next = _trackers.Select(t => t.UsableAt()).Where(t => t is not null).Min();
+            if (next is null || next.Value - now > _options.MaxWait)
+            {
+                failures.AddRange(_trackers.Where(t => !t.IsUsable(now))
+                    .Select(t => new RpcTransportException(methodLabel, t.Endpoint.Label, $"not asked: {t.DescribeRest(now)}")));
+                throw new RpcUnavailableException(_network, methodLabel, failures);
+            }
+
+            if (next.Value > now)
+            {
+                await Task.Delay(next.Value - now, _time, cancellationToken);
             }
         }
+    }
 
-        throw new RpcUnavailableException(_network, DescribeMethods(requests), failures);
+    private void OnSuccess(EndpointTracker tracker)
+    {
+        tracker.OnRequest();
+        if (tracker.OnSuccess(_time.GetUtcNow()))
+        {
+            _logger.LogInformation("network {Network}: endpoint {Endpoint} answers again", _network, tracker.Endpoint.Label);
+        }
+    }
+
+    private void OnFailure(EndpointTracker tracker, RpcException ex)
+    {
+        tracker.OnRequest();
+        var transport = ex as RpcTransportException;
+        var rateLimited = transport?.HttpStatus == 429 || (transport?.HttpStatus == 503 && transport.RetryAfter is not null);
+        var opened = tracker.OnFailure(_time.GetUtcNow(), ex.Detail, transport?.RetryAfter, rateLimited);
+        _logger.LogWarning("network {Network}: {Method} failed at {Endpoint}: {Reason}", _network, ex.Method, tracker.Endpoint.Label, ex.Detail);
+        if (opened)
+        {
+            _logger.LogWarning(
+                "network {Network}: endpoint {Endpoint} failed {Count} times in a row; circuit open for {Break}",
+                _network, tracker.Endpoint.Label, _options.FailureThreshold, _options.BreakDuration);
+        }
+    }
+
+    private EndpointTracker Tracker(RpcEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return _trackers.FirstOrDefault(t => t.Endpoint == endpoint)
+            ?? throw new ArgumentException($"endpoint {endpoint.Label} is not one of network '{_network}'", nameof(endpoint));
     }
 
     private async Task<IReadOnlyList<JsonRpcResult>> SendAsync(RpcEndpoint endpoint, IReadOnlyList<JsonRpcRequest> requests, CancellationToken cancellationToken)
@@ -125,7 +299,9 @@ public sealed class JsonRpcClient
         {
             if (!response.IsSuccessStatusCode)
             {
-                var retryAfter = response.Headers.RetryAfter?.Delta;
+                var retryAfter = response.Headers.RetryAfter is { } header
+                    ? header.Delta ?? (header.Date is { } date ? date - _time.GetUtcNow() : null)
+                    : null;
                 throw new RpcTransportException(
                     methodLabel, endpoint.Label, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", (int)response.StatusCode, retryAfter);
             }

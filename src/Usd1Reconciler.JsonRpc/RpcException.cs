@@ -10,4 +10,7 @@ public abstract class RpcException(string method, string endpoint, string messag
     public string Method { get; } = method;
 
     public string Endpoint { get; } = endpoint;
+
+    /// <summary>What went wrong, without the method and endpoint prefix (so a reply reader's error can be re-labelled with the endpoint that sent the reply).</summary>
+    public string Detail { get; } = message;
 }

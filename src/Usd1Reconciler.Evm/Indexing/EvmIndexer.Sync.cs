@@ -28,6 +28,14 @@ public sealed partial class EvmIndexer
             return false;
         }
 
+        if (probe < tip.Number && await _store.GetBlockAsync(networkId, probe, cancellationToken) is { } storedAtHead && storedAtHead.Hash == revealing.Hash)
+        {
+            // The endpoint's head is below our tip but on our chain: it is behind, not forked. Rolling back here would
+            // record a false reorg; the blocks above its head are checked again once it (or another endpoint) is ahead.
+            _logger.LogInformation("network {Network}: the node's head {Head} is behind the indexed tip {Tip} on the same chain; nothing to do this pass", Network, head, tip.Number);
+            return false;
+        }
+
         var finalBlock = await _store.GetFinalBlockAsync(networkId, cancellationToken);
         var number = probe;
         var chain = revealing;

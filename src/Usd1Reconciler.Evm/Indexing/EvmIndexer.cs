@@ -13,7 +13,7 @@ namespace Usd1Reconciler.Evm.Indexing;
 /// (with its events and the new tip, in one transaction), so a fork is always noticed at the tip and rolled back to the
 /// common ancestor. A fork below the final block is refused with <see cref="DeepReorganizationException"/>.
 /// </summary>
-public sealed partial class EvmIndexer : INetworkIndexer
+public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
 {
     private const int MaxChainMovedRetries = 5;
     private const int HeadersPerBatch = 100;
@@ -47,9 +47,11 @@ public sealed partial class EvmIndexer : INetworkIndexer
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger<EvmIndexer>();
-        var rpc = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, logger);
+        var rpc = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, logger, settings.Resilience, time);
         return new EvmIndexer(settings, new EvmRpcClient(rpc), store, time, logger);
     }
+
+    public IReadOnlyList<EndpointHealth> GetEndpointHealth() => _rpc.Transport.GetEndpointHealth();
 
     public async Task<IndexPassResult> RunPassAsync(CancellationToken cancellationToken)
     {
@@ -89,38 +91,16 @@ public sealed partial class EvmIndexer : INetworkIndexer
         return new IndexPassResult(Network, tipNow?.Number ?? _settings.StartBlock - 1, finalBlock, added, reorgs, proof);
     }
 
-    /// <summary>First pass only: every answering endpoint must serve the configured chain, and the token must have code.</summary>
+    /// <summary>
+    /// Every pass: decides which endpoints may be trusted (see <see cref="CheckEndpointsAsync"/>). First pass only: the
+    /// token must have code, and the network is registered in the store.
+    /// </summary>
     private async Task<long> PrepareAsync(CancellationToken cancellationToken)
     {
+        await CheckEndpointsAsync(_networkId, cancellationToken);
         if (_networkId is { } known)
         {
             return known;
-        }
-
-        var verified = 0;
-        var failures = new List<RpcException>();
-        foreach (var endpoint in _rpc.Transport.Endpoints)
-        {
-            try
-            {
-                var chainId = await _rpc.eth_chainId(endpoint, cancellationToken);
-                if (chainId != _settings.ChainId)
-                {
-                    throw new ChainIdMismatchException(Network, endpoint.Label, _settings.ChainId, chainId);
-                }
-
-                verified++;
-            }
-            catch (RpcException ex) when (ex is RpcTransportException or RpcProtocolException)
-            {
-                failures.Add(ex);
-                _logger.LogWarning("network {Network}: could not verify the chain id at {Endpoint}: {Reason}", Network, endpoint.Label, ex.Message);
-            }
-        }
-
-        if (verified == 0)
-        {
-            throw new RpcUnavailableException(Network, "eth_chainId", failures);
         }
 
         var code = await _rpc.eth_getCode(_token, "latest", cancellationToken);

@@ -5,6 +5,8 @@ namespace Usd1Reconciler.Evm.Indexing;
 /// <param name="StartBlock">First block to index: the token's deployment block, so that the ledger proof can hold.</param>
 /// <param name="Confirmations">Blocks a block must be buried under to count as final; null lets the node's finalized tag decide.</param>
 /// <param name="MaxBlockRange">Upper bound of one eth_getLogs range; ranges shrink on provider limits and grow back to this.</param>
+/// <param name="MaxHeadLag">An endpoint whose head is more than this many blocks behind the best endpoint's is not trusted (a syncing node must not cause a false reorg).</param>
+/// <param name="Resilience">Retry, backoff and circuit-breaker settings of the JSON-RPC client; null for the defaults.</param>
 public sealed record EvmNetworkSettings(
     string Name,
     long ChainId,
@@ -13,4 +15,10 @@ public sealed record EvmNetworkSettings(
     long StartBlock,
     int? Confirmations,
     int MaxBlockRange,
-    TimeSpan RequestTimeout);
+    TimeSpan RequestTimeout,
+    long MaxHeadLag = EvmNetworkSettings.DefaultMaxHeadLag,
+    JsonRpc.RpcResilienceOptions? Resilience = null)
+{
+    /// <summary>64 blocks: two epochs on Ethereum, well past any healthy node's propagation delay.</summary>
+    public const long DefaultMaxHeadLag = 64;
+}

@@ -17,30 +17,50 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
 
     public JsonRpcClient Transport { get; } = rpc;
 
-    public async Task<long> eth_chainId(CancellationToken cancellationToken) =>
-        ReadQuantity(await Transport.CallAsync("eth_chainId", [], cancellationToken), "eth_chainId", "chain id");
+    public Task<long> eth_chainId(CancellationToken cancellationToken) =>
+        Transport.CallAsync("eth_chainId", [], r => ReadQuantity(r, "eth_chainId", "chain id"), cancellationToken);
 
     public async Task<long> eth_chainId(RpcEndpoint endpoint, CancellationToken cancellationToken) =>
         ReadQuantity(await Transport.CallEndpointAsync(endpoint, "eth_chainId", [], cancellationToken), "eth_chainId", "chain id", endpoint.Label);
 
-    public async Task<long> eth_blockNumber(CancellationToken cancellationToken) =>
-        ReadQuantity(await Transport.CallAsync("eth_blockNumber", [], cancellationToken), "eth_blockNumber", "block number");
+    public Task<long> eth_blockNumber(CancellationToken cancellationToken) =>
+        Transport.CallAsync("eth_blockNumber", [], r => ReadQuantity(r, "eth_blockNumber", "block number"), cancellationToken);
+
+    /// <summary>
+    /// Chain id, head and (when <paramref name="anchor"/> is given) that block's header from one named endpoint in one
+    /// batch, without failover: what the indexer needs to decide whether the endpoint may be trusted.
+    /// </summary>
+    public async Task<(long ChainId, long Head, EvmBlock? Anchor)> ProbeAsync(RpcEndpoint endpoint, long? anchor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        List<JsonRpcRequest> requests = [new("eth_chainId"), new("eth_blockNumber")];
+        if (anchor is { } number)
+        {
+            requests.Add(new JsonRpcRequest("eth_getBlockByNumber", EvmHex.Quantity(number), false));
+        }
+
+        var results = await Transport.BatchEndpointAsync(endpoint, requests, cancellationToken);
+        var chainId = ReadQuantity(results[0].GetResultOrThrow(), "eth_chainId", "chain id", endpoint.Label);
+        var head = ReadQuantity(results[1].GetResultOrThrow(), "eth_blockNumber", "block number", endpoint.Label);
+        var block = anchor is null ? null : ReadBlock(results[2].GetResultOrThrow(), anchor, endpoint.Label);
+        return (chainId, head, block);
+    }
 
     /// <summary>A block by number, or null when the node has none there (beyond its head, or a tag it does not support yet).</summary>
-    public async Task<EvmBlock?> eth_getBlockByNumber(long number, CancellationToken cancellationToken) =>
-        ReadBlock(await Transport.CallAsync("eth_getBlockByNumber", [EvmHex.Quantity(number), false], cancellationToken), number);
+    public Task<EvmBlock?> eth_getBlockByNumber(long number, CancellationToken cancellationToken) =>
+        Transport.CallAsync("eth_getBlockByNumber", [EvmHex.Quantity(number), false], r => ReadBlock(r, number), cancellationToken);
 
     /// <summary>A block by tag: latest, safe, finalized.</summary>
-    public async Task<EvmBlock?> eth_getBlockByNumber(string tag, CancellationToken cancellationToken) =>
-        ReadBlock(await Transport.CallAsync("eth_getBlockByNumber", [tag, false], cancellationToken), null);
+    public Task<EvmBlock?> eth_getBlockByNumber(string tag, CancellationToken cancellationToken) =>
+        Transport.CallAsync("eth_getBlockByNumber", [tag, false], r => ReadBlock(r, null), cancellationToken);
 
     /// <summary>Several blocks in one batch; entries are null where the node has no such block.</summary>
-    public async Task<IReadOnlyList<EvmBlock?>> GetBlocksAsync(IReadOnlyList<long> numbers, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<EvmBlock?>> GetBlocksAsync(IReadOnlyList<long> numbers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(numbers);
         var requests = numbers.Select(n => new JsonRpcRequest("eth_getBlockByNumber", EvmHex.Quantity(n), false)).ToList();
-        var results = await Transport.BatchAsync(requests, cancellationToken);
-        return results.Select((r, i) => ReadBlock(r.GetResultOrThrow(), numbers[i])).ToList();
+        return Transport.BatchAsync<IReadOnlyList<EvmBlock?>>(
+            requests, results => results.Select((r, i) => ReadBlock(r.GetResultOrThrow(), numbers[i])).ToList(), cancellationToken);
     }
 
     public async Task<IReadOnlyList<EvmLog>> eth_getLogs(string address, IReadOnlyList<string> topic0s, long fromBlock, long toBlock, CancellationToken cancellationToken)
@@ -52,43 +72,52 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
             ["toBlock"] = EvmHex.Quantity(toBlock),
             ["topics"] = new object[] { topic0s },
         };
-        var result = await Transport.CallAsync("eth_getLogs", [filter], cancellationToken);
-        if (result.ValueKind != JsonValueKind.Array)
+        return await Transport.CallAsync<IReadOnlyList<EvmLog>>("eth_getLogs", [filter], result =>
         {
-            throw Malformed("eth_getLogs", $"expected an array of logs, got {result.ValueKind}");
-        }
+            if (result.ValueKind != JsonValueKind.Array)
+            {
+                throw Malformed("eth_getLogs", $"expected an array of logs, got {result.ValueKind}");
+            }
 
-        var logs = new List<EvmLog>(result.GetArrayLength());
-        foreach (var item in result.EnumerateArray())
-        {
-            logs.Add(ReadLog(item));
-        }
+            var logs = new List<EvmLog>(result.GetArrayLength());
+            foreach (var item in result.EnumerateArray())
+            {
+                logs.Add(ReadLog(item));
+            }
 
-        return logs;
+            return logs;
+        }, cancellationToken);
     }
 
     public async Task<byte[]> eth_getCode(string address, string blockTag, CancellationToken cancellationToken)
     {
-        var result = await Transport.CallAsync("eth_getCode", [address, blockTag], cancellationToken);
-        return ReadBytes(result, "eth_getCode");
+        return await Transport.CallAsync("eth_getCode", [address, blockTag], r => ReadBytes(r, "eth_getCode"), cancellationToken);
     }
 
     public async Task<byte[]> eth_call(string to, string data, long block, CancellationToken cancellationToken)
     {
-        var result = await Transport.CallAsync("eth_call", [new Dictionary<string, string> { ["to"] = to, ["data"] = data }, EvmHex.Quantity(block)], cancellationToken);
-        return ReadBytes(result, "eth_call");
+        return await Transport.CallAsync(
+            "eth_call", [new Dictionary<string, string> { ["to"] = to, ["data"] = data }, EvmHex.Quantity(block)], r => ReadBytes(r, "eth_call"), cancellationToken);
     }
 
     /// <summary>ERC-20 totalSupply() at a block. A token without code there (not yet deployed) has supply zero.</summary>
-    public async Task<TokenAmount> TotalSupplyAsync(string token, long block, CancellationToken cancellationToken) =>
-        ReadUint256(await eth_call(token, TotalSupplySelector, block, cancellationToken), "totalSupply()");
+    public Task<TokenAmount> TotalSupplyAsync(string token, long block, CancellationToken cancellationToken) =>
+        CallUint256Async(token, TotalSupplySelector, block, "totalSupply()", cancellationToken);
 
     /// <summary>ERC-20 balanceOf(holder) at a block.</summary>
-    public async Task<TokenAmount> BalanceOfAsync(string token, string holder, long block, CancellationToken cancellationToken)
+    public Task<TokenAmount> BalanceOfAsync(string token, string holder, long block, CancellationToken cancellationToken)
     {
         var data = BalanceOfSelector + new string('0', 24) + EvmHex.NormalizeAddress(holder)[2..];
-        return ReadUint256(await eth_call(token, data, block, cancellationToken), "balanceOf(address)");
+        return CallUint256Async(token, data, block, "balanceOf(address)", cancellationToken);
     }
+
+    // The word is checked where the reply arrived, so a short or oversized answer fails that endpoint over.
+    private Task<TokenAmount> CallUint256Async(string to, string data, long block, string function, CancellationToken cancellationToken) =>
+        Transport.CallAsync(
+            "eth_call",
+            [new Dictionary<string, string> { ["to"] = to, ["data"] = data }, EvmHex.Quantity(block)],
+            r => ReadUint256(ReadBytes(r, "eth_call"), function),
+            cancellationToken);
 
     private TokenAmount ReadUint256(byte[] word, string function)
     {
@@ -129,7 +158,7 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
         }
     }
 
-    private EvmBlock? ReadBlock(JsonElement result, long? expectedNumber)
+    private EvmBlock? ReadBlock(JsonElement result, long? expectedNumber, string? endpoint = null)
     {
         if (result.ValueKind == JsonValueKind.Null)
         {
@@ -156,7 +185,7 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
         }
         catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
         {
-            throw Malformed("eth_getBlockByNumber", ex.Message);
+            throw Malformed("eth_getBlockByNumber", ex.Message, endpoint);
         }
     }
 

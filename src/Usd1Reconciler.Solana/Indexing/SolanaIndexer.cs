@@ -17,7 +17,7 @@ namespace Usd1Reconciler.Solana.Indexing;
 /// view contains the finalized chain), and X only advances in a settle that removed nothing.
 /// </para>
 /// </summary>
-public sealed partial class SolanaIndexer : INetworkIndexer
+public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSource
 {
     private readonly SolanaNetworkSettings _settings;
     private readonly SolanaRpcClient _rpc;
@@ -25,6 +25,7 @@ public sealed partial class SolanaIndexer : INetworkIndexer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long? _networkId;
+    private string? _genesisHash;
 
     internal SolanaIndexer(SolanaNetworkSettings settings, SolanaRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger)
     {
@@ -46,12 +47,15 @@ public sealed partial class SolanaIndexer : INetworkIndexer
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Validate(settings);
-        var transport = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, loggerFactory.CreateLogger<JsonRpcClient>());
+        var transport = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, loggerFactory.CreateLogger<JsonRpcClient>(), settings.Resilience, time);
         return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>());
     }
 
+    public IReadOnlyList<EndpointHealth> GetEndpointHealth() => _rpc.Transport.GetEndpointHealth();
+
     public async Task<IndexPassResult> RunPassAsync(CancellationToken cancellationToken)
     {
+        await CheckEndpointsAsync(cancellationToken);
         var networkId = await EnsureRegisteredAsync(cancellationToken);
 
         // Read before paging: the confirmed view paged afterwards then contains every finalized signature up to F.
@@ -111,46 +115,74 @@ public sealed partial class SolanaIndexer : INetworkIndexer
             return known;
         }
 
-        await CheckGenesisAsync(cancellationToken);
         var id = await _store.RegisterNetworkAsync(new NetworkRegistration(_settings.Name, NetworkKind.Solana, null, _settings.Mint), cancellationToken);
         _networkId = id;
         return id;
     }
 
     /// <summary>
-    /// Every endpoint must serve the same cluster (and the configured one, if set): a devnet URL among mainnet ones would
-    /// mix two ledgers. Unreachable endpoints are skipped here (failover covers them later); at least one must answer.
+    /// Every pass: probes each endpoint that is not resting (genesis hash and confirmed slot in one batch) and trusts only
+    /// those on the expected cluster — the configured genesis hash, else the one the first answering endpoint reported
+    /// on the first pass — whose slot is within <see cref="SolanaNetworkSettings.MaxSlotLag"/> of the best. A devnet URL
+    /// among mainnet ones would mix two ledgers; a syncing node would make settled signatures look dropped.
     /// </summary>
-    private async Task CheckGenesisAsync(CancellationToken cancellationToken)
+    private async Task CheckEndpointsAsync(CancellationToken cancellationToken)
     {
-        var seen = new List<(string Endpoint, string Hash)>();
-        var failures = new List<RpcException>();
-        foreach (var endpoint in _rpc.Transport.Endpoints)
+        var transport = _rpc.Transport;
+        var probes = await Task.WhenAll(transport.Endpoints.Where(e => !transport.IsResting(e)).Select(async endpoint =>
         {
             try
             {
-                seen.Add((endpoint.Label, await _rpc.getGenesisHash(endpoint, cancellationToken)));
+                var (genesis, slot) = await _rpc.ProbeAsync(endpoint, cancellationToken);
+                return (Endpoint: endpoint, Genesis: genesis, Slot: slot, Failure: (RpcException?)null);
             }
             catch (RpcException ex)
             {
-                failures.Add(ex);
-                _logger.LogWarning("network {Network}: could not read the genesis hash at {Endpoint}: {Reason}", Network, endpoint.Label, ex.Message);
+                return (Endpoint: endpoint, Genesis: string.Empty, Slot: 0L, Failure: ex);
+            }
+        }));
+
+        var failures = probes.Where(p => p.Failure is not null).Select(p => p.Failure!).ToList();
+        var answered = probes.Where(p => p.Failure is null).ToList();
+        _genesisHash ??= _settings.GenesisHash ?? answered.Select(p => p.Genesis).FirstOrDefault();
+        var wrong = answered.Where(p => !string.Equals(p.Genesis, _genesisHash, StringComparison.Ordinal)).ToList();
+        foreach (var w in wrong)
+        {
+            transport.MarkUntrusted(w.Endpoint, $"reports genesis hash {w.Genesis}, expected {_genesisHash}: another cluster");
+        }
+
+        var candidates = answered.Except(wrong).ToList();
+        var best = candidates.Count == 0 ? 0 : candidates.Max(c => c.Slot);
+        var trusted = 0;
+        foreach (var c in candidates)
+        {
+            if (best - c.Slot > _settings.MaxSlotLag)
+            {
+                transport.MarkUntrusted(c.Endpoint, $"confirmed slot {c.Slot} is {best - c.Slot} slots behind the best endpoint's {best} (limit {_settings.MaxSlotLag})");
+            }
+            else
+            {
+                transport.MarkTrusted(c.Endpoint);
+                trusted++;
             }
         }
 
-        if (seen.Count == 0)
+        if (trusted > 0)
         {
-            throw new RpcUnavailableException(Network, "getGenesisHash", failures);
+            return;
         }
 
-        var expected = _settings.GenesisHash ?? seen[0].Hash;
-        var wrong = seen.Where(s => !string.Equals(s.Hash, expected, StringComparison.Ordinal)).ToList();
-        if (wrong.Count > 0)
+        if (wrong.Count > 0 && failures.Count == 0 && candidates.Count == 0)
         {
             throw new NetworkIdentityMismatchException(
-                $"network '{Network}': endpoints disagree on the cluster: expected genesis hash {expected}, but " +
-                string.Join(", ", wrong.Select(w => $"{w.Endpoint} reports {w.Hash}")));
+                $"network '{Network}': endpoints disagree on the cluster: expected genesis hash {_genesisHash}, but " +
+                string.Join(", ", wrong.Select(w => $"{w.Endpoint.Label} reports {w.Genesis}")));
         }
+
+        var reasons = transport.GetEndpointHealth()
+            .Where(h => h.UntrustedReason is not null)
+            .Select(h => (RpcException)new RpcProtocolException("endpoint check", h.Endpoint, $"not trusted: {h.UntrustedReason}"));
+        throw new RpcUnavailableException(Network, "endpoint check (getGenesisHash, getSlot)", failures.Concat(reasons).ToList());
     }
 
     private static void Validate(SolanaNetworkSettings s)

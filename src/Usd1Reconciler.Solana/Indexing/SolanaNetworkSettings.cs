@@ -25,6 +25,15 @@ public sealed record SolanaNetworkSettings(
     /// <summary>Transactions fetched per getTransaction JSON-RPC batch, and signatures committed per store transaction. Default 100.</summary>
     public int TransactionBatchSize { get; init; } = 100;
 
+    /// <summary>
+    /// An endpoint whose confirmed slot is more than this many slots behind the best endpoint's is not trusted. Default
+    /// 150 slots (about a minute): a healthy node is a few slots behind at most.
+    /// </summary>
+    public long MaxSlotLag { get; init; } = 150;
+
+    /// <summary>Retry, backoff and circuit-breaker settings of the JSON-RPC client; null for the defaults.</summary>
+    public JsonRpc.RpcResilienceOptions? Resilience { get; init; }
+
     /// <summary>When set, every endpoint must report this genesis hash (mainnet-beta is 5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d).</summary>
     public string? GenesisHash { get; init; }
 }

@@ -9,7 +9,7 @@ namespace Usd1Reconciler.Solana.Rpc;
 /// for shape; a malformed one becomes an <see cref="RpcProtocolException"/> naming method, endpoint and what was wrong.
 /// u64 token amounts arrive as decimal strings and are parsed as <see cref="TokenAmount"/>, never through a double.
 /// </summary>
-public sealed class SolanaRpcClient(JsonRpcClient rpc)
+public sealed partial class SolanaRpcClient(JsonRpcClient rpc)
 {
     /// <summary>agave refuses more than 256 signatures in one getSignatureStatuses call.</summary>
     public const int MaxSignatureStatuses = 256;
@@ -23,18 +23,36 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
 
     public async Task<long> getSlot(SolanaCommitment commitment, CancellationToken cancellationToken)
     {
-        var result = await Transport.CallAsync("getSlot", [Config(commitment)], cancellationToken);
-        return ReadSlot(result, "getSlot", "result");
+        return await Transport.CallAsync("getSlot", [Config(commitment)], result =>
+        {
+            return ReadSlot(result, "getSlot", "result");
+        }, cancellationToken);
     }
 
-    public async Task<string> getGenesisHash(CancellationToken cancellationToken) =>
-        ReadGenesisHash(await Transport.CallAsync("getGenesisHash", [], cancellationToken), null);
+    public Task<string> getGenesisHash(CancellationToken cancellationToken) =>
+        Transport.CallAsync("getGenesisHash", [], r => ReadGenesisHash(r, null), cancellationToken);
 
     /// <summary>Asks one named endpoint, without failover: every endpoint of a network must serve the same cluster.</summary>
     public async Task<string> getGenesisHash(RpcEndpoint endpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         return ReadGenesisHash(await Transport.CallEndpointAsync(endpoint, "getGenesisHash", [], cancellationToken), endpoint.Label);
+    }
+
+    /// <summary>Genesis hash and confirmed slot of one named endpoint in one batch, without failover: what decides whether it may be trusted.</summary>
+    public async Task<(string GenesisHash, long Slot)> ProbeAsync(RpcEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var results = await Transport.BatchEndpointAsync(
+            endpoint, [new JsonRpcRequest("getGenesisHash"), new JsonRpcRequest("getSlot", Config(SolanaCommitment.Confirmed))], cancellationToken);
+        try
+        {
+            return (ReadGenesisHash(results[0].GetResultOrThrow(), endpoint.Label), ReadSlot(results[1].GetResultOrThrow(), "getSlot", "result"));
+        }
+        catch (RpcProtocolException ex)
+        {
+            throw new RpcProtocolException(ex.Method, endpoint.Label, ex.Detail, ex);
+        }
     }
 
     /// <summary>
@@ -68,35 +86,37 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
         }
 
         const string method = "getSignaturesForAddress";
-        var result = await Transport.CallAsync(method, [address, config], cancellationToken);
-        if (result.ValueKind != JsonValueKind.Array)
+        return await Transport.CallAsync(method, [address, config], result =>
         {
-            throw Malformed(method, $"expected an array of signatures, got {result.ValueKind}");
-        }
-
-        if (result.GetArrayLength() > limit)
-        {
-            throw Malformed(method, $"asked for at most {limit} signatures, got {result.GetArrayLength()}");
-        }
-
-        var list = new List<SolanaSignatureInfo>(result.GetArrayLength());
-        var index = 0;
-        foreach (var item in result.EnumerateArray())
-        {
-            var where = $"item {index++}";
-            if (item.ValueKind != JsonValueKind.Object)
+            if (result.ValueKind != JsonValueKind.Array)
             {
-                throw Malformed(method, $"{where} is a JSON {item.ValueKind}, not an object");
+                throw Malformed(method, $"expected an array of signatures, got {result.ValueKind}");
             }
 
-            var signature = RequireString(item, "signature", method, where);
-            var slot = ReadSlot(Require(item, "slot", method, where), method, $"{where}.slot");
-            var failed = item.TryGetProperty("err", out var err) && err.ValueKind != JsonValueKind.Null;
-            list.Add(new SolanaSignatureInfo(
-                signature, slot, failed, ReadBlockTime(item, method, where), OptionalString(item, "confirmationStatus", method, where)));
-        }
+            if (result.GetArrayLength() > limit)
+            {
+                throw Malformed(method, $"asked for at most {limit} signatures, got {result.GetArrayLength()}");
+            }
 
-        return list;
+            var list = new List<SolanaSignatureInfo>(result.GetArrayLength());
+            var index = 0;
+            foreach (var item in result.EnumerateArray())
+            {
+                var where = $"item {index++}";
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    throw Malformed(method, $"{where} is a JSON {item.ValueKind}, not an object");
+                }
+
+                var signature = RequireString(item, "signature", method, where);
+                var slot = ReadSlot(Require(item, "slot", method, where), method, $"{where}.slot");
+                var failed = item.TryGetProperty("err", out var err) && err.ValueKind != JsonValueKind.Null;
+                list.Add(new SolanaSignatureInfo(
+                    signature, slot, failed, ReadBlockTime(item, method, where), OptionalString(item, "confirmationStatus", method, where)));
+            }
+
+            return list;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -105,8 +125,10 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
     /// </summary>
     public async Task<JsonElement?> getTransaction(string signature, SolanaCommitment commitment, CancellationToken cancellationToken)
     {
-        var result = await Transport.CallAsync("getTransaction", [signature, TransactionConfig(commitment)], cancellationToken);
-        return CheckTransaction(result, signature);
+        return await Transport.CallAsync("getTransaction", [signature, TransactionConfig(commitment)], result =>
+        {
+            return CheckTransaction(result, signature);
+        }, cancellationToken);
     }
 
     /// <summary>getTransaction for each signature in one JSON-RPC batch; entries are null where the node has no such transaction.</summary>
@@ -116,34 +138,38 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
         ArgumentNullException.ThrowIfNull(signatures);
         var config = TransactionConfig(commitment);
         var requests = signatures.Select(s => new JsonRpcRequest("getTransaction", s, config)).ToList();
-        var results = await Transport.BatchAsync(requests, cancellationToken);
-        var transactions = new List<JsonElement?>(results.Count);
-        for (var i = 0; i < results.Count; i++)
+        return await Transport.BatchAsync(requests, results =>
         {
-            transactions.Add(CheckTransaction(results[i].GetResultOrThrow(), signatures[i]));
-        }
+            var transactions = new List<JsonElement?>(results.Count);
+            for (var i = 0; i < results.Count; i++)
+            {
+                transactions.Add(CheckTransaction(results[i].GetResultOrThrow(), signatures[i]));
+            }
 
-        return transactions;
+            return transactions;
+        }, cancellationToken);
     }
 
     public async Task<SolanaTokenSupply> getTokenSupply(string mint, SolanaCommitment commitment, CancellationToken cancellationToken)
     {
         const string method = "getTokenSupply";
-        var result = await Transport.CallAsync(method, [mint, Config(commitment)], cancellationToken);
-        var (slot, value) = ReadContext(result, method);
-        if (value.ValueKind != JsonValueKind.Object)
+        return await Transport.CallAsync(method, [mint, Config(commitment)], result =>
         {
-            throw Malformed(method, $"value is a JSON {value.ValueKind}, not an object");
-        }
+            var (slot, value) = ReadContext(result, method);
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                throw Malformed(method, $"value is a JSON {value.ValueKind}, not an object");
+            }
 
-        var amount = ReadU64String(Require(value, "amount", method, "value"), method, "value.amount");
-        var decimalsElement = Require(value, "decimals", method, "value");
-        if (decimalsElement.ValueKind != JsonValueKind.Number || !decimalsElement.TryGetInt32(out var decimals) || decimals is < 0 or > 255)
-        {
-            throw Malformed(method, $"value.decimals is {Describe(decimalsElement)}, not an integer 0-255");
-        }
+            var amount = ReadU64String(Require(value, "amount", method, "value"), method, "value.amount");
+            var decimalsElement = Require(value, "decimals", method, "value");
+            if (decimalsElement.ValueKind != JsonValueKind.Number || !decimalsElement.TryGetInt32(out var decimals) || decimals is < 0 or > 255)
+            {
+                throw Malformed(method, $"value.decimals is {Describe(decimalsElement)}, not an integer 0-255");
+            }
 
-        return new SolanaTokenSupply(slot, amount, decimals);
+            return new SolanaTokenSupply(slot, amount, decimals);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -162,35 +188,37 @@ public sealed class SolanaRpcClient(JsonRpcClient rpc)
 
         const string method = "getSignatureStatuses";
         var config = new Dictionary<string, object?> { ["searchTransactionHistory"] = searchTransactionHistory };
-        var result = await Transport.CallAsync(method, [signatures, config], cancellationToken);
-        var (contextSlot, value) = ReadContext(result, method);
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != signatures.Count)
+        return await Transport.CallAsync(method, [signatures, config], result =>
         {
-            throw Malformed(method, $"value must be an array of {signatures.Count} statuses, got {Describe(value)}");
-        }
-
-        var statuses = new List<SolanaSignatureStatus?>(signatures.Count);
-        var index = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            var where = $"value[{index++}]";
-            if (item.ValueKind == JsonValueKind.Null)
+            var (contextSlot, value) = ReadContext(result, method);
+            if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != signatures.Count)
             {
-                statuses.Add(null);
-                continue;
+                throw Malformed(method, $"value must be an array of {signatures.Count} statuses, got {Describe(value)}");
             }
 
-            if (item.ValueKind != JsonValueKind.Object)
+            var statuses = new List<SolanaSignatureStatus?>(signatures.Count);
+            var index = 0;
+            foreach (var item in value.EnumerateArray())
             {
-                throw Malformed(method, $"{where} is a JSON {item.ValueKind}, neither null nor an object");
+                var where = $"value[{index++}]";
+                if (item.ValueKind == JsonValueKind.Null)
+                {
+                    statuses.Add(null);
+                    continue;
+                }
+
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    throw Malformed(method, $"{where} is a JSON {item.ValueKind}, neither null nor an object");
+                }
+
+                var slot = ReadSlot(Require(item, "slot", method, where), method, $"{where}.slot");
+                var failed = item.TryGetProperty("err", out var err) && err.ValueKind != JsonValueKind.Null;
+                statuses.Add(new SolanaSignatureStatus(slot, failed, OptionalString(item, "confirmationStatus", method, where)));
             }
 
-            var slot = ReadSlot(Require(item, "slot", method, where), method, $"{where}.slot");
-            var failed = item.TryGetProperty("err", out var err) && err.ValueKind != JsonValueKind.Null;
-            statuses.Add(new SolanaSignatureStatus(slot, failed, OptionalString(item, "confirmationStatus", method, where)));
-        }
-
-        return new SolanaSignatureStatuses(contextSlot, statuses);
+            return new SolanaSignatureStatuses(contextSlot, statuses);
+        }, cancellationToken);
     }
 
     internal static string Wire(SolanaCommitment commitment) => commitment switch

@@ -8,7 +8,7 @@ namespace Usd1Reconciler.Tests.JsonRpc;
 public sealed class JsonRpcClientTests
 {
     private static JsonRpcClient Client(RecordedReplyHandler handler, params string[] hosts) =>
-        new(new HttpClient(handler), "testnet", hosts.Select(h => new Uri($"http://{h}:8545/v2/SECRET-API-KEY")).ToList(), TimeSpan.FromSeconds(5), NullLogger.Instance);
+        new(new HttpClient(handler), "testnet", hosts.Select(h => new Uri($"http://{h}:8545/v2/SECRET-API-KEY")).ToList(), TimeSpan.FromSeconds(5), NullLogger.Instance, RpcResilienceOptions.NoRetry);
 
     [Test]
     public async Task CallAsync_Result_ReturnsIt()

@@ -38,7 +38,7 @@ public sealed class SolanaRpcClientTests
             : text.Replace("\"amount\": \"18446744073709551615\"", replacement, StringComparison.Ordinal);
         Assert.That(edited, Is.Not.EqualTo(text), "precondition: the edit changed the reply");
 
-        var ex = Assert.ThrowsAsync<RpcProtocolException>(() => Client(edited).getTokenSupply(Mint, SolanaCommitment.Finalized, CancellationToken.None));
+        var ex = ProtocolFailure(() => Client(edited).getTokenSupply(Mint, SolanaCommitment.Finalized, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -66,7 +66,7 @@ public sealed class SolanaRpcClientTests
     [Test]
     public void getSignatureStatuses_FewerStatusesThanAsked_ThrowsProtocolError()
     {
-        var ex = Assert.ThrowsAsync<RpcProtocolException>(() => Client(Text("get-signature-statuses")).getSignatureStatuses(["a", "b"], true, CancellationToken.None));
+        var ex = ProtocolFailure(() => Client(Text("get-signature-statuses")).getSignatureStatuses(["a", "b"], true, CancellationToken.None));
 
         Assert.That(ex!.Message, Does.Contain("array of 2 statuses"), "statuses pair with signatures by position, so the count must match");
     }
@@ -89,7 +89,7 @@ public sealed class SolanaRpcClientTests
     [Test]
     public void getTransaction_ReplyForAnotherSignature_ThrowsProtocolError()
     {
-        var ex = Assert.ThrowsAsync<RpcProtocolException>(() => Client(Text("mint-to")).getTransaction("5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW", SolanaCommitment.Confirmed, CancellationToken.None));
+        var ex = ProtocolFailure(() => Client(Text("mint-to")).getTransaction("5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW", SolanaCommitment.Confirmed, CancellationToken.None));
 
         Assert.That(ex!.Message, Does.Contain("but the reply is transaction"), "an answer to another question must not be decoded as ours");
     }
@@ -114,8 +114,19 @@ public sealed class SolanaRpcClientTests
 
     private static SolanaRpcClient Client(string reply) => Client(new RecordedReplyHandler(reply));
 
+    /// <summary>
+    /// A malformed reply fails that endpoint over like any protocol failure; with one endpoint and no retry the caller
+    /// sees the network unavailable, and the one failure inside it is the reader's specific complaint.
+    /// </summary>
+    private static RpcProtocolException? ProtocolFailure(AsyncTestDelegate call)
+    {
+        var unavailable = Assert.ThrowsAsync<RpcUnavailableException>(call);
+        Assert.That(unavailable!.Failures, Has.Count.EqualTo(1).And.All.InstanceOf<RpcProtocolException>(), "one endpoint, no retry: one protocol failure");
+        return (RpcProtocolException)unavailable.Failures[0];
+    }
+
     private static SolanaRpcClient Client(RecordedReplyHandler handler) =>
-        new(new JsonRpcClient(new HttpClient(handler), "test", [new Uri("http://node.test:8899/secret-key")], TimeSpan.FromSeconds(5), NullLogger.Instance));
+        new(new JsonRpcClient(new HttpClient(handler), "test", [new Uri("http://node.test:8899/secret-key")], TimeSpan.FromSeconds(5), NullLogger.Instance, RpcResilienceOptions.NoRetry));
 
     /// <summary>Answers every request with one recorded reply, its id set to the request's so the envelope check passes.</summary>
     private sealed class RecordedReplyHandler(string reply) : HttpMessageHandler
