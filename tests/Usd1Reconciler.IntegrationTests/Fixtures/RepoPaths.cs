@@ -13,6 +13,18 @@ internal static class RepoPaths
 
     public static string Contracts => Path.Combine(Root, "contracts");
 
+    public static string PrometheusConfig => Path.Combine(Root, "config", "prometheus", "prometheus.yml");
+
+    public static string PrometheusRules => Path.Combine(Root, "config", "prometheus", "rules", "usd1rec.rules.yml");
+
+    public static string PrometheusRuleTests => Path.Combine(Root, "config", "prometheus", "rules", "usd1rec.rules.test.yml");
+
+    public static string AlertmanagerConfig => Path.Combine(Root, "config", "alertmanager", "alertmanager.yml");
+
+    public static string GrafanaDashboard => Path.Combine(Root, "config", "grafana", "dashboards", "usd1rec.json");
+
+    public static string Runbooks => Path.Combine(Root, "docs", "runbooks");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
