@@ -1,0 +1,77 @@
+using Usd1Reconciler.IntegrationTests.Fixtures;
+
+namespace Usd1Reconciler.IntegrationTests.Packaging;
+
+/// <summary>
+/// docker/ checked without a Docker engine (none runs here): the compose file as docker-compose parses it, and the
+/// Dockerfile's promises (non-root, health check, data volume) as text. Nothing here builds an image.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+[Category("Packaging")]
+public sealed class ContainerPackagingTests
+{
+    private static string Docker(string name) => Path.Combine(RepoPaths.Root, "docker", name);
+
+    [Test]
+    public async Task ComposeConfig_Quiet_Valid()
+    {
+        var result = await ExternalTool.RunAsync("docker-compose", "-f", Docker("docker-compose.yml"), "config", "-q");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+    }
+
+    [Test]
+    public async Task ComposeServices_DaemonMonitoringAndLocalChain_AllPresent()
+    {
+        var result = await ExternalTool.RunAsync("docker-compose", "-f", Docker("docker-compose.yml"), "config", "--services");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Is.SupersetOf(new[] { "usd1rec", "prometheus", "alertmanager", "grafana", "anvil" }));
+    }
+
+    [Test]
+    public async Task ComposeConfig_MountsTheMonitoringFilesFromConfigFolder_AndTheyExist()
+    {
+        var result = await ExternalTool.RunAsync("docker-compose", "-f", Docker("docker-compose.yml"), "config");
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+
+        // docker-compose resolves relative bind mounts to absolute host paths; each must exist in the repository,
+        // or Docker would silently create an empty directory in its place.
+        string[] expected =
+        [
+            "config/prometheus/prometheus.yml",
+            "config/prometheus/rules",
+            "config/alertmanager/alertmanager.yml",
+            "config/grafana/provisioning",
+            "config/grafana/dashboards",
+            "docker/usd1rec",
+            "contracts/artifacts",
+        ];
+        foreach (var relative in expected)
+        {
+            var absolute = Path.Combine(RepoPaths.Root, relative);
+            Assert.That(result.Output, Does.Contain(absolute + ":"), $"{relative} is not mounted");
+            Assert.That(File.Exists(absolute) || Directory.Exists(absolute), Is.True, $"{relative} is mounted but missing");
+        }
+
+        Assert.That(result.Output, Does.Contain("read_only: true"));
+    }
+
+    [Test]
+    public void Dockerfile_RuntimeStage_NonRootHealthcheckAndDataVolume()
+    {
+        var lines = File.ReadAllLines(Docker("Dockerfile")).Select(l => l.Trim()).ToList();
+        var runtime = lines.Skip(lines.FindLastIndex(l => l.StartsWith("FROM ", StringComparison.Ordinal))).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(2), "multi-stage: the SDK never ships");
+            Assert.That(runtime, Has.Some.Matches<string>(l => l.StartsWith("USER ", StringComparison.Ordinal) && !l.Contains("root", StringComparison.Ordinal) && !l.StartsWith("USER 0", StringComparison.Ordinal)));
+            Assert.That(runtime, Has.Some.Contains("HEALTHCHECK").And.Some.Contains("http://127.0.0.1:9464/healthz"));
+            Assert.That(runtime, Has.Some.StartsWith("VOLUME").And.Some.Contains("/var/lib/usd1rec"));
+            Assert.That(runtime, Has.Some.Contains("USD1REC__Storage__Path=/var/lib/usd1rec/"));
+        });
+    }
+}
