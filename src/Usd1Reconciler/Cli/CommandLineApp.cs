@@ -25,6 +25,9 @@ public static class CommandLineApp
         root.Subcommands.Add(CheckConfigCommand.Create(config, console));
         root.Subcommands.Add(DbCommand.Create(config, console, time));
         root.Subcommands.Add(HealthcheckCommand.Create(console));
+        root.Subcommands.Add(ReconcileCommand.Create(config, console, time));
+        root.Subcommands.Add(ReportCommand.Create(config, console, time));
+        root.Subcommands.Add(RunCommand.Create(config, console, time));
         return root;
     }
 }

@@ -10,4 +10,10 @@ public static class ExitCodes
 
     /// <summary>The configuration is invalid; nothing was started and nothing was written.</summary>
     public const int InvalidConfiguration = 2;
+
+    /// <summary>`reconcile --once`: every input fresh and proven, and the reserves fail a rule.</summary>
+    public const int Undercollateralized = 3;
+
+    /// <summary>`reconcile --once`: an input was stale, missing or failed its proof; the report names it.</summary>
+    public const int Inconclusive = 4;
 }

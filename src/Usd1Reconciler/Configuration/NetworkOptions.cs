@@ -46,4 +46,13 @@ public sealed class NetworkOptions
 
     /// <summary>Anomaly limits and paging details of this network. <value>Default: no limits.</value></summary>
     public AnomalyOptions? Anomalies { get; set; }
+
+    /// <summary><value>Default: none.</value> Holders whose balances are not circulating (treasury, unissued, bridge lock boxes), read at the ledger proof's block/slot.</summary>
+    public List<ExcludedHolderOptions> ExcludedHolders { get; set; } = [];
+
+    /// <summary>
+    /// <value>Default: none.</value> Marks this network as a bridged representation of the named network. Its supply
+    /// is counted as circulating; the origin's lock box must be among the origin's ExcludedHolders, so each token is counted once.
+    /// </summary>
+    public string? BridgedFrom { get; set; }
 }

@@ -97,6 +97,7 @@ public static partial class OptionsValidator
             }
         }
 
+        ValidateReconciliation(options, problems);
         return problems;
     }
 

@@ -12,4 +12,10 @@ public sealed class ReconcilerOptions
 
     /// <summary>Alertmanager push of discrete anomalies. <value>Default: anomalies stored, not pushed.</value></summary>
     public AlertingOptions Alerting { get; set; } = new();
+
+    /// <summary>Reserve feeds. <value>Default: none (reconcile and run then refuse to start).</value></summary>
+    public ReservesOptions Reserves { get; set; } = new();
+
+    /// <summary>Reconciliation rules and schedules.</summary>
+    public ReconciliationOptions Reconciliation { get; set; } = new();
 }

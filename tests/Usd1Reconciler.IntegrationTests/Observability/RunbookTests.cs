@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.IntegrationTests.Fixtures;
 
 namespace Usd1Reconciler.IntegrationTests.Observability;
@@ -7,12 +8,8 @@ namespace Usd1Reconciler.IntegrationTests.Observability;
 [TestFixture]
 public sealed partial class RunbookTests
 {
-    /// <summary>The discrete anomalies the daemon pushes to Alertmanager (issue #5); their alertname is the runbook's name.</summary>
-    private static readonly string[] PushedAnomalies =
-    [
-        "UnknownMinter", "OversizedMint", "OversizedBurn", "NetMintWindowExceeded", "MinterQuotaExceeded",
-        "UnexplainedSupplyChange", "DeepReorg", "ActivityOnPausedNetwork",
-    ];
+    /// <summary>The discrete anomalies the daemon pushes: their alertname is the rule's name, and so is the runbook's.</summary>
+    private static readonly string[] PushedAnomalies = Enum.GetNames<AnomalyRule>();
 
     private static readonly string[] Sections = ["## What it means", "## How to confirm", "## What to do", "## Escalation"];
 

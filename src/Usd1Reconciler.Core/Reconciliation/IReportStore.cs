@@ -1,0 +1,25 @@
+namespace Usd1Reconciler.Core.Reconciliation;
+
+/// <summary>The hash-chained report log. Implementations hold all SQL.</summary>
+public interface IReportStore
+{
+    /// <summary>
+    /// Appends a report: reads the newest hash, links the new report to it and inserts it in one write transaction,
+    /// so two writers cannot fork the chain.
+    /// </summary>
+    Task<StoredReport> AppendReportAsync(string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken);
+
+    Task<StoredReport?> GetReportAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<StoredReport>> ListReportsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Every report, oldest first, with the hash the oldest one must link to (genesis, or the last pruned report's).</summary>
+    Task<(IReadOnlyList<StoredReport> Reports, string AnchorHash)> GetChainAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes reports created before <paramref name="before"/>, keeping the newest one, and records the hash the remaining chain starts from. Returns the count deleted.</summary>
+    Task<int> PruneReportsAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>Deletes feed rejections received before <paramref name="before"/>; returns the count deleted.</summary>
+    Task<int> PruneRejectionsAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Usd1Reconciler.Solana.Rpc;
+
+public sealed partial class SolanaRpcClient
+{
+    /// <summary>
+    /// Balance of one SPL token account (not its owner's wallet) and the slot the node read it at; reconciliation
+    /// compares that slot with the ledger proof's and calls the reading stale when they differ.
+    /// </summary>
+    public async Task<SolanaTokenAccountBalance> getTokenAccountBalance(string tokenAccount, SolanaCommitment commitment, CancellationToken cancellationToken)
+    {
+        const string method = "getTokenAccountBalance";
+        var result = await Transport.CallAsync(method, [tokenAccount, Config(commitment)], cancellationToken);
+        var (slot, value) = ReadContext(result, method);
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Malformed(method, $"value is a JSON {value.ValueKind}, not an object");
+        }
+
+        var amount = ReadU64String(Require(value, "amount", method, "value"), method, "value.amount");
+        var decimalsElement = Require(value, "decimals", method, "value");
+        if (decimalsElement.ValueKind != JsonValueKind.Number || !decimalsElement.TryGetInt32(out var decimals) || decimals is < 0 or > 255)
+        {
+            throw Malformed(method, $"value.decimals is {Describe(decimalsElement)}, not an integer 0-255");
+        }
+
+        return new SolanaTokenAccountBalance(slot, amount, decimals);
+    }
+}

@@ -1,0 +1,134 @@
+using Dapper;
+using Usd1Reconciler.Core.Reconciliation;
+
+namespace Usd1Reconciler.Storage.Sqlite;
+
+public sealed partial class SqliteReconciliationStore
+{
+    private const string ReportColumns =
+        "id AS Id, kind AS Kind, created_at AS CreatedAt, evaluated_at AS EvaluatedAt, verdict AS Verdict, shortfall_usd AS ShortfallUsd, " +
+        "canonical AS Canonical, prev_hash AS PreviousHash, hash AS Hash";
+
+    public async Task<StoredReport> AppendReportAsync(
+        string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        // BEGIN IMMEDIATE takes the write lock now, before the newest hash is read: the read and the insert are one step.
+        await connection.ExecuteAsync(new CommandDefinition("BEGIN IMMEDIATE", cancellationToken: cancellationToken));
+        try
+        {
+            var previous = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", cancellationToken: cancellationToken))
+                ?? await AnchorHashAsync(connection, cancellationToken);
+            var hash = ReportChain.Hash(previous, canonical);
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                INSERT INTO reconciliation_reports (kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash)
+                VALUES (@kind, @CreatedAt, @EvaluatedAt, @verdict, @shortfallUsd, @canonical, @previous, @hash);
+                SELECT last_insert_rowid();
+                """,
+                new
+                {
+                    kind,
+                    CreatedAt = SqliteSupplyStore.Text(createdAt),
+                    EvaluatedAt = SqliteSupplyStore.Text(evaluatedAt),
+                    verdict,
+                    shortfallUsd,
+                    canonical,
+                    previous,
+                    hash,
+                },
+                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("COMMIT", cancellationToken: CancellationToken.None));
+            return new StoredReport(id, kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, previous, hash);
+        }
+        catch
+        {
+            await connection.ExecuteAsync(new CommandDefinition("ROLLBACK", cancellationToken: CancellationToken.None));
+            throw;
+        }
+    }
+
+    public async Task<StoredReport?> GetReportAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var row = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
+            $"SELECT {ReportColumns} FROM reconciliation_reports WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return row?.ToReport();
+    }
+
+    public async Task<IReadOnlyList<StoredReport>> ListReportsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var rows = await connection.QueryAsync<ReportRow>(new CommandDefinition(
+            $"SELECT {ReportColumns} FROM reconciliation_reports ORDER BY id DESC LIMIT @limit", new { limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToReport()).ToList();
+    }
+
+    public async Task<(IReadOnlyList<StoredReport> Reports, string AnchorHash)> GetChainAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ReportRow>(new CommandDefinition(
+            $"SELECT {ReportColumns} FROM reconciliation_reports ORDER BY id", transaction: transaction, cancellationToken: cancellationToken));
+        var anchor = await AnchorHashAsync(connection, cancellationToken, transaction);
+        return (rows.Select(r => r.ToReport()).ToList(), anchor);
+    }
+
+    public async Task<int> PruneReportsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The newest report always stays, so the chain never restarts from genesis and a deletion cannot hide.
+        var through = await connection.QuerySingleOrDefaultAsync<PruneRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, hash AS Hash FROM reconciliation_reports
+            WHERE created_at < @before AND id < (SELECT MAX(id) FROM reconciliation_reports)
+            ORDER BY id DESC LIMIT 1
+            """,
+            new { before = SqliteSupplyStore.Text(before) },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (through is null)
+        {
+            return 0;
+        }
+
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM reconciliation_reports WHERE id <= @Id", new { through.Id }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO report_chain_anchor (id, pruned_through, hash) VALUES (1, @Id, @Hash) ON CONFLICT (id) DO UPDATE SET pruned_through = excluded.pruned_through, hash = excluded.hash",
+            new { through.Id, through.Hash },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    private static async Task<string> AnchorHashAsync(Microsoft.Data.Sqlite.SqliteConnection connection, CancellationToken cancellationToken, System.Data.Common.DbTransaction? transaction = null) =>
+        await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT hash FROM report_chain_anchor WHERE id = 1", transaction: transaction, cancellationToken: cancellationToken))
+        ?? ReportChain.GenesisHash;
+
+    private sealed class PruneRow
+    {
+        public long Id { get; init; }
+        public string Hash { get; init; } = "";
+    }
+
+    private sealed class ReportRow
+    {
+        public long Id { get; init; }
+        public string Kind { get; init; } = "";
+        public string CreatedAt { get; init; } = "";
+        public string EvaluatedAt { get; init; } = "";
+        public string Verdict { get; init; } = "";
+        public string ShortfallUsd { get; init; } = "";
+        public string Canonical { get; init; } = "";
+        public string PreviousHash { get; init; } = "";
+        public string Hash { get; init; } = "";
+
+        public StoredReport ToReport() => new(
+            Id, Kind, SqliteSupplyStore.ParseTime(CreatedAt), SqliteSupplyStore.ParseTime(EvaluatedAt), Verdict, ShortfallUsd, Canonical, PreviousHash, Hash);
+    }
+}

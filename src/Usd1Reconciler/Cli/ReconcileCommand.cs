@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Reconciliation;
+using Usd1Reconciler.Indexing;
+using Usd1Reconciler.Reconciliation;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Cli;
+
+/// <summary>
+/// `usd1rec reconcile --once`: one complete cycle — an index pass per network (so the ledger proofs are current),
+/// one poll per feed, then the rules — and the report appended to the hash chain. Exit code says the verdict:
+/// 0 Covered, 3 Undercollateralized, 4 Inconclusive (1 store failure, 2 invalid configuration).
+/// </summary>
+internal static class ReconcileCommand
+{
+    public static Command Create(Option<string> config, CliConsole console, TimeProvider time)
+    {
+        var once = new Option<bool>("--once") { Description = "Run one cycle (index, poll feeds, reconcile) and exit; `usd1rec run` reconciles on a schedule." };
+        var json = new Option<bool>("--json") { Description = "Print the stored report as JSON." };
+        var command = new Command("reconcile", "Reconcile circulating supply against reserves once and store the hash-chained report.") { config, once, json };
+        command.SetAction((result, ct) => RunAsync(result.GetValue(config)!, result.GetValue(once), result.GetValue(json), console, time, ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string configPath, bool once, bool json, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!once)
+        {
+            console.Error.WriteLine("usd1rec: reconcile runs one cycle and needs --once; `usd1rec run` reconciles on a schedule");
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        if (!CommandSupport.TryLoadForReconciliation(configPath, console, out var config))
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        using var loggers = LoggingSetup.Create(config.Options.Logging);
+        var logger = loggers.CreateLogger("usd1rec.reconcile");
+        if (!CommandSupport.TryOpenStore(config, time, console, out var store))
+        {
+            return ExitCodes.Failure;
+        }
+
+        var reconciliationStore = new SqliteReconciliationStore(store);
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        foreach (var network in config.Options.Networks)
+        {
+            try
+            {
+                var pass = await NetworkIndexerFactory.Create(network, store, http, time, loggers).RunPassAsync(cancellationToken);
+                logger.LogInformation("network {Network}: final {Final}, ledger proof {Proof}", network.Name, pass.FinalBlock, pass.Proof);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The stale or missing proof this leaves behind makes the verdict Inconclusive and names the network.
+                logger.LogError("network {Network}: index pass failed: {Reason}", network.Name, ex.Message);
+                console.Error.WriteLine($"usd1rec: network '{network.Name}': {ex.Message}");
+            }
+        }
+
+        foreach (var poller in ReserveFeedFactory.CreateAll(config, reconciliationStore, http, time, loggers))
+        {
+            var outcome = await poller.PollAsync(cancellationToken);
+            if (outcome.Reason is not null)
+            {
+                console.Error.WriteLine($"usd1rec: feed '{outcome.Feed}': {outcome.Status}: {outcome.Reason}");
+            }
+        }
+
+        var runner = new ReconciliationRunner(
+            config,
+            new CirculatingSupplyReader(config.Options.Networks, store, http, loggers),
+            reconciliationStore,
+            reconciliationStore,
+            time,
+            logger);
+        var (report, stored) = await runner.RunAsync(ReconciliationRunner.Once, cancellationToken);
+        await console.Output.WriteAsync(json ? ReportFormatter.Json([stored], single: true) : ReportFormatter.Summary(stored));
+        await console.Output.FlushAsync(cancellationToken);
+        return report.Verdict switch
+        {
+            ReconciliationVerdict.Covered => ExitCodes.Ok,
+            ReconciliationVerdict.Undercollateralized => ExitCodes.Undercollateralized,
+            _ => ExitCodes.Inconclusive,
+        };
+    }
+}

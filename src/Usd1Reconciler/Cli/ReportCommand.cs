@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Core.Reconciliation;
+using Usd1Reconciler.Reconciliation;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Cli;
+
+/// <summary>
+/// `usd1rec report list|show|verify|export`: reads the stored reports (no RPC, no feed). `verify` recomputes the hash
+/// chain and checks every listed column against the hashed content; it exits 1 on any problem, naming the report.
+/// </summary>
+internal static class ReportCommand
+{
+    public static Command Create(Option<string> config, CliConsole console, TimeProvider time)
+    {
+        var report = new Command("report", "List, show, verify and export the hash-chained reconciliation reports.");
+
+        var limit = new Option<int>("--limit") { Description = "Newest reports to list.", DefaultValueFactory = _ => 50 };
+        var listJson = new Option<bool>("--json") { Description = "Print JSON." };
+        var list = new Command("list", "List the newest reports.") { config, limit, listJson };
+        list.SetAction((r, ct) => WithStore(r.GetValue(config)!, console, time, async store =>
+        {
+            var reports = await store.ListReportsAsync(Math.Max(1, r.GetValue(limit)), ct);
+            await console.Output.WriteAsync(r.GetValue(listJson) ? ReportFormatter.Json(reports, single: false) : ReportFormatter.Table(reports));
+            return ExitCodes.Ok;
+        }));
+
+        var id = new Argument<long>("id") { Description = "Report id (see `report list`)." };
+        var showJson = new Option<bool>("--json") { Description = "Print JSON." };
+        var show = new Command("show", "Show one report with its inputs.") { config, id, showJson };
+        show.SetAction((r, ct) => WithStore(r.GetValue(config)!, console, time, async store =>
+        {
+            var stored = await store.GetReportAsync(r.GetValue(id), ct);
+            if (stored is null)
+            {
+                console.Error.WriteLine($"usd1rec: no report {r.GetValue(id)}");
+                return ExitCodes.Failure;
+            }
+
+            await console.Output.WriteAsync(r.GetValue(showJson) ? ReportFormatter.Json([stored], single: true) : ReportFormatter.Summary(stored) + ReportFormatter.Json([stored], single: true));
+            return ExitCodes.Ok;
+        }));
+
+        var verify = new Command("verify", "Recompute the hash chain over every stored report; exit 1 if any report was edited or removed.") { config };
+        verify.SetAction((r, ct) => WithStore(r.GetValue(config)!, console, time, async store =>
+        {
+            var (reports, anchor) = await store.GetChainAsync(ct);
+            var problems = ReportChain.Verify(reports, anchor);
+            foreach (var problem in problems)
+            {
+                console.Error.WriteLine($"usd1rec: {problem}");
+            }
+
+            console.WriteLine(problems.Count == 0
+                ? $"chain intact: {reports.Count} report{(reports.Count == 1 ? "" : "s")}{(reports.Count > 0 ? $", head {reports[^1].Hash}" : "")}"
+                : $"chain BROKEN: {problems.Count} problem{(problems.Count == 1 ? "" : "s")} in {reports.Count} reports");
+            return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        }));
+
+        var format = new Option<string>("--format") { Description = "json, csv or md.", Required = true };
+        format.AcceptOnlyFromAmong("json", "csv", "md");
+        var output = new Option<string?>("--output", "-o") { Description = "File to write instead of stdout." };
+        var export = new Command("export", "Export every report, oldest first.") { config, format, output };
+        export.SetAction((r, ct) => WithStore(r.GetValue(config)!, console, time, async store =>
+        {
+            var (reports, _) = await store.GetChainAsync(ct);
+            var text = r.GetValue(format) switch
+            {
+                "csv" => ReportFormatter.Csv(reports),
+                "md" => ReportFormatter.Markdown(reports),
+                _ => ReportFormatter.Json(reports, single: false),
+            };
+            if (r.GetValue(output) is { } path)
+            {
+                await File.WriteAllTextAsync(path, text, ct);
+            }
+            else
+            {
+                await console.Output.WriteAsync(text);
+            }
+
+            return ExitCodes.Ok;
+        }));
+
+        report.Subcommands.Add(list);
+        report.Subcommands.Add(show);
+        report.Subcommands.Add(verify);
+        report.Subcommands.Add(export);
+        return report;
+    }
+
+    private static async Task<int> WithStore(string configPath, CliConsole console, TimeProvider time, Func<SqliteReconciliationStore, Task<int>> action)
+    {
+        LoadedConfiguration config;
+        try
+        {
+            config = ConfigLoader.Load(configPath);
+        }
+        catch (ConfigurationException ex)
+        {
+            return ConfigErrorReporter.Report(ex, console.Error);
+        }
+
+        if (!File.Exists(config.StoragePath))
+        {
+            console.Error.WriteLine($"usd1rec: no store at {config.StoragePath}; run `usd1rec reconcile --config {config.FilePath} --once` first");
+            return ExitCodes.Failure;
+        }
+
+        if (!CommandSupport.TryOpenStore(config, time, console, out var store))
+        {
+            return ExitCodes.Failure;
+        }
+
+        var exit = await action(new SqliteReconciliationStore(store));
+        await console.Output.FlushAsync();
+        return exit;
+    }
+}

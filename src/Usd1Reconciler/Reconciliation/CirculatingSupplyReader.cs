@@ -1,0 +1,107 @@
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Networks;
+using Usd1Reconciler.Core.Reconciliation;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Evm.Rpc;
+using Usd1Reconciler.JsonRpc;
+using Usd1Reconciler.Solana.Rpc;
+
+namespace Usd1Reconciler.Reconciliation;
+
+/// <summary>
+/// Invariant 4: per network, the on-chain supply of the latest ledger proof in the store, minus the excluded holders'
+/// balances read at that same block (EVM: balanceOf at the block) or slot (Solana: getTokenAccountBalance at
+/// finalized, accepted only when its context slot equals the proof's slot — else the input is stale, because the
+/// node cannot answer for a past slot). Any failure becomes the network's Problem, which makes the verdict Inconclusive.
+/// </summary>
+internal sealed class CirculatingSupplyReader(IReadOnlyList<NetworkOptions> networks, ISupplyStore store, HttpClient http, ILoggerFactory loggers)
+{
+    private const string DecimalsSelector = "0x313ce567";
+
+    public async Task<IReadOnlyList<NetworkCirculation>> ReadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetSupplyAsync(cancellationToken);
+        var result = new List<NetworkCirculation>(networks.Count);
+        foreach (var n in networks)
+        {
+            result.Add(await ReadNetworkAsync(n, stored.FirstOrDefault(s => s.Name == n.Name), now, cancellationToken));
+        }
+
+        return result;
+    }
+
+    private async Task<NetworkCirculation> ReadNetworkAsync(NetworkOptions n, NetworkSupply? supply, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var kind = n.Kind ?? NetworkKind.Evm;
+        var proof = supply?.LatestProof;
+        if (supply is null || proof is null)
+        {
+            return new NetworkCirculation(n.Name, kind, -1, 0, null, LedgerProofStatus.Stale, [], n.BridgedFrom, "no ledger proof in the store yet (index the network first)");
+        }
+
+        var status = LedgerProof.Evaluate(proof, supply.FinalBlock, now, n.StaleAfter);
+        try
+        {
+            var (decimals, balances, problem) = kind == NetworkKind.Solana
+                ? await ReadSolanaAsync(n, proof.BlockNumber, cancellationToken)
+                : await ReadEvmAsync(n, proof.BlockNumber, cancellationToken);
+            return new NetworkCirculation(n.Name, kind, proof.BlockNumber, decimals, proof.OnchainSupply, status, balances, n.BridgedFrom, problem);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            loggers.CreateLogger("usd1rec.reconcile").LogWarning("network {Network}: reading decimals and excluded balances failed: {Reason}", n.Name, ex.Message);
+            return new NetworkCirculation(n.Name, kind, proof.BlockNumber, 0, proof.OnchainSupply, status, [], n.BridgedFrom, $"reading decimals and excluded balances at {proof.BlockNumber} failed: {ex.Message}");
+        }
+    }
+
+    private async Task<(int Decimals, IReadOnlyList<HolderBalance> Balances, string? Problem)> ReadEvmAsync(NetworkOptions n, long block, CancellationToken cancellationToken)
+    {
+        var rpc = new EvmRpcClient(Transport(n));
+        var word = await rpc.eth_call(n.Token!, DecimalsSelector, block, cancellationToken);
+        if (word.Length != 32)
+        {
+            return (0, [], $"token {n.Token} answered decimals() with {word.Length} bytes at block {block}, not a uint8");
+        }
+
+        var decimals = new BigInteger(word, isUnsigned: true, isBigEndian: true);
+        if (decimals > 77)
+        {
+            return (0, [], $"token {n.Token} reports {decimals} decimals");
+        }
+
+        var balances = new List<HolderBalance>();
+        foreach (var holder in n.ExcludedHolders)
+        {
+            balances.Add(new HolderBalance(holder.Address.ToLowerInvariant(), holder.Label, await rpc.BalanceOfAsync(n.Token!, holder.Address, block, cancellationToken)));
+        }
+
+        return ((int)decimals, balances, null);
+    }
+
+    private async Task<(int Decimals, IReadOnlyList<HolderBalance> Balances, string? Problem)> ReadSolanaAsync(NetworkOptions n, long slot, CancellationToken cancellationToken)
+    {
+        var rpc = new SolanaRpcClient(Transport(n));
+        var balances = new List<HolderBalance>();
+        int? decimals = null;
+        foreach (var holder in n.ExcludedHolders)
+        {
+            var balance = await rpc.getTokenAccountBalance(holder.Address, SolanaCommitment.Finalized, cancellationToken);
+            if (balance.Slot != slot)
+            {
+                return (balance.Decimals, [], $"balance of {holder.Label} ({holder.Address}) was read at slot {balance.Slot} but the ledger proof is at slot {slot}: stale, re-index first");
+            }
+
+            decimals = balance.Decimals;
+            balances.Add(new HolderBalance(holder.Address, holder.Label, balance.Amount));
+        }
+
+        decimals ??= (await rpc.getTokenSupply(n.Mint!, SolanaCommitment.Finalized, cancellationToken)).Decimals;
+        return (decimals.Value, balances, null);
+    }
+
+    private JsonRpcClient Transport(NetworkOptions n) =>
+        new(http, n.Name, n.RpcUrls.Select(u => new Uri(u)).ToList(), n.RequestTimeout, loggers.CreateLogger<JsonRpcClient>());
+}

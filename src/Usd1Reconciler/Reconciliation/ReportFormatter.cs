@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Usd1Reconciler.Core.Reconciliation;
+
+namespace Usd1Reconciler.Reconciliation;
+
+/// <summary>Renders stored reports: a human summary, JSON (the hashed content plus id and hashes), CSV and Markdown.</summary>
+internal static class ReportFormatter
+{
+    public static string Summary(StoredReport stored)
+    {
+        using var doc = JsonDocument.Parse(stored.Canonical);
+        var root = doc.RootElement;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"report {stored.Id} ({stored.Kind}) at {ReportCanonicalForm.Time(stored.CreatedAt)}: {stored.Verdict.ToUpperInvariant()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  circulating supply: {Str(root, "circulatingSupplyUsd")} USD");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  reserves:           {Str(root, "reservesUsd")} USD");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  coverage:           {(root.GetProperty("coverageBps").ValueKind == JsonValueKind.Number ? root.GetProperty("coverageBps").GetInt64() + " bps" : "-")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  shortfall:          {stored.ShortfallUsd} USD");
+        foreach (var failing in root.GetProperty("failingInputs").EnumerateArray())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  input: {failing.GetString()}");
+        }
+
+        foreach (var rule in root.GetProperty("rules").EnumerateArray())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  rule {Str(rule, "rule")}: {(rule.GetProperty("passed").GetBoolean() ? "ok" : "FAILED")} — {Str(rule, "detail")}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  hash {stored.Hash} (previous {stored.PreviousHash})");
+        return text.ToString();
+    }
+
+    /// <summary>One report as JSON: id, hashes and the hashed content as an object.</summary>
+    public static void WriteJson(Utf8JsonWriter w, StoredReport stored)
+    {
+        using var doc = JsonDocument.Parse(stored.Canonical);
+        w.WriteStartObject();
+        w.WriteNumber("id", stored.Id);
+        w.WriteString("hash", stored.Hash);
+        w.WriteString("previousHash", stored.PreviousHash);
+        w.WritePropertyName("report");
+        doc.RootElement.WriteTo(w);
+        w.WriteEndObject();
+    }
+
+    public static string Json(IReadOnlyList<StoredReport> reports, bool single)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            if (single)
+            {
+                WriteJson(w, reports[0]);
+            }
+            else
+            {
+                w.WriteStartArray();
+                foreach (var r in reports)
+                {
+                    WriteJson(w, r);
+                }
+
+                w.WriteEndArray();
+            }
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    public static string Csv(IReadOnlyList<StoredReport> reports)
+    {
+        var text = new StringBuilder("id,created_at,kind,verdict,circulating_usd,reserves_usd,shortfall_usd,coverage_bps,failing_inputs,hash,previous_hash\n");
+        foreach (var r in reports)
+        {
+            using var doc = JsonDocument.Parse(r.Canonical);
+            var root = doc.RootElement;
+            var fields = new[]
+            {
+                r.Id.ToString(CultureInfo.InvariantCulture), ReportCanonicalForm.Time(r.CreatedAt), r.Kind, r.Verdict, Str(root, "circulatingSupplyUsd"),
+                Str(root, "reservesUsd"), r.ShortfallUsd, Coverage(root), string.Join("; ", root.GetProperty("failingInputs").EnumerateArray().Select(e => e.GetString())),
+                r.Hash, r.PreviousHash,
+            };
+            text.AppendLine(string.Join(',', fields.Select(CsvField)));
+        }
+
+        return text.ToString();
+    }
+
+    public static string Markdown(IReadOnlyList<StoredReport> reports)
+    {
+        var text = new StringBuilder("| id | created (UTC) | kind | verdict | circulating USD | reserves USD | shortfall USD | coverage bps | failing inputs | hash |\n");
+        text.Append("| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |\n");
+        foreach (var r in reports)
+        {
+            using var doc = JsonDocument.Parse(r.Canonical);
+            var root = doc.RootElement;
+            var failing = string.Join("; ", root.GetProperty("failingInputs").EnumerateArray().Select(e => e.GetString()));
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Id} | {ReportCanonicalForm.Time(r.CreatedAt)} | {r.Kind} | {r.Verdict} | {Str(root, "circulatingSupplyUsd")} | {Str(root, "reservesUsd")} | {r.ShortfallUsd} | {Coverage(root)} | {failing.Replace("|", "\\|", StringComparison.Ordinal)} | `{r.Hash[..16]}` |");
+        }
+
+        return text.ToString();
+    }
+
+    public static string Table(IReadOnlyList<StoredReport> reports)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"ID",6} {"CREATED (UTC)",-28} {"KIND",-12} {"VERDICT",-20} {"SHORTFALL USD",24} HASH");
+        foreach (var r in reports)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Id,6} {ReportCanonicalForm.Time(r.CreatedAt),-28} {r.Kind,-12} {r.Verdict,-20} {r.ShortfallUsd,24} {r.Hash[..16]}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
+
+    private static string Coverage(JsonElement root) =>
+        root.GetProperty("coverageBps").ValueKind == JsonValueKind.Number ? root.GetProperty("coverageBps").GetInt64().ToString(CultureInfo.InvariantCulture) : string.Empty;
+
+    private static string CsvField(string? value)
+    {
+        value ??= string.Empty;
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}

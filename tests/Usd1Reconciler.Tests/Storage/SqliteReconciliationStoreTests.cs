@@ -1,0 +1,112 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.Core.Reconciliation;
+using Usd1Reconciler.Core.Reserves;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Tests.Storage;
+
+public sealed class SqliteReconciliationStoreTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private string _directory = null!;
+
+    [SetUp]
+    public void SetUp() => _directory = Directory.CreateTempSubdirectory("usd1rec-rec-").FullName;
+
+    [TearDown]
+    public void TearDown()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private string DbPath => Path.Combine(_directory, "store.db");
+
+    private SqliteReconciliationStore Open() => new(SqliteSupplyStore.Open(DbPath, TimeProvider.System));
+
+    private static async Task AppendAsync(SqliteReconciliationStore store, int n, DateTimeOffset at)
+    {
+        var canonical = $$"""{"format":1,"kind":"once","createdAt":"{{ReportCanonicalForm.Time(at)}}","evaluatedAt":"{{ReportCanonicalForm.Time(at)}}","verdict":"covered","shortfallUsd":"0","n":{{n}}}""";
+        await store.AppendReportAsync("once", at, at, "covered", "0", canonical, CancellationToken.None);
+    }
+
+    [Test]
+    public async Task AppendReport_ThreeReports_ChainLinksAndVerifies()
+    {
+        var store = Open();
+        for (var i = 0; i < 3; i++)
+        {
+            await AppendAsync(store, i, At.AddMinutes(i));
+        }
+
+        var (reports, anchor) = await store.GetChainAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reports[0].PreviousHash, Is.EqualTo(ReportChain.GenesisHash), "the first report links to genesis");
+            Assert.That(reports[2].PreviousHash, Is.EqualTo(reports[1].Hash));
+            Assert.That(ReportChain.Verify(reports, anchor), Is.Empty);
+        });
+    }
+
+    [TestCase("UPDATE reconciliation_reports SET verdict = 'covered', canonical = replace(canonical, '\"n\":1', '\"n\":9') WHERE id = 2", "content hashes to")]
+    [TestCase("UPDATE reconciliation_reports SET verdict = 'undercollateralized' WHERE id = 2", "column verdict")]
+    [TestCase("DELETE FROM reconciliation_reports WHERE id = 2", "report 3: previous hash")]
+    public async Task Verify_RowTamperedWithSql_ProblemNamesTheReport(string sql, string expected)
+    {
+        var store = Open();
+        for (var i = 0; i < 3; i++)
+        {
+            await AppendAsync(store, i, At.AddMinutes(i));
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            await connection.ExecuteAsync(sql);
+        }
+
+        var (reports, anchor) = await store.GetChainAsync(CancellationToken.None);
+
+        Assert.That(ReportChain.Verify(reports, anchor), Has.Some.Contains(expected), "any edit of a stored report must show up in verify");
+    }
+
+    [Test]
+    public async Task PruneReports_OlderRemoved_ChainStillVerifiesFromAnchor()
+    {
+        var store = Open();
+        for (var i = 0; i < 4; i++)
+        {
+            await AppendAsync(store, i, At.AddDays(i));
+        }
+
+        var deleted = await store.PruneReportsAsync(At.AddDays(2), CancellationToken.None);
+        var (reports, anchor) = await store.GetChainAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(deleted, Is.EqualTo(2));
+            Assert.That(reports.Select(r => r.Id), Is.EqualTo(new long[] { 3, 4 }));
+            Assert.That(ReportChain.Verify(reports, anchor), Is.Empty, "the anchor keeps the shortened chain verifiable");
+        });
+    }
+
+    [Test]
+    public async Task RecordSnapshot_ThenLatest_RoundTripsExactAmountsAndProvenance()
+    {
+        var store = Open();
+        var snapshot = new ReserveSnapshot(0, "feed", "Trust", At, [new ReserveAccount("a", AssetClass.ReverseRepo, "USD", UsdAmount.Parse("123456789.123456789"), "Bank", 1), new ReserveAccount("b", AssetClass.Other, "USD", UsdAmount.Parse("1"), "Bank 2", null)], "att", "ff", "sig", At);
+
+        var id = await store.RecordSnapshotAsync(snapshot, CancellationToken.None);
+        var loaded = await store.GetLatestSnapshotAsync("feed", CancellationToken.None);
+
+        Assert.That(loaded, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(loaded!.Id, Is.EqualTo(id));
+            Assert.That(loaded.Accounts, Is.EqualTo(snapshot.Accounts), "accounts come back in order, amounts exact");
+            Assert.That((loaded.Signature, loaded.ContentSha256, loaded.Attestation), Is.EqualTo(("sig", "ff", "att")));
+        });
+    }
+}
