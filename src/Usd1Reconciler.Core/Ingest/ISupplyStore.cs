@@ -21,6 +21,12 @@ public interface ISupplyStore
     /// <summary>Stored header at <paramref name="number"/>, if kept (unfinalized blocks and the tip are kept).</summary>
     Task<BlockHeader?> GetBlockAsync(long networkId, long number, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest stored header at or below <paramref name="number"/>: with the final block, the anchor kept below the
+    /// unfinal headers — history every trusted endpoint must agree with.
+    /// </summary>
+    Task<BlockHeader?> GetNewestBlockAtOrBelowAsync(long networkId, long number, CancellationToken cancellationToken);
+
     /// <summary>Stores events, headers and the new tip atomically. Fails whole on a duplicate event key.</summary>
     Task CommitBatchAsync(IndexedBatch batch, CancellationToken cancellationToken);
 

@@ -6,13 +6,17 @@ namespace Usd1Reconciler.Core.Supply;
 /// </summary>
 public static class LedgerProof
 {
+    /// <param name="failingSince">Set while the network's passes fail (<see cref="NetworkSupply.FailingSince"/>): the proof is then stale.</param>
     public static LedgerProofStatus Evaluate(
         LedgerProofReading? latest,
         long currentFinalBlock,
         DateTimeOffset now,
-        TimeSpan freshnessBudget)
+        TimeSpan freshnessBudget,
+        DateTimeOffset? failingSince = null)
     {
-        if (latest is null)
+        // While the network's passes fail (no healthy endpoint) nothing vouches for the chain right now: stale at once,
+        // not only when the last reading ages past the budget.
+        if (latest is null || failingSince is not null)
         {
             return LedgerProofStatus.Stale;
         }

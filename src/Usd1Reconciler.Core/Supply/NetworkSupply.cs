@@ -26,6 +26,12 @@ public sealed record NetworkSupply(
     long Reorgs,
     LedgerProofReading? LatestProof)
 {
+    /// <summary>Since when the network's passes have been failing (no healthy endpoint, …); null while they succeed. Its data is stale meanwhile.</summary>
+    public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>The latest failing pass's reason (secret-free: endpoints appear as scheme://host:port).</summary>
+    public string? FailingReason { get; init; }
+
     /// <summary>Σ final mints − Σ final burns.</summary>
     public BigInteger IndexedSupply => FinalMinted - FinalBurned;
 

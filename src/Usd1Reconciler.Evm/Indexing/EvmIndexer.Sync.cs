@@ -112,8 +112,10 @@ public sealed partial class EvmIndexer
 
             var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
             var events = Erc20SupplyDecoder.Decode(logs, times);
+            // Unfinal headers, the tip, and the final block's own header: the anchor the endpoint check compares every
+            // endpoint with (without it a node on another fork could only be told apart once it reached the unfinal part).
             var keep = headers.Values
-                .Where(h => h.Number > finalTarget || h.Number == to)
+                .Where(h => h.Number >= finalTarget || h.Number == to)
                 .OrderBy(h => h.Number)
                 .Select(h => new BlockHeader(h.Number, h.Hash, h.ParentHash, h.Timestamp))
                 .ToList();
@@ -129,10 +131,15 @@ public sealed partial class EvmIndexer
         return added;
     }
 
-    /// <summary>Headers of the range's ends and of every block in it that is not final yet, fetched in batches.</summary>
+    /// <summary>Headers of the range's ends, of the final target when it is in range, and of every block in it that is not final yet, fetched in batches.</summary>
     private async Task<Dictionary<long, EvmBlock>> GetHeadersAsync(long from, long to, long finalTarget, CancellationToken cancellationToken)
     {
         var numbers = new SortedSet<long> { from, to };
+        if (finalTarget >= from && finalTarget <= to)
+        {
+            numbers.Add(finalTarget);
+        }
+
         for (var n = Math.Max(from, finalTarget + 1); n <= to; n++)
         {
             numbers.Add(n);

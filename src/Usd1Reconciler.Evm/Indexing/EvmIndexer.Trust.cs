@@ -21,9 +21,9 @@ public sealed partial class EvmIndexer
         if (networkId is { } id)
         {
             var finalBlock = await _store.GetFinalBlockAsync(id, cancellationToken);
-            if (finalBlock >= _settings.StartBlock && await _store.GetBlockAsync(id, finalBlock, cancellationToken) is { } stored)
+            if (finalBlock >= _settings.StartBlock && await _store.GetNewestBlockAtOrBelowAsync(id, finalBlock, cancellationToken) is { } stored)
             {
-                anchor = finalBlock;
+                anchor = stored.Number;
                 anchorHash = stored.Hash;
             }
         }
@@ -55,12 +55,12 @@ public sealed partial class EvmIndexer
             }
             else if (anchor is { } number && probe.Anchor is null)
             {
-                transport.MarkUntrusted(probe.Endpoint, $"has no block {number}, the final block already indexed (head {probe.Head}): still syncing");
+                transport.MarkUntrusted(probe.Endpoint, $"has no block {number}, final history already indexed (head {probe.Head}): still syncing");
             }
             else if (anchor is { } n && probe.Anchor!.Hash != anchorHash)
             {
                 otherFork ??= probe.Anchor;
-                transport.MarkUntrusted(probe.Endpoint, $"is on another fork: its block {n} is {probe.Anchor.Hash}, the final block indexed is {anchorHash}");
+                transport.MarkUntrusted(probe.Endpoint, $"is on another fork: its block {n} is {probe.Anchor.Hash}, the final history indexed has {anchorHash}");
             }
             else
             {

@@ -29,7 +29,9 @@ public sealed record SolanaNetworkSettings(
     /// An endpoint whose confirmed slot is more than this many slots behind the best endpoint's is not trusted. Default
     /// 150 slots (about a minute): a healthy node is a few slots behind at most.
     /// </summary>
-    public long MaxSlotLag { get; init; } = 150;
+    public long MaxSlotLag { get; init; } = DefaultMaxSlotLag;
+
+    public const long DefaultMaxSlotLag = 150;
 
     /// <summary>Retry, backoff and circuit-breaker settings of the JSON-RPC client; null for the defaults.</summary>
     public JsonRpc.RpcResilienceOptions? Resilience { get; init; }

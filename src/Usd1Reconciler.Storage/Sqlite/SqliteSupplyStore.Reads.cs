@@ -55,7 +55,8 @@ public sealed partial class SqliteSupplyStore
             SELECT n.id AS NetworkId, n.name AS Name, n.kind AS Kind,
                    t.final_block AS FinalBlock, t.minted AS Minted, t.burned AS Burned, t.mints AS Mints, t.burns AS Burns,
                    c.tip_number AS TipNumber, c.indexed_at AS IndexedAt,
-                   (SELECT COUNT(*) FROM reorgs r WHERE r.network_id = n.id) AS Reorgs
+                   (SELECT COUNT(*) FROM reorgs r WHERE r.network_id = n.id) AS Reorgs,
+                   n.failing_since AS FailingSince, n.failing_reason AS FailingReason
             FROM networks n
             JOIN supply_totals t ON t.network_id = n.id
             LEFT JOIN cursors c ON c.network_id = n.id
@@ -107,7 +108,11 @@ public sealed partial class SqliteSupplyStore
                 n.Reorgs,
                 proof is null
                     ? null
-                    : new LedgerProofReading(n.NetworkId, proof.BlockNumber, ParseAmount(proof.Onchain), ParseSum(proof.Indexed), ParseTime(proof.CheckedAt))));
+                    : new LedgerProofReading(n.NetworkId, proof.BlockNumber, ParseAmount(proof.Onchain), ParseSum(proof.Indexed), ParseTime(proof.CheckedAt)))
+            {
+                FailingSince = n.FailingSince is null ? null : ParseTime(n.FailingSince),
+                FailingReason = n.FailingReason,
+            });
         }
 
         return result;
@@ -172,6 +177,8 @@ public sealed partial class SqliteSupplyStore
         public long? TipNumber { get; init; }
         public string? IndexedAt { get; init; }
         public long Reorgs { get; init; }
+        public string? FailingSince { get; init; }
+        public string? FailingReason { get; init; }
     }
 
     private sealed class ProofRow

@@ -44,28 +44,30 @@ internal static class IndexCommand
             .ToList();
 
         var outcomes = await Task.WhenAll(networks.Select(n => once
-            ? RunOnceAsync(n.Indexer, console, logger, cancellationToken)
-            : FollowAsync(n.Indexer, n.Options.PollInterval, console, logger, time, cancellationToken)));
+            ? RunOnceAsync(n.Indexer, store, console, logger, time, cancellationToken)
+            : FollowAsync(n.Indexer, store, n.Options.PollInterval, console, logger, time, cancellationToken)));
         return outcomes.All(ok => ok) ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
-    private static async Task<bool> RunOnceAsync(INetworkIndexer indexer, CliConsole console, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<bool> RunOnceAsync(INetworkIndexer indexer, SqliteSupplyStore store, CliConsole console, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
             var result = await indexer.RunPassAsync(cancellationToken);
+            await store.RecordPassSuccessAsync(indexer.Network, cancellationToken);
             console.WriteLine(Describe(result));
             return true;
         }
         catch (Exception ex) when (IsNetworkFailure(ex))
         {
             logger.LogError("network {Network}: indexing failed: {Reason}", indexer.Network, ex.Message);
+            await RecordFailureAsync(store, indexer.Network, ex, logger, time);
             console.Error.WriteLine($"usd1rec: network '{indexer.Network}': {ex.Message}");
             return false;
         }
     }
 
-    private static async Task<bool> FollowAsync(INetworkIndexer indexer, TimeSpan pollInterval, CliConsole console, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<bool> FollowAsync(INetworkIndexer indexer, SqliteSupplyStore store, TimeSpan pollInterval, CliConsole console, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
         var healthy = true;
         while (!cancellationToken.IsCancellationRequested)
@@ -73,6 +75,7 @@ internal static class IndexCommand
             try
             {
                 var result = await indexer.RunPassAsync(cancellationToken);
+                await store.RecordPassSuccessAsync(indexer.Network, cancellationToken);
                 if (result.EventsAdded > 0 || result.ReorgsHandled > 0 || !healthy)
                 {
                     console.WriteLine(Describe(result));
@@ -84,6 +87,7 @@ internal static class IndexCommand
             {
                 // Final history changed: continuing would build on a ledger we can no longer vouch for.
                 logger.LogCritical("network {Network}: {Reason}; indexing of this network stopped", indexer.Network, ex.Message);
+                await RecordFailureAsync(store, indexer.Network, ex, logger, time);
                 console.Error.WriteLine($"usd1rec: network '{indexer.Network}': {ex.Message}");
                 return false;
             }
@@ -91,6 +95,7 @@ internal static class IndexCommand
             {
                 healthy = false;
                 logger.LogError("network {Network}: pass failed, retrying in {Interval}: {Reason}", indexer.Network, pollInterval, ex.Message);
+                await RecordFailureAsync(store, indexer.Network, ex, logger, time);
             }
 
             try
@@ -104,6 +109,22 @@ internal static class IndexCommand
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Marks the network failing in the store, so `supply` (another process) shows its proof stale during the outage.
+    /// A store that cannot even record this is logged, not thrown: the pass failure is already being reported.
+    /// </summary>
+    private static async Task RecordFailureAsync(SqliteSupplyStore store, string network, Exception failure, ILogger logger, TimeProvider time)
+    {
+        try
+        {
+            await store.RecordPassFailureAsync(network, time.GetUtcNow(), failure.Message, CancellationToken.None);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            logger.LogError("network {Network}: could not record the failed pass in the store: {Reason}", network, ex.Message);
+        }
     }
 
     // Everything but cancellation is one network's failure: it is reported with the network's name and the other

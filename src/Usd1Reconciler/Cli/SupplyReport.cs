@@ -34,7 +34,7 @@ internal sealed record SupplyReport(IReadOnlyList<SupplyReport.Network> Networks
 
     private static Network Row(NetworkSupply s, TimeSpan staleAfter, DateTimeOffset now)
     {
-        var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, staleAfter);
+        var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, staleAfter, s.FailingSince);
         var onchain = status == LedgerProofStatus.Stale ? (BigInteger?)null : s.LatestProof!.OnchainSupply.Value;
         return new Network(s.Name, s.IndexedSupply, onchain, s.FinalBlock, s.ProvisionalSupply, status, s.FinalMints, s.FinalBurns, s.Reorgs);
     }

@@ -35,6 +35,12 @@ public sealed class NetworkOptions
     /// <summary>Solana: <value>Default <c>confirmed</c>.</value> Commitment at which events are first indexed (<c>confirmed</c> or <c>finalized</c>).</summary>
     public string Commitment { get; set; } = "confirmed";
 
+    /// <summary>
+    /// <value>Default: 64 blocks (Evm), 150 slots (Solana).</value> An endpoint whose head is further behind the best
+    /// endpoint's is not trusted until it catches up (a syncing node must never cause a false reorg).
+    /// </summary>
+    public long? MaxHeadLag { get; set; }
+
     /// <summary><value>Default 30 s.</value> Time one RPC request may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -70,6 +70,11 @@ public static partial class OptionsValidator
                 problems.Add($"{key}:PollInterval: must be positive");
             }
 
+            if (n.MaxHeadLag is < 0)
+            {
+                problems.Add($"{key}:MaxHeadLag: must not be negative");
+            }
+
             if (n.StaleAfter <= TimeSpan.Zero)
             {
                 problems.Add($"{key}:StaleAfter: must be positive");

@@ -23,7 +23,8 @@ internal static class NetworkIndexerFactory
                     options.StartBlock,
                     options.Confirmations,
                     options.MaxBlockRange,
-                    options.RequestTimeout),
+                    options.RequestTimeout,
+                    options.MaxHeadLag ?? EvmNetworkSettings.DefaultMaxHeadLag),
                 store,
                 http,
                 time,
@@ -34,7 +35,10 @@ internal static class NetworkIndexerFactory
                     options.Mint!,
                     options.Commitment == "finalized" ? SolanaCommitment.Finalized : SolanaCommitment.Confirmed,
                     options.RpcUrls.Select(u => new Uri(u)).ToList(),
-                    options.RequestTimeout),
+                    options.RequestTimeout)
+                {
+                    MaxSlotLag = options.MaxHeadLag ?? SolanaNetworkSettings.DefaultMaxSlotLag,
+                },
                 store,
                 http,
                 time,

@@ -23,6 +23,8 @@ internal sealed class FailingCommitStore(ISupplyStore inner, int failOnCommit) :
 
     public Task<BlockHeader?> GetBlockAsync(long networkId, long number, CancellationToken cancellationToken) => inner.GetBlockAsync(networkId, number, cancellationToken);
 
+    public Task<BlockHeader?> GetNewestBlockAtOrBelowAsync(long networkId, long number, CancellationToken cancellationToken) => inner.GetNewestBlockAtOrBelowAsync(networkId, number, cancellationToken);
+
     public Task<int> RollBackAsync(ChainReorganization reorganization, CancellationToken cancellationToken) => inner.RollBackAsync(reorganization, cancellationToken);
 
     public Task FinalizeAsync(long networkId, long finalBlock, DateTimeOffset finalizedAt, CancellationToken cancellationToken) => inner.FinalizeAsync(networkId, finalBlock, finalizedAt, cancellationToken);
