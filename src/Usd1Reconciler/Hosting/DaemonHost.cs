@@ -35,6 +35,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
         builder.Services.AddSingleton(provider => CreateServices(config, store, provider.GetRequiredService<HttpClient>(), time, loggers));
         builder.AddSchedules(config, time);
+        builder.AddSystemdIntegration();
         return builder.Build();
     }
 
