@@ -16,12 +16,13 @@ internal sealed class EvmIndexerHarness : IDisposable
     private readonly TempDirectory _directory = new("store");
     private readonly HttpClient _http = new();
 
-    public EvmIndexerHarness(AnvilNode node, string token, int? confirmations, int maxBlockRange = 2000, string name = "anvil")
+    /// <param name="storePath">An existing store to inspect (e.g. one a child usd1rec process wrote); default a fresh temp file.</param>
+    public EvmIndexerHarness(AnvilNode node, string token, int? confirmations, int maxBlockRange = 2000, string name = "anvil", string? storePath = null)
     {
         Node = node;
         Token = token;
         Settings = new EvmNetworkSettings(name, node.ChainId, [node.Url], token, 0, confirmations, maxBlockRange, TimeSpan.FromSeconds(30));
-        StorePath = _directory.File("usd1rec.db");
+        StorePath = storePath ?? _directory.File("usd1rec.db");
         Store = SqliteSupplyStore.Open(StorePath, TimeProvider.System);
     }
 
