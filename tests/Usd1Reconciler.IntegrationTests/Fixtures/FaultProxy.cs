@@ -58,6 +58,9 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     public IReadOnlySet<string> HostileMethods { get; set; } = new HashSet<string>();
 
+    /// <summary>When set, builds the hostile result from the request's params and the node's real result (e.g. a real log with one field spoiled); wins over <see cref="HostileResult"/>.</summary>
+    public Func<JsonArray?, JsonNode?, string>? HostileFactory { get; set; }
+
     public int Requests;
 
     /// <summary>Sets one fault for every request (or, with <paramref name="methods"/>, for requests carrying one of those methods).</summary>
@@ -147,7 +150,7 @@ internal sealed class FaultProxy : IAsyncDisposable
         {
             FaultKind.WrongChainId => Rewrite(reply, calls, "eth_chainId", _ => JsonValue.Create("0x1")),
             FaultKind.WrongGenesis => Rewrite(reply, calls, "getGenesisHash", _ => JsonValue.Create("EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG")),
-            FaultKind.HostileResult => RewriteMany(reply, calls, HostileMethods, _ => JsonNode.Parse(HostileResult)),
+            FaultKind.HostileResult => RewriteHostile(reply, calls),
             FaultKind.LogResultCap => CapResults(reply, calls),
             _ => reply,
         };
@@ -227,6 +230,16 @@ internal sealed class FaultProxy : IAsyncDisposable
         if (node is JsonObject single && calls.Count == 1 && calls[0].Method == "eth_getLogs" && single["result"] is JsonArray logs && logs.Count > LogResultCap)
         {
             return Error(calls[0].Id, -32005, $"query returned more than {LogResultCap} results");
+        }
+
+        return reply;
+    }
+
+    private string RewriteHostile(string reply, List<Call> calls)
+    {
+        foreach (var call in calls.Where(c => HostileMethods.Contains(c.Method)))
+        {
+            reply = RewriteMany(reply, [call], HostileMethods, real => JsonNode.Parse(HostileFactory is { } factory ? factory(call.Params, real) : HostileResult));
         }
 
         return reply;
