@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace Usd1Reconciler.Hosting;
 
@@ -13,6 +15,9 @@ internal static class SystemdRegistration
     public static IHostApplicationBuilder AddSystemdIntegration(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSystemd();
+        // AddSystemd registers the notifier only when started by systemd; the watchdog needs one everywhere, and
+        // SystemdNotifier without NOTIFY_SOCKET sends nothing.
+        builder.Services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
         builder.Services.AddHostedService<SystemdWatchdog>();
         return builder;
     }
