@@ -58,7 +58,7 @@ public sealed class HttpReserveFeedTests
     public async Task Poll_HmacSignedThenTamperedThenReplayedThenGarbage_OnlyTheGoodOneInForceEveryOtherStoredWithReason()
     {
         var poller = Poller(new FeedAuthSettings(FeedAuthKind.Hmac, HmacSecret, null));
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var good = Snapshot(now.AddMinutes(-5));
         _server.Serve(good, Hmac(good));
         var accepted = await poller.PollAsync(CancellationToken.None);
@@ -115,7 +115,7 @@ public sealed class HttpReserveFeedTests
         var (privateKey, publicKey) = NewKeyPair();
         var (otherPrivate, _) = NewKeyPair();
         var poller = Poller(new FeedAuthSettings(FeedAuthKind.Ed25519, null, publicKey.GetEncoded()));
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
 
         var good = Snapshot(now.AddMinutes(-10));
         _server.Serve(good, new Dictionary<string, string> { [ReserveFeedHeaders.Ed25519] = Sign(privateKey, good) });
@@ -138,7 +138,7 @@ public sealed class HttpReserveFeedTests
     public async Task Poll_ProofOfReserveRipcord_RejectedAndPreviousFigureStays()
     {
         var poller = Poller(FeedAuthSettings.None, ReserveFeedFormat.ProofOfReserve, "por");
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
         _server.Serve($$"""{"totalReserve":"2500000.75","timestamp":{{now - 60}},"ripcord":false}""");
         var accepted = await poller.PollAsync(CancellationToken.None);
         _server.Serve($$"""{"totalReserve":"99999999","timestamp":{{now}},"ripcord":true}""");
@@ -159,7 +159,7 @@ public sealed class HttpReserveFeedTests
     public async Task Poll_BearerRequired_TokenSentWithoutItNothingIsFetched()
     {
         _server.RequiredBearer = "t0ken";
-        var body = Snapshot(DateTimeOffset.UtcNow.AddMinutes(-1));
+        var body = Snapshot(TimeProvider.System.GetUtcNow().AddMinutes(-1));
         _server.Serve(body);
 
         var withToken = await Poller(new FeedAuthSettings(FeedAuthKind.Bearer, Encoding.UTF8.GetBytes("t0ken"), null)).PollAsync(CancellationToken.None);
