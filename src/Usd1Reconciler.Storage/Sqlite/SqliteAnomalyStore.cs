@@ -78,8 +78,11 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
         return stored;
     }
 
-    /// <summary>Unscreened reorgs at or beyond <paramref name="minimumDepth"/> become anomalies; all unscreened reorgs are marked screened.</summary>
-    public async Task<IReadOnlyList<StoredAnomaly>> ScreenReorgsAsync(int minimumDepth, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Unscreened reorgs at or beyond <paramref name="minimumDepth"/> become anomalies; all unscreened reorgs are marked
+    /// screened and returned (network, depth) so each is counted once.
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredAnomaly> Anomalies, IReadOnlyList<(string Network, int Depth)> Reorgs)> ScreenReorgsAsync(int minimumDepth, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paging);
         await using var connection = supplyStore.OpenConnection();
@@ -92,8 +95,10 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
             """,
             transaction: transaction, cancellationToken: cancellationToken));
         var stored = new List<StoredAnomaly>();
+        var screened = new List<(string Network, int Depth)>();
         foreach (var r in reorgs)
         {
+            screened.Add((r.Network, (int)r.Depth));
             if (r.Depth >= minimumDepth)
             {
                 var anomaly = SupplyAnomalyDetector.DeepReorg(r.Network, r.Ancestor + 1, (int)r.Depth,
@@ -110,7 +115,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return stored;
+        return (stored, screened);
     }
 
     /// <summary>

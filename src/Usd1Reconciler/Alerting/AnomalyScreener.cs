@@ -56,7 +56,14 @@ internal sealed class AnomalyScreener(
         }
 
         var depth = policies.Count == 0 ? 5 : policies.Values.Min(p => p.DeepReorgDepth);
-        found.AddRange(await anomalyStore.ScreenReorgsAsync(depth, paging, time.GetUtcNow(), cancellationToken));
+        var (reorgAnomalies, reorgs) = await anomalyStore.ScreenReorgsAsync(depth, paging, time.GetUtcNow(), cancellationToken);
+        found.AddRange(reorgAnomalies);
+        foreach (var (network, reorgDepth) in reorgs)
+        {
+            metrics.Reorgs.WithLabels(network).Inc();
+            metrics.ReorgDepth.WithLabels(network).Set(reorgDepth);
+        }
+
         await ScreenLedgerProofsAsync(found, cancellationToken);
 
         foreach (var stored in found)

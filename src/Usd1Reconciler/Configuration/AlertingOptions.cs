@@ -6,6 +6,9 @@ public sealed class AlertingOptions
     /// <summary>Alertmanager base URLs (e.g. http://127.0.0.1:9093); every alert goes to each. <value>Default: none — anomalies are stored, not pushed.</value></summary>
     public List<string> AlertmanagerUrls { get; set; } = [];
 
+    /// <summary><value>Default 2 s.</value> How often new events are screened and queued pages delivered.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary><value>Default 10 min.</value> A repeat of the same incident (rule, network, actor) within this time is stored but not paged again.</summary>
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(10);
 

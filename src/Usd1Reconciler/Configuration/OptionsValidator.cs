@@ -33,6 +33,18 @@ public static partial class OptionsValidator
             problems.Add("Alerting: Cooldown must not be negative; ResolveAfter and Lookback must be positive");
         }
 
+        if (!string.IsNullOrEmpty(options.Http.Listen))
+        {
+            try
+            {
+                Web.ObservabilityServer.ParseListen(options.Http.Listen);
+            }
+            catch (FormatException ex)
+            {
+                problems.Add($"Http:Listen: {ex.Message}");
+            }
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Networks.Count; i++)
         {

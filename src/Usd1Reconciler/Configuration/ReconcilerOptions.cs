@@ -18,4 +18,7 @@ public sealed class ReconcilerOptions
 
     /// <summary>Reconciliation rules and schedules.</summary>
     public ReconciliationOptions Reconciliation { get; set; } = new();
+
+    /// <summary>HTTP endpoints of `usd1rec run` (metrics, health, status page).</summary>
+    public HttpOptions Http { get; set; } = new();
 }

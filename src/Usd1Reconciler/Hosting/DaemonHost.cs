@@ -36,6 +36,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(provider => CreateServices(config, store, provider.GetRequiredService<HttpClient>(), time, loggers));
         builder.AddSchedules(config, time);
         builder.AddSystemdIntegration();
+        builder.AddObservability(config, store, time);
         return builder.Build();
     }
 

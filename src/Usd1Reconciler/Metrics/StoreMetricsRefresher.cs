@@ -12,7 +12,8 @@ internal sealed class StoreMetricsRefresher(
     SqliteSupplyStore store,
     SqliteAnomalyStore anomalies,
     ReconcilerMetrics metrics,
-    IReadOnlyDictionary<string, (int Decimals, TimeSpan StaleAfter)> networks,
+    TokenDecimals decimalsOf,
+    IReadOnlyDictionary<string, TimeSpan> staleAfterOf,
     TimeProvider time)
 {
     private static readonly string[] ProofStatuses = ["ok", "mismatch", "stale"];
@@ -23,17 +24,21 @@ internal sealed class StoreMetricsRefresher(
         var total = 0.0;
         foreach (var s in await store.GetSupplyAsync(cancellationToken))
         {
-            var (decimals, staleAfter) = networks.TryGetValue(s.Name, out var known) ? known : (6, TimeSpan.FromMinutes(10));
+            var staleAfter = staleAfterOf.TryGetValue(s.Name, out var budget) ? budget : new Configuration.NetworkOptions().StaleAfter;
             var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, staleAfter);
             var stale = status == LedgerProofStatus.Stale || s.LastIndexedAt is null || now - s.LastIndexedAt > staleAfter;
-            metrics.Supply.WithLabels(s.Name, "indexed").Set(Tokens(s.IndexedSupply, decimals));
-            metrics.Supply.WithLabels(s.Name, "provisional").Set(Tokens(s.ProvisionalSupply, decimals));
-            if (s.LatestProof is { } proof)
+            if (await decimalsOf.GetAsync(s.Name, cancellationToken) is { } decimals)
             {
-                metrics.Supply.WithLabels(s.Name, "onchain").Set(Tokens(proof.OnchainSupply.Value, decimals));
+                metrics.Supply.WithLabels(s.Name, "indexed").Set(Tokens(s.IndexedSupply, decimals));
+                metrics.Supply.WithLabels(s.Name, "provisional").Set(Tokens(s.ProvisionalSupply, decimals));
+                if (s.LatestProof is { } proof)
+                {
+                    metrics.Supply.WithLabels(s.Name, "onchain").Set(Tokens(proof.OnchainSupply.Value, decimals));
+                }
+
+                total += Tokens(s.IndexedSupply, decimals);
             }
 
-            total += Tokens(s.IndexedSupply, decimals);
             var statusText = status.ToString().ToLowerInvariant();
             foreach (var candidate in ProofStatuses)
             {

@@ -62,6 +62,14 @@ internal static class ScheduleRegistration
                 .UsingJobData(KindKey, ReconciliationRunner.EndOfDay)
                 .WithCronSchedule(options.Reconciliation.EndOfDay, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
+            var screen = new JobKey("screen-and-alert", "alerting");
+            q.AddJob<ScreenAndAlertJob>(j => j.WithIdentity(screen));
+            q.AddTrigger(t => t
+                .ForJob(screen)
+                .WithIdentity("screen-and-alert", "alerting")
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(options.Alerting.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+
             var retention = new JobKey("retention", "maintenance");
             q.AddJob<RetentionJob>(j => j.WithIdentity(retention));
             q.AddTrigger(t => t

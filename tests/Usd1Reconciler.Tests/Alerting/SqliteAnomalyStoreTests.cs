@@ -104,7 +104,8 @@ public sealed class SqliteAnomalyStoreTests
         await _supply.CommitBatchAsync(new IndexedBatch(id, [mint with { BlockHash = "0xh3b", TransactionId = "0xb" }], [], new ChainTip(3, "0xh3b"), Now), CancellationToken.None);
         Assert.That((await _store.GetUnscreenedEventsAsync("eth", 100, CancellationToken.None)).Single().Event.TransactionId, Is.EqualTo("0xb"), "the winning fork's events are screened too");
         var reorgAnomalies = await _store.ScreenReorgsAsync(1, Paging, Now, CancellationToken.None);
-        Assert.That(reorgAnomalies.Single().Anomaly.Rule, Is.EqualTo(AnomalyRule.DeepReorg));
-        Assert.That(await _store.ScreenReorgsAsync(1, Paging, Now, CancellationToken.None), Is.Empty, "a reorg is screened once");
+        Assert.That(reorgAnomalies.Anomalies.Single().Anomaly.Rule, Is.EqualTo(AnomalyRule.DeepReorg));
+        Assert.That(reorgAnomalies.Reorgs, Is.EqualTo(new[] { ("eth", 1) }));
+        Assert.That((await _store.ScreenReorgsAsync(1, Paging, Now, CancellationToken.None)).Reorgs, Is.Empty, "a reorg is screened once");
     }
 }

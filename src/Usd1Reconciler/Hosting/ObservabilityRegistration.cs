@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Alerting;
+using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Metrics;
+using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Web;
+
+namespace Usd1Reconciler.Hosting;
+
+/// <summary>Adds metrics, anomaly screening, Alertmanager delivery and the HTTP endpoints to the daemon's host.</summary>
+internal static class ObservabilityRegistration
+{
+    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder, LoadedConfiguration config, SqliteSupplyStore store, TimeProvider time)
+    {
+        var options = config.Options;
+        // A registry per host, not the process-wide default: two hosts in one process (tests) must not share series.
+        var metrics = new ReconcilerMetrics(Prometheus.Metrics.NewCustomRegistry());
+        metrics.CoverageMinimumRatio.Set(options.Reconciliation.MinimumCoverageBps / 10_000.0);
+        PrecreateSeries(metrics, options);
+        var anomalyStore = new SqliteAnomalyStore(store);
+        var staleAfter = options.Networks.ToDictionary(n => n.Name, n => n.StaleAfter, StringComparer.Ordinal);
+        var anomalyOptions = options.Networks.ToDictionary(n => n.Name, n => n.Anomalies ?? new AnomalyOptions(), StringComparer.Ordinal);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(anomalyStore);
+        builder.Services.AddSingleton(provider => new StoreMetricsRefresher(
+            store, anomalyStore, metrics, new TokenDecimals(options.Networks, provider.GetRequiredService<HttpClient>()), staleAfter, time));
+        builder.Services.AddSingleton(provider => new AnomalyScreener(
+            store,
+            anomalyStore,
+            options.Networks.ToDictionary(n => n.Name, n => AnomalyPolicyFactory.Create(n.Anomalies), StringComparer.Ordinal),
+            new AnomalyPaging(options.Alerting.Cooldown, options.Alerting.Lookback),
+            options.Alerting.ResolveAfter / 2,
+            metrics,
+            time,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.anomalies")));
+        builder.Services.AddSingleton(provider => new AlertDispatcher(
+            anomalyStore,
+            new AlertmanagerClient(provider.GetRequiredService<HttpClient>(), options.Alerting.AlertmanagerUrls.Select(u => new Uri(u.EndsWith('/') ? u : u + "/")).ToList()),
+            options.Alerting,
+            anomalyOptions,
+            metrics,
+            time,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.alerting")));
+        var reconciliationStore = new SqliteReconciliationStore(store);
+        var reportMetrics = new ReconciliationMetricsRefresher(reconciliationStore, metrics, options.Reserves.Feeds.ToDictionary(f => f.Name, f => f.StaleAfter, StringComparer.Ordinal), time);
+        var statusPage = new StatusPage(
+            store,
+            anomalyStore,
+            reconciliationStore,
+            staleAfter,
+            options.Networks.ToDictionary(n => n.Name, n => n.Anomalies?.ExplorerTxUrl, StringComparer.Ordinal),
+            options.Alerting.RunbookBaseUrl,
+            time);
+        builder.Services.AddSingleton(provider => new ObservabilityServer(
+            options.Http.Listen,
+            metrics,
+            async ct =>
+            {
+                await provider.GetRequiredService<StoreMetricsRefresher>().RefreshAsync(ct);
+                await reportMetrics.RefreshAsync(ct);
+            },
+            store,
+            options.Networks.Select(n => n.Name).ToList(),
+            async (context, ct) =>
+            {
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync(await statusPage.RenderAsync(ct), ct);
+            },
+            provider.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Creates every labelled counter's series at zero up front: a series that appears only with its first increment
+    /// hides that increment from increase()/rate(), and a dashboard panel over it shows "no data" instead of 0.
+    /// </summary>
+    private static void PrecreateSeries(ReconcilerMetrics metrics, ReconcilerOptions options)
+    {
+        foreach (var network in options.Networks)
+        {
+            metrics.EventsIndexed.WithLabels(network.Name, "mint");
+            metrics.EventsIndexed.WithLabels(network.Name, "burn");
+            metrics.Reorgs.WithLabels(network.Name);
+            metrics.DeepReorgs.WithLabels(network.Name);
+            foreach (var rule in Enum.GetNames<Core.Anomalies.AnomalyRule>())
+            {
+                metrics.Anomalies.WithLabels(rule, network.Name);
+            }
+
+            foreach (var url in network.RpcUrls)
+            {
+                var endpoint = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Host}:{uri.Port}" : url;
+                foreach (var outcome in new[] { "ok", "error", "timeout", "rate_limited" })
+                {
+                    metrics.RpcRequests.WithLabels(network.Name, endpoint, outcome);
+                }
+            }
+        }
+
+        foreach (var feed in options.Reserves.Feeds)
+        {
+            metrics.FeedRejections.WithLabels(feed.Name, "invalid");
+        }
+    }
+}

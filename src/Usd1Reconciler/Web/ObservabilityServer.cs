@@ -1,0 +1,119 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Metrics;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Web;
+
+/// <summary>
+/// Kestrel serving /metrics, /healthz, /readyz and the status page, as a hosted service inside the daemon's host, so
+/// the scheduler host stays a plain Generic Host. /healthz says the process is alive; /readyz says its figures can be
+/// trusted to exist (store open and migrated, every network indexed at least once).
+/// </summary>
+internal sealed class ObservabilityServer(
+    string listen,
+    ReconcilerMetrics metrics,
+    Func<CancellationToken, Task> refreshMetrics,
+    SqliteSupplyStore store,
+    IReadOnlyList<string> networks,
+    Func<HttpContext, CancellationToken, Task>? statusPage,
+    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    public Uri? BoundAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(listen))
+        {
+            return;
+        }
+
+        var endpoint = ParseListen(listen);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", async (CancellationToken ct) =>
+        {
+            var report = await ReadinessAsync(ct);
+            return report.Ready
+                ? Results.Json(report)
+                : Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
+        {
+            await refreshMetrics(ct);
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await context.Response.WriteAsync(await metrics.ExportAsync(ct), ct);
+        });
+        if (statusPage is not null)
+        {
+            app.MapGet("/", (HttpContext context, CancellationToken ct) => statusPage(context, ct));
+        }
+
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        var address = app.Urls.FirstOrDefault() ?? $"http://{endpoint}";
+        BoundAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        loggerFactory.CreateLogger<ObservabilityServer>().LogInformation("metrics, health and status page at {Address}", BoundAddress);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    internal async Task<ReadinessReport> ReadinessAsync(CancellationToken cancellationToken)
+    {
+        var waiting = new List<string>();
+        try
+        {
+            var stored = (await store.GetSupplyAsync(cancellationToken)).ToDictionary(s => s.Name, StringComparer.Ordinal);
+            foreach (var network in networks)
+            {
+                if (!stored.TryGetValue(network, out var s) || s.LastIndexedAt is null)
+                {
+                    waiting.Add($"network {network}: not indexed yet");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            waiting.Add($"store: {ex.Message}");
+        }
+
+        return new ReadinessReport(waiting.Count == 0, waiting);
+    }
+
+    /// <summary>"host:port" (IPv4, [IPv6] or localhost); port 0 picks a free one.</summary>
+    internal static IPEndPoint ParseListen(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(listen.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new FormatException($"Http:Listen '{listen}' is not host:port");
+        }
+
+        var host = listen[..colon].Trim('[', ']');
+        var address = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var parsed) ? parsed : throw new FormatException($"Http:Listen host '{host}' is not an IP address");
+        return new IPEndPoint(address, port);
+    }
+}

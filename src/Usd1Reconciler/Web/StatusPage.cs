@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Web;
+
+/// <summary>
+/// The status page at "/": plain HTML and CSS, no script, no build step. Every figure comes from the store at request
+/// time — the same figures `usd1rec supply` and `usd1rec report show` print — and anything not current is marked
+/// STALE in red rather than shown as if it were.
+/// </summary>
+internal sealed class StatusPage(
+    SqliteSupplyStore supplyStore,
+    SqliteAnomalyStore anomalyStore,
+    SqliteReconciliationStore reconciliationStore,
+    IReadOnlyDictionary<string, TimeSpan> staleAfter,
+    IReadOnlyDictionary<string, string?> explorerTxUrls,
+    string runbookBaseUrl,
+    TimeProvider time)
+{
+    public async Task<string> RenderAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var html = new StringBuilder();
+        html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">")
+            .Append("<title>usd1rec status</title><style>").Append(Css).Append("</style></head><body>")
+            .Append(CultureInfo.InvariantCulture, $"<h1>USD1 reconciliation status</h1><p class=\"muted\">as of {E(Time(now))} (refreshes every 10 s)</p>");
+
+        await RenderVerdictAsync(html, cancellationToken);
+        await RenderNetworksAsync(html, now, cancellationToken);
+        await RenderAnomaliesAsync(html, cancellationToken);
+        html.Append("<p class=\"muted\"><a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a> · <a href=\"/healthz\">/healthz</a></p></body></html>");
+        return html.ToString();
+    }
+
+    private async Task RenderVerdictAsync(StringBuilder html, CancellationToken cancellationToken)
+    {
+        var reports = await reconciliationStore.ListReportsAsync(10, cancellationToken);
+        html.Append("<h2>Reconciliation</h2>");
+        if (reports.Count == 0)
+        {
+            html.Append("<p class=\"bad\" id=\"verdict\">NO REPORT YET</p>");
+            return;
+        }
+
+        var latest = reports[0];
+        using var canonical = JsonDocument.Parse(latest.Canonical);
+        var root = canonical.RootElement;
+        var coverage = root.TryGetProperty("coverageBps", out var bps) && bps.ValueKind == JsonValueKind.Number
+            ? (bps.GetInt64() / 100.0).ToString("0.00", CultureInfo.InvariantCulture) + " %"
+            : "n/a";
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"verdict {VerdictClass(latest.Verdict)}\" id=\"verdict\">{E(latest.Verdict.ToUpperInvariant())}</p>")
+            .Append("<table><tr><th>circulating supply (USD)</th><th>reserves (USD)</th><th>coverage</th><th>shortfall (USD)</th><th>evaluated</th><th>report</th></tr>")
+            .Append(CultureInfo.InvariantCulture, $"<tr><td class=\"num\" id=\"circulating\">{E(root.GetProperty("circulatingSupplyUsd").GetString())}</td><td class=\"num\" id=\"reserves\">{E(root.GetProperty("reservesUsd").GetString())}</td>")
+            .Append(CultureInfo.InvariantCulture, $"<td class=\"num\" id=\"coverage\">{E(coverage)}</td><td class=\"num\" id=\"shortfall\">{E(latest.ShortfallUsd)}</td><td>{E(Time(latest.EvaluatedAt))}</td><td>#{latest.Id} <code>{E(latest.Hash[..12])}</code></td></tr></table>");
+        if (root.TryGetProperty("failingInputs", out var failing) && failing.GetArrayLength() > 0)
+        {
+            html.Append("<ul class=\"bad\">");
+            foreach (var input in failing.EnumerateArray())
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<li>{E(input.GetString())}</li>");
+            }
+
+            html.Append("</ul>");
+        }
+
+        if (root.TryGetProperty("feeds", out var feeds))
+        {
+            html.Append("<h3>Reserves by custodian and asset class</h3><table><tr><th>feed</th><th>custodian</th><th>as of</th><th>asset class</th><th>bank</th><th>USD</th></tr>");
+            foreach (var feed in feeds.EnumerateArray())
+            {
+                if (!feed.TryGetProperty("snapshot", out var snapshot) || snapshot.ValueKind != JsonValueKind.Object)
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(feed.GetProperty("feed").GetString())}</td><td colspan=\"5\" class=\"bad\">no accepted snapshot</td></tr>");
+                    continue;
+                }
+
+                foreach (var account in snapshot.GetProperty("accounts").EnumerateArray())
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(feed.GetProperty("feed").GetString())}</td><td>{E(snapshot.GetProperty("custodian").GetString())}</td><td>{E(snapshot.GetProperty("asOf").GetString())}</td>")
+                        .Append(CultureInfo.InvariantCulture, $"<td>{E(account.GetProperty("assetClass").GetString())}</td><td>{E(account.GetProperty("bank").GetString())}</td><td class=\"num\">{E(account.GetProperty("amountUsd").GetString())}</td></tr>");
+                }
+            }
+
+            html.Append("</table>");
+        }
+
+        html.Append("<h3>Recent verdicts</h3><table><tr><th>#</th><th>kind</th><th>evaluated</th><th>verdict</th><th>shortfall (USD)</th></tr>");
+        foreach (var r in reports)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Id}</td><td>{E(r.Kind)}</td><td>{E(Time(r.EvaluatedAt))}</td><td class=\"{VerdictClass(r.Verdict)}\">{E(r.Verdict)}</td><td class=\"num\">{E(r.ShortfallUsd)}</td></tr>");
+        }
+
+        html.Append("</table>");
+    }
+
+    private async Task RenderNetworksAsync(StringBuilder html, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        html.Append("<h2>Networks</h2><table id=\"networks\"><tr><th>network</th><th>final block</th><th>indexed supply (base units)</th><th>on-chain supply (base units)</th><th>ledger proof</th><th>last indexed</th><th>mints</th><th>burns</th><th>reorgs</th></tr>");
+        foreach (var s in await supplyStore.GetSupplyAsync(cancellationToken))
+        {
+            var budget = staleAfter.TryGetValue(s.Name, out var b) ? b : TimeSpan.FromMinutes(10);
+            var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, budget);
+            var statusText = status == LedgerProofStatus.Stale ? "STALE" : status.ToString().ToLowerInvariant();
+            var onchain = status == LedgerProofStatus.Stale ? "–" : s.LatestProof!.OnchainSupply.ToString();
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-network=\"{E(s.Name)}\"><td>{E(s.Name)}</td><td class=\"num\">{s.FinalBlock}</td><td class=\"num indexed\">{s.IndexedSupply}</td><td class=\"num onchain\">{E(onchain)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"proof {ProofClass(status)}\">{statusText}</td><td>{E(s.LastIndexedAt is { } at ? $"{(now - at).TotalSeconds:0} s ago" : "never")}</td><td class=\"num\">{s.FinalMints}</td><td class=\"num\">{s.FinalBurns}</td><td class=\"num\">{s.Reorgs}</td></tr>");
+        }
+
+        html.Append("</table>");
+    }
+
+    private async Task RenderAnomaliesAsync(StringBuilder html, CancellationToken cancellationToken)
+    {
+        var anomalies = await anomalyStore.GetRecentAnomaliesAsync(20, cancellationToken);
+        html.Append("<h2>Anomalies</h2>");
+        if (anomalies.Count == 0)
+        {
+            html.Append("<p class=\"ok\">none</p>");
+            return;
+        }
+
+        html.Append("<table><tr><th>detected</th><th>rule</th><th>network</th><th>what happened</th><th>tx</th><th>state</th><th>runbook</th></tr>");
+        foreach (var stored in anomalies)
+        {
+            var a = stored.Anomaly;
+            var tx = a.TransactionId is null ? "" : explorerTxUrls.TryGetValue(a.Network, out var url) && url is not null
+                ? $"<a href=\"{E(url.Replace("{tx}", a.TransactionId, StringComparison.Ordinal))}\">{E(Short(a.TransactionId))}</a>"
+                : $"<code>{E(Short(a.TransactionId))}</code>";
+            var state = stored.ResolvedAt is not null ? "resolved" : stored.PageState;
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(Time(stored.DetectedAt))}</td><td class=\"{(a.Severity == "page" ? "bad" : "warn")}\">{a.Rule}</td><td>{E(a.Network)}</td><td>{E(a.Summary)}</td><td>{tx}</td><td>{E(state)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td><a href=\"{E(runbookBaseUrl + a.Rule + ".md")}\">runbook</a></td></tr>");
+        }
+
+        html.Append("</table>");
+    }
+
+    private static string VerdictClass(string verdict) => verdict switch
+    {
+        "covered" => "ok",
+        "undercollateralized" => "bad",
+        _ => "warn",
+    };
+
+    private static string ProofClass(LedgerProofStatus status) => status switch
+    {
+        LedgerProofStatus.Ok => "ok",
+        LedgerProofStatus.Mismatch => "bad",
+        _ => "bad",
+    };
+
+    private static string Short(string id) => id.Length > 18 ? string.Concat(id.AsSpan(0, 10), "…", id.AsSpan(id.Length - 6)) : id;
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    private const string Css =
+        "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}" +
+        "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}" +
+        ".ok{color:#0a7d28;font-weight:600}.bad{color:#c01818;font-weight:700}.warn{color:#b36b00;font-weight:600}" +
+        ".verdict{font-size:2em;margin:.2em 0}.muted{color:#777}code{font-size:12px}";
+}
