@@ -105,4 +105,39 @@ public sealed class ReconcileEndToEndTests
         });
         SqliteConnection.ClearAllPools();
     }
+
+    [Test]
+    public async Task ReconcileOnce_SolanaTreasuryTokenAccountExcluded_CirculatingIsTheRestToTheBaseUnit()
+    {
+        await using var devnet = await SolanaDevnetFixture.StartAsync(finalityLag: 4);
+        using var spl = await SolanaDriver.SetupAsync(devnet);
+        await spl.MintAsync(2_000_000);
+        await spl.TransferAsync(10);
+        await devnet.AdvanceSlotsAsync(10);
+        using var dir = new TempDirectory("reconcile-solana");
+        var time = TimeProvider.System;
+        var config = dir.File("config.json");
+        await File.WriteAllTextAsync(dir.File("reserves.json"), Reserves(time.GetUtcNow().AddMinutes(-1), "0.000009"));
+        await File.WriteAllTextAsync(config, $$$"""
+            {"Storage":{"Path":"store.db"},
+             "Networks":[{"Name":"solana","Kind":"Solana","RpcUrls":["{{{devnet.Url}}}"],"Mint":"{{{spl.Mint}}}",
+                          "ExcludedHolders":[{"Address":"{{{spl.TokenAccount}}}","Label":"treasury"}]}],
+             "Reserves":{"Feeds":[{"Name":"custodian","Kind":"File","Path":"reserves.json"}]},
+             "Reconciliation":{"LiquidityShareBps":0}}
+            """);
+
+        var result = await RunAsync(time, "reconcile", "--config", config, "--once", "--json");
+
+        Assert.That(result.Exit, Is.EqualTo(ExitCodes.Undercollateralized), result.Out + result.Err);
+        using var json = JsonDocument.Parse(result.Out);
+        var report = json.RootElement.GetProperty("report");
+        var network = report.GetProperty("networks")[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(network.GetProperty("excluded")[0].GetProperty("balance").GetString(), Is.EqualTo("1999990"), "the treasury account's balance, read at the proof's slot");
+            Assert.That(network.GetProperty("circulating").GetString(), Is.EqualTo("10"), "only the 10 base units transferred out circulate");
+            Assert.That(report.GetProperty("circulatingSupplyUsd").GetString(), Is.EqualTo("0.00001"), "6 decimals: 10 base units are 0.00001 USD");
+            Assert.That(report.GetProperty("shortfallUsd").GetString(), Is.EqualTo("0.000001"), "one base unit short of 0.000009 USD of reserves");
+        });
+    }
 }
