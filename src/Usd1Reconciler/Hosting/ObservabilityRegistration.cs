@@ -60,6 +60,7 @@ internal static class ObservabilityRegistration
             async ct =>
             {
                 await provider.GetRequiredService<StoreMetricsRefresher>().RefreshAsync(ct);
+                new RpcMetricsRefresher(provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(), metrics).Refresh();
                 await reportMetrics.RefreshAsync(ct);
             },
             store,
@@ -86,6 +87,7 @@ internal static class ObservabilityRegistration
             metrics.EventsIndexed.WithLabels(network.Name, "burn");
             metrics.Reorgs.WithLabels(network.Name);
             metrics.DeepReorgs.WithLabels(network.Name);
+            metrics.ReorgDepth.WithLabels(network.Name).Set(0);
             foreach (var rule in Enum.GetNames<Core.Anomalies.AnomalyRule>())
             {
                 metrics.Anomalies.WithLabels(rule, network.Name);
