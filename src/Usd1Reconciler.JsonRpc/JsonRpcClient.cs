@@ -128,22 +128,38 @@ public sealed class JsonRpcClient : IEndpointHealthSource
         return results[0].GetResultOrThrow();
     }
 
-    /// <summary>A batch to one named endpoint, without failover; its outcome still counts toward the endpoint's health.</summary>
+    /// <summary>
+    /// A batch to one named endpoint, without failover; its outcome counts toward the endpoint's health, and a failure
+    /// is retried on the same endpoint after its rest, within the same round and wait limits as any call (one lost
+    /// packet must not fail a whole pass's endpoint check).
+    /// </summary>
     public async Task<IReadOnlyList<JsonRpcResult>> BatchEndpointAsync(RpcEndpoint endpoint, IReadOnlyList<JsonRpcRequest> requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(requests);
         var tracker = Tracker(endpoint);
-        try
+        for (var round = 1; ; round++)
         {
-            var results = await SendAsync(endpoint, requests, cancellationToken);
-            OnSuccess(tracker);
-            return results;
-        }
-        catch (RpcException ex) when (ex is RpcTransportException or RpcProtocolException)
-        {
-            OnFailure(tracker, ex);
-            throw;
+            try
+            {
+                var results = await SendAsync(endpoint, requests, cancellationToken);
+                OnSuccess(tracker);
+                return results;
+            }
+            catch (RpcException ex) when (ex is RpcTransportException or RpcProtocolException)
+            {
+                OnFailure(tracker, ex);
+                var wait = tracker.UsableAt() is { } at ? at - _time.GetUtcNow() : TimeSpan.MaxValue;
+                if (round >= _options.MaxRounds || wait > _options.MaxWait)
+                {
+                    throw;
+                }
+
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, cancellationToken);
+                }
+            }
         }
     }
 

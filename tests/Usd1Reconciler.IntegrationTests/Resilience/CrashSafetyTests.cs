@@ -62,11 +62,15 @@ public sealed class CrashSafetyTests
         var finishedEarly = 0;
         var stderr = new StringBuilder();
         var moments = new List<int>();
+        var typicalRunMs = 1500L;
         for (var attempt = 0; kills < RequiredKills && attempt < 80; attempt++)
         {
             // Keep new work arriving so every run has something to be interrupted in.
             events += await MintAndBurnManyAsync(chain, token);
-            var moment = random.Next(150, 1500);
+            // Seeded fraction of how long an uninterrupted run took last, so the kills land inside the work on a fast
+            // machine and a slow one alike (the fractions repeat for a seed; the milliseconds follow the machine).
+            var moment = 100 + (int)(random.NextDouble() * Math.Max(100, (typicalRunMs * 0.9) - 100));
+            var clock = Stopwatch.StartNew();
             var (killed, code) = await RunAsync(config, TimeSpan.FromMilliseconds(moment), stderr);
             Assert.That(killed || code == 0, Is.True, $"a run that was not killed must succeed: {Tail(stderr)}");
             if (killed)
@@ -77,6 +81,7 @@ public sealed class CrashSafetyTests
             else
             {
                 finishedEarly++;
+                typicalRunMs = clock.ElapsedMilliseconds;
             }
         }
 
@@ -90,7 +95,7 @@ public sealed class CrashSafetyTests
         Assert.That(IntegrityCheck(dir.File("store.db")), Is.EqualTo("ok"), "SQLite's own check after the kills");
         Assert.That(stderr.ToString(), Does.Not.Contain("SECRET"), "the RPC URL's path and query (an API key) never reach the logs");
         Assert.That(stderr.ToString(), Does.Not.Contain("Unhandled exception"), "no run may die of an exception");
-        ReliabilityLog.Record("crash safety", $"usd1rec index SIGKILLed {kills} times (seed 0x{Seed:x}, moments 150-1500 ms) over {events} mint/burn events, 3% HTTP 503",
+        ReliabilityLog.Record("crash safety", $"usd1rec index SIGKILLed {kills} times (seed 0x{Seed:x}, moments 100 ms to 90% of a run) over {events} mint/burn events, 3% HTTP 503",
             $"final run exits 0; store = chain exactly ({events} events), PRAGMA integrity_check ok, no secret in {stderr.Length} chars of logs");
     }
 

@@ -155,6 +155,19 @@ public sealed class JsonRpcResilienceTests
     }
 
     [Test]
+    public async Task BatchEndpointAsync_OneTransientFailure_RetriedOnTheSameEndpoint()
+    {
+        var handler = Failing(new RecordedReplyHandler(), "a", 1).Reply("a", Ok);
+        var options = RpcResilienceOptions.Default with { BaseBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) };
+        var client = new JsonRpcClient(new HttpClient(handler), "testnet", [new Uri("http://a:8545")], TimeSpan.FromSeconds(5), NullLogger.Instance, options);
+
+        var result = await client.CallEndpointAsync(client.Endpoints[0], "eth_chainId", [], CancellationToken.None);
+
+        Assert.That(result.GetString(), Is.EqualTo("0x1"), "a per-endpoint probe rides out one 502 instead of failing the pass (found by the kill test)");
+        Assert.That(Asked(handler, "a"), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task CallAsync_ReaderRejectsReply_FailsOverAndLabelsTheEndpointThatSentIt()
     {
         var handler = new RecordedReplyHandler()
