@@ -6,6 +6,9 @@ public interface IReserveStore
     /// <summary>The snapshot in force for a feed: the accepted one with the latest as-of time, or null.</summary>
     Task<ReserveSnapshot?> GetLatestSnapshotAsync(string feed, CancellationToken cancellationToken);
 
+    /// <summary>The snapshot in force at <paramref name="asOf"/>: the accepted one with the latest as-of time at or before it, or null.</summary>
+    Task<ReserveSnapshot?> GetSnapshotAtAsync(string feed, DateTimeOffset asOf, CancellationToken cancellationToken);
+
     /// <summary>Stores an accepted snapshot with its accounts in one transaction; returns its id.</summary>
     Task<long> RecordSnapshotAsync(ReserveSnapshot snapshot, CancellationToken cancellationToken);
 

@@ -12,12 +12,19 @@ namespace Usd1Reconciler.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteReconciliationStore(SqliteSupplyStore supplyStore) : IReserveStore, IReportStore
 {
-    public async Task<ReserveSnapshot?> GetLatestSnapshotAsync(string feed, CancellationToken cancellationToken)
+    public Task<ReserveSnapshot?> GetLatestSnapshotAsync(string feed, CancellationToken cancellationToken) =>
+        ReadSnapshotAsync(feed, null, cancellationToken);
+
+    public Task<ReserveSnapshot?> GetSnapshotAtAsync(string feed, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        ReadSnapshotAsync(feed, asOf, cancellationToken);
+
+    // as_of is fixed-width ISO-8601 UTC text, so text order is time order.
+    private async Task<ReserveSnapshot?> ReadSnapshotAsync(string feed, DateTimeOffset? atOrBefore, CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();
         var row = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(
-            $"SELECT {SnapshotColumns} FROM reserve_snapshots WHERE feed = @feed ORDER BY as_of DESC, id DESC LIMIT 1",
-            new { feed },
+            $"SELECT {SnapshotColumns} FROM reserve_snapshots WHERE feed = @feed AND (@limit IS NULL OR as_of <= @limit) ORDER BY as_of DESC, id DESC LIMIT 1",
+            new { feed, limit = atOrBefore is { } t ? SqliteSupplyStore.Text(t) : null },
             cancellationToken: cancellationToken));
         if (row is null)
         {

@@ -18,12 +18,16 @@ internal static class ReconcileCommand
     {
         var once = new Option<bool>("--once") { Description = "Run one cycle (index, poll feeds, reconcile) and exit; `usd1rec run` reconciles on a schedule." };
         var json = new Option<bool>("--json") { Description = "Print the stored report as JSON." };
-        var command = new Command("reconcile", "Reconcile circulating supply against reserves once and store the hash-chained report.") { config, once, json };
-        command.SetAction((result, ct) => RunAsync(result.GetValue(config)!, result.GetValue(once), result.GetValue(json), console, time, ct));
+        var at = new Option<string?>("--at")
+        {
+            Description = "Point-in-time mode: reconcile supply and reserves as they stood at an ISO-8601 UTC time, or at a feed's as-of time with feed:<name>.",
+        };
+        var command = new Command("reconcile", "Reconcile circulating supply against reserves once and store the hash-chained report.") { config, once, json, at };
+        command.SetAction((result, ct) => RunAsync(result.GetValue(config)!, result.GetValue(once), result.GetValue(json), console, time, ct, result.GetValue(at)));
         return command;
     }
 
-    public static async Task<int> RunAsync(string configPath, bool once, bool json, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string configPath, bool once, bool json, CliConsole console, TimeProvider time, CancellationToken cancellationToken, string? at = null)
     {
         if (!once)
         {
@@ -76,7 +80,20 @@ internal static class ReconcileCommand
             reconciliationStore,
             time,
             logger);
-        var (report, stored) = await runner.RunAsync(ReconciliationRunner.Once, cancellationToken);
+        DateTimeOffset? asOf = null;
+        if (at is not null)
+        {
+            asOf = await ResolvePointInTimeAsync(at, reconciliationStore, cancellationToken);
+            if (asOf is null)
+            {
+                console.Error.WriteLine($"usd1rec: --at '{at}' is neither an ISO-8601 time with an offset (e.g. 2026-10-31T23:59:59Z) nor feed:<name> of a feed with an accepted snapshot");
+                return ExitCodes.InvalidConfiguration;
+            }
+        }
+
+        var (report, stored) = asOf is null
+            ? await runner.RunAsync(ReconciliationRunner.Once, cancellationToken)
+            : await runner.RunAsync(ReconciliationRunner.PointInTime, cancellationToken, asOf);
         await console.Output.WriteAsync(json ? ReportFormatter.Json([stored], single: true) : ReportFormatter.Summary(stored));
         await console.Output.FlushAsync(cancellationToken);
         return report.Verdict switch
@@ -85,5 +102,18 @@ internal static class ReconcileCommand
             ReconciliationVerdict.Undercollateralized => ExitCodes.Undercollateralized,
             _ => ExitCodes.Inconclusive,
         };
+    }
+
+    /// <summary>An explicit UTC time, or "feed:NAME" for the as-of time of that feed's latest accepted snapshot.</summary>
+    private static async Task<DateTimeOffset?> ResolvePointInTimeAsync(string at, SqliteReconciliationStore store, CancellationToken cancellationToken)
+    {
+        if (at.StartsWith("feed:", StringComparison.Ordinal))
+        {
+            return (await store.GetLatestSnapshotAsync(at["feed:".Length..], cancellationToken))?.AsOf;
+        }
+
+        return DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : null;
     }
 }

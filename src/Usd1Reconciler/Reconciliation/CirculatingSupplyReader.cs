@@ -33,6 +33,87 @@ internal sealed class CirculatingSupplyReader(IReadOnlyList<NetworkOptions> netw
         return result;
     }
 
+    /// <summary>
+    /// Point-in-time mode: each network's circulating supply as it was at <paramref name="asOf"/>. EVM: the last block
+    /// at or before that time (binary search of block timestamps, within the final part of the chain), its
+    /// totalSupply() checked against Σ final events up to it, and the excluded balances at that block. Solana nodes do
+    /// not serve balances or supply for past slots, so a Solana network is reported as an input that cannot be judged.
+    /// </summary>
+    public async Task<IReadOnlyList<NetworkCirculation>> ReadAtAsync(DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetSupplyAsync(cancellationToken);
+        var result = new List<NetworkCirculation>(networks.Count);
+        foreach (var n in networks)
+        {
+            var kind = n.Kind ?? NetworkKind.Evm;
+            var supply = stored.FirstOrDefault(s => s.Name == n.Name);
+            if (supply is null || supply.FinalBlock < 0)
+            {
+                result.Add(new NetworkCirculation(n.Name, kind, -1, 0, null, LedgerProofStatus.Stale, [], n.BridgedFrom, "nothing final indexed yet (index the network first)"));
+                continue;
+            }
+
+            if (kind == NetworkKind.Solana)
+            {
+                result.Add(new NetworkCirculation(n.Name, kind, -1, 0, null, LedgerProofStatus.Stale, [], n.BridgedFrom,
+                    $"point in time {asOf:O}: Solana RPC serves supply and balances for the current slot only, so supply at a past time cannot be proven"));
+                continue;
+            }
+
+            try
+            {
+                result.Add(await ReadEvmAtAsync(n, supply, asOf, cancellationToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                result.Add(new NetworkCirculation(n.Name, kind, -1, 0, null, LedgerProofStatus.Stale, [], n.BridgedFrom, $"point in time {asOf:O}: {ex.Message}"));
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<NetworkCirculation> ReadEvmAtAsync(NetworkOptions n, NetworkSupply supply, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var rpc = new EvmRpcClient(Transport(n));
+        var final = await rpc.eth_getBlockByNumber(supply.FinalBlock, cancellationToken)
+            ?? throw new InvalidOperationException($"final block {supply.FinalBlock} is not on the chain");
+        if (final.Timestamp < asOf)
+        {
+            // Blocks after the final one may still be replaced: supply at that time is not settled yet.
+            return new NetworkCirculation(n.Name, NetworkKind.Evm, final.Number, 0, null, LedgerProofStatus.Stale, [], n.BridgedFrom,
+                $"point in time {asOf:O} is after the final block {final.Number} ({final.Timestamp:O}); index further or wait for finality");
+        }
+
+        long low = n.StartBlock, high = supply.FinalBlock, block = n.StartBlock - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var header = await rpc.eth_getBlockByNumber(middle, cancellationToken) ?? throw new InvalidOperationException($"block {middle} is not on the chain");
+            if (header.Timestamp <= asOf)
+            {
+                block = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        if (block < n.StartBlock)
+        {
+            return new NetworkCirculation(n.Name, NetworkKind.Evm, block, 0, null, LedgerProofStatus.Stale, [], n.BridgedFrom,
+                $"point in time {asOf:O} is before the first indexed block {n.StartBlock}");
+        }
+
+        var onchain = await rpc.TotalSupplyAsync(n.Token!, block, cancellationToken);
+        var indexed = await store.GetFinalSupplyAtAsync(supply.NetworkId, block, cancellationToken);
+        var status = indexed == onchain.Value ? LedgerProofStatus.Ok : LedgerProofStatus.Mismatch;
+        var (decimals, balances, problem) = await ReadEvmAsync(n, block, cancellationToken);
+        return new NetworkCirculation(n.Name, NetworkKind.Evm, block, decimals, onchain, status, balances, n.BridgedFrom, problem);
+    }
+
     private async Task<NetworkCirculation> ReadNetworkAsync(NetworkOptions n, NetworkSupply? supply, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var kind = n.Kind ?? NetworkKind.Evm;

@@ -21,15 +21,20 @@ internal sealed class ReconciliationRunner(
     public const string Once = "once";
     public const string Scheduled = "scheduled";
     public const string EndOfDay = "end_of_day";
+    public const string PointInTime = "point_in_time";
 
-    public async Task<(ReconciliationReport Report, StoredReport Stored)> RunAsync(string kind, CancellationToken cancellationToken)
+    /// <param name="asOf">Point-in-time mode: judge supply and the snapshots in force at this time instead of now.</param>
+    public async Task<(ReconciliationReport Report, StoredReport Stored)> RunAsync(string kind, CancellationToken cancellationToken, DateTimeOffset? asOf = null)
     {
         var now = time.GetUtcNow();
-        var networks = await supply.ReadAsync(now, cancellationToken);
+        var evaluatedAt = asOf ?? now;
+        var networks = asOf is { } at ? await supply.ReadAtAsync(at, cancellationToken) : await supply.ReadAsync(now, cancellationToken);
         var feeds = new List<FeedInput>();
         foreach (var f in config.Options.Reserves.Feeds)
         {
-            var snapshot = await reserves.GetLatestSnapshotAsync(f.Name, cancellationToken);
+            var snapshot = asOf is { } pointInTime
+                ? await reserves.GetSnapshotAtAsync(f.Name, pointInTime, cancellationToken)
+                : await reserves.GetLatestSnapshotAsync(f.Name, cancellationToken);
             var rejections = await reserves.GetRejectionsAsync(f.Name, 1, cancellationToken);
             var rejection = rejections.Count > 0 ? rejections[0] : null;
             // A rejection older than the snapshot in force is history, not news about this feed.
@@ -39,7 +44,7 @@ internal sealed class ReconciliationRunner(
 
         var r = config.Options.Reconciliation;
         var policy = new ReconciliationPolicy(r.MinimumCoverageBps, r.LiquidityDays, r.LiquidityShareBps, r.MaxConcentrationBps);
-        var report = Reconciler.Evaluate(new ReconciliationInput(kind, now, networks, feeds, policy));
+        var report = Reconciler.Evaluate(new ReconciliationInput(kind, evaluatedAt, networks, feeds, policy));
         var canonical = ReportCanonicalForm.Write(report, now);
         var stored = await reports.AppendReportAsync(
             kind, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall.ToString(), canonical, cancellationToken);
