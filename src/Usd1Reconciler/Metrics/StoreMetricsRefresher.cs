@@ -25,7 +25,7 @@ internal sealed class StoreMetricsRefresher(
         foreach (var s in await store.GetSupplyAsync(cancellationToken))
         {
             var staleAfter = staleAfterOf.TryGetValue(s.Name, out var budget) ? budget : new Configuration.NetworkOptions().StaleAfter;
-            var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, staleAfter);
+            var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, staleAfter, s.FailingSince);
             var stale = status == LedgerProofStatus.Stale || s.LastIndexedAt is null || now - s.LastIndexedAt > staleAfter;
             if (await decimalsOf.GetAsync(s.Name, cancellationToken) is { } decimals)
             {

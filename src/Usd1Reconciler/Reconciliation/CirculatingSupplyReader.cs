@@ -123,7 +123,7 @@ internal sealed class CirculatingSupplyReader(IReadOnlyList<NetworkOptions> netw
             return new NetworkCirculation(n.Name, kind, -1, 0, null, LedgerProofStatus.Stale, [], n.BridgedFrom, "no ledger proof in the store yet (index the network first)");
         }
 
-        var status = LedgerProof.Evaluate(proof, supply.FinalBlock, now, n.StaleAfter);
+        var status = LedgerProof.Evaluate(proof, supply.FinalBlock, now, n.StaleAfter, supply.FailingSince);
         try
         {
             var (decimals, balances, problem) = kind == NetworkKind.Solana

@@ -103,11 +103,11 @@ internal sealed class StatusPage(
         foreach (var s in await supplyStore.GetSupplyAsync(cancellationToken))
         {
             var budget = staleAfter.TryGetValue(s.Name, out var b) ? b : TimeSpan.FromMinutes(10);
-            var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, budget);
+            var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, budget, s.FailingSince);
             var statusText = status == LedgerProofStatus.Stale ? "STALE" : status.ToString().ToLowerInvariant();
             var onchain = status == LedgerProofStatus.Stale ? "–" : s.LatestProof!.OnchainSupply.ToString();
             html.Append(CultureInfo.InvariantCulture, $"<tr data-network=\"{E(s.Name)}\"><td>{E(s.Name)}</td><td class=\"num\">{s.FinalBlock}</td><td class=\"num indexed\">{s.IndexedSupply}</td><td class=\"num onchain\">{E(onchain)}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"proof {ProofClass(status)}\">{statusText}</td><td>{E(s.LastIndexedAt is { } at ? $"{(now - at).TotalSeconds:0} s ago" : "never")}</td><td class=\"num\">{s.FinalMints}</td><td class=\"num\">{s.FinalBurns}</td><td class=\"num\">{s.Reorgs}</td></tr>");
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"proof {ProofClass(status)}\">{statusText}</td><td>{E(s.LastIndexedAt is { } at ? $"{(now - at).TotalSeconds:0} s ago" : "never")}{(s.FailingSince is { } since ? $"<br><span class=\"bad\">failing since {E(Time(since))}: {E(s.FailingReason)}</span>" : "")}</td><td class=\"num\">{s.FinalMints}</td><td class=\"num\">{s.FinalBurns}</td><td class=\"num\">{s.Reorgs}</td></tr>");
         }
 
         html.Append("</table>");
