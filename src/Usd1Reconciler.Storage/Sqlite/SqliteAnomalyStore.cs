@@ -16,12 +16,11 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
     public async Task<IReadOnlyList<(long RowId, SupplyEvent Event)>> GetUnscreenedEventsAsync(string network, int limit, CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
-            """
-            SELECT e.rowid AS RowId, e.kind AS Kind, e.block_number AS BlockNumber, e.block_hash AS BlockHash, e.tx_id AS TxId, e.position AS Position,
-                   e.sub_position AS SubPosition, e.actor AS Actor, e.holder AS Holder, e.amount AS Amount, e.block_time AS BlockTime
-            FROM supply_events e JOIN networks n ON n.id = e.network_id
-            WHERE n.name = @network AND e.screened = 0
+        var rows = await connection.QueryAsync<SupplyEventRow>(new CommandDefinition(
+            $"""
+            SELECT e.rowid AS RowId, {EventColumns}
+            FROM supply_events e
+            WHERE e.network_id = (SELECT id FROM networks WHERE name = @network) AND e.screened = 0
             ORDER BY e.block_number, e.position, e.sub_position
             LIMIT @limit
             """,
@@ -34,12 +33,11 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
     public async Task<IReadOnlyList<SupplyEvent>> GetWindowHistoryAsync(string network, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
-            """
-            SELECT e.rowid AS RowId, e.kind AS Kind, e.block_number AS BlockNumber, e.block_hash AS BlockHash, e.tx_id AS TxId, e.position AS Position,
-                   e.sub_position AS SubPosition, e.actor AS Actor, e.holder AS Holder, e.amount AS Amount, e.block_time AS BlockTime
-            FROM supply_events e JOIN networks n ON n.id = e.network_id
-            WHERE n.name = @network AND e.screened = 1 AND e.block_time >= @since
+        var rows = await connection.QueryAsync<SupplyEventRow>(new CommandDefinition(
+            $"""
+            SELECT e.rowid AS RowId, {EventColumns}
+            FROM supply_events e
+            WHERE e.network_id = (SELECT id FROM networks WHERE name = @network) AND e.screened = 1 AND e.block_time >= @since
             """,
             new { network, since = SqliteSupplyStore.Text(since) },
             cancellationToken: cancellationToken));
@@ -283,29 +281,13 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
             "INSERT INTO alert_outbox (anomaly_id, action, created_at, next_attempt_at) VALUES (@anomalyId, @action, @At, @At)",
             new { anomalyId, action, At = SqliteSupplyStore.Text(now) }, transaction, cancellationToken: cancellationToken));
 
+    // The supply store's own column list, so both read supply_events into SupplyEventRow the same way.
+    private const string EventColumns = SqliteSupplyStore.EventColumns;
+
     private const string AnomalyColumns =
         "a.id AS Id, a.network AS Network, a.rule AS Rule, a.fingerprint AS Fingerprint, a.severity AS Severity, a.summary AS Summary, " +
         "a.description AS Description, a.block_number AS BlockNumber, a.tx_id AS TxId, a.actor AS Actor, a.amount AS Amount, " +
         "a.occurred_at AS OccurredAt, a.detected_at AS DetectedAt, a.page_state AS PageState, a.resolved_at AS ResolvedAt";
-
-    private sealed class EventRow
-    {
-        public long RowId { get; init; }
-        public string Kind { get; init; } = "";
-        public long BlockNumber { get; init; }
-        public string BlockHash { get; init; } = "";
-        public string TxId { get; init; } = "";
-        public long Position { get; init; }
-        public long SubPosition { get; init; }
-        public string? Actor { get; init; }
-        public string Holder { get; init; } = "";
-        public string Amount { get; init; } = "";
-        public string? BlockTime { get; init; }
-
-        public SupplyEvent ToEvent() => new(
-            Kind == "mint" ? SupplyEventKind.Mint : SupplyEventKind.Burn, BlockNumber, BlockHash, TxId, (int)Position, (int)SubPosition,
-            Actor, Holder, TokenAmount.ParseDecimal(Amount), BlockTime is null ? null : SqliteSupplyStore.ParseTime(BlockTime));
-    }
 
     private sealed class ReorgRow
     {

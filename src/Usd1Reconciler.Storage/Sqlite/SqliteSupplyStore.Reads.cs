@@ -9,7 +9,7 @@ public sealed partial class SqliteSupplyStore
     public async Task<IReadOnlyList<SupplyEvent>> GetProvisionalEventsAsync(long networkId, long upToBlock, CancellationToken cancellationToken)
     {
         await using var connection = OpenConnection();
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<SupplyEventRow>(new CommandDefinition(
             $"""
             SELECT {EventColumns} FROM supply_events
             WHERE network_id = @networkId AND is_final = 0 AND block_number <= @upToBlock
@@ -17,18 +17,18 @@ public sealed partial class SqliteSupplyStore
             """,
             new { networkId, upToBlock },
             cancellationToken: cancellationToken));
-        return rows.Select(ToEvent).ToList();
+        return rows.Select(r => r.ToEvent()).ToList();
     }
 
     /// <summary>Every stored event of a network in chain order (for checks and exports, not for hot paths).</summary>
     public async Task<IReadOnlyList<(SupplyEvent Event, bool IsFinal)>> GetEventsAsync(long networkId, CancellationToken cancellationToken)
     {
         await using var connection = OpenConnection();
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<SupplyEventRow>(new CommandDefinition(
             $"SELECT {EventColumns}, is_final AS IsFinal FROM supply_events WHERE network_id = @networkId ORDER BY block_number, position, sub_position, tx_id",
             new { networkId },
             cancellationToken: cancellationToken));
-        return rows.Select(r => (ToEvent(r), r.IsFinal != 0)).ToList();
+        return rows.Select(r => (r.ToEvent(), r.IsFinal != 0)).ToList();
     }
 
     public async Task<BigInteger> GetFinalSupplyAtAsync(long networkId, long block, CancellationToken cancellationToken)
@@ -133,36 +133,9 @@ public sealed partial class SqliteSupplyStore
         return newest is null ? null : ParseTime(newest);
     }
 
-    private const string EventColumns =
+    internal const string EventColumns =
         "kind AS Kind, block_number AS BlockNumber, block_hash AS BlockHash, tx_id AS TxId, position AS Position, sub_position AS SubPosition, " +
         "actor AS Actor, holder AS Holder, amount AS Amount, block_time AS BlockTime";
-
-    private static SupplyEvent ToEvent(EventRow r) => new(
-        r.Kind == "mint" ? SupplyEventKind.Mint : SupplyEventKind.Burn,
-        r.BlockNumber,
-        r.BlockHash,
-        r.TxId,
-        (int)r.Position,
-        (int)r.SubPosition,
-        r.Actor,
-        r.Holder,
-        ParseAmount(r.Amount),
-        r.BlockTime is null ? null : ParseTime(r.BlockTime));
-
-    private sealed class EventRow
-    {
-        public string Kind { get; init; } = "";
-        public long BlockNumber { get; init; }
-        public string BlockHash { get; init; } = "";
-        public string TxId { get; init; } = "";
-        public long Position { get; init; }
-        public long SubPosition { get; init; }
-        public string? Actor { get; init; }
-        public string Holder { get; init; } = "";
-        public string Amount { get; init; } = "";
-        public string? BlockTime { get; init; }
-        public long IsFinal { get; init; }
-    }
 
     private sealed class SupplyRow
     {
