@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Usd1Reconciler.Bench;
+
+/// <summary>Where the repository, the devnet tools and the Release build of usd1rec are, and how to report a figure.</summary>
+internal static class BenchEnvironment
+{
+    public static string Repo { get; } = FindRepo();
+
+    public static string Anvil => Path.Combine(Repo, "tools/devnet/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+
+    public static string Cast => Path.Combine(Repo, "tools/devnet/node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
+
+    public static string Usd1recDll => Path.Combine(Repo, "src/Usd1Reconciler/bin/Release/net10.0/usd1rec.dll");
+
+    public static string CacheDirectory => Path.Combine(Repo, "bench/.cache");
+
+    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Builds the daemon in Release unless it is there already (pass --rebuild to force).</summary>
+    public static void EnsureReleaseBuild(bool rebuild)
+    {
+        if (File.Exists(Usd1recDll) && !rebuild)
+        {
+            return;
+        }
+
+        Console.WriteLine("building usd1rec (Release)…");
+        Run("dotnet", ["build", Path.Combine(Repo, "src/Usd1Reconciler"), "-c", "Release", "-v", "q", "-nologo"]);
+    }
+
+    /// <summary>Runs a tool to completion, failing loudly on a non-zero exit.</summary>
+    public static void Run(string file, IReadOnlyList<string> arguments, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(file) { UseShellExecute = false, WorkingDirectory = workingDirectory ?? Repo };
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}");
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Peak resident set size (VmHWM) of a live process in bytes, or null once it has gone.</summary>
+    public static long? PeakRss(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    public static double Median(IReadOnlyList<double> values) => Percentile(values, 0.5);
+
+    /// <summary>Nearest-rank percentile.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        var rank = (int)Math.Ceiling(p * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+
+    private static string FindRepo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Usd1Reconciler.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace Usd1Reconciler.Bench;
+
+/// <summary>A finished child process: exit code, wall time, peak RSS (sampled from /proc every 20 ms), output.</summary>
+internal sealed record ChildRun(int ExitCode, TimeSpan Wall, long PeakRssBytes, string StandardOutput, string StandardError)
+{
+    public static async Task<ChildRun> RunAsync(string file, IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = BenchEnvironment.Repo,
+        };
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        long peak = 0;
+        while (!process.HasExited)
+        {
+            // VmHWM only grows, so the last reading before exit is the peak (within one 20 ms sample).
+            peak = Math.Max(peak, BenchEnvironment.PeakRss(process.Id) ?? 0);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+        }
+
+        await process.WaitForExitAsync();
+        clock.Stop();
+        return new ChildRun(process.ExitCode, clock.Elapsed, peak, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Networks;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Evm.Decoding;
+using Usd1Reconciler.Evm.Rpc;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Bench;
+
+/// <summary>
+/// `evm-backfill`: `usd1rec index --once` (Release, child process) from an empty store over the anvil fixture, and in
+/// the same run the two limits it is measured against: the node (eth_getLogs over the same blocks, replies read and
+/// discarded) and the store (the same rows committed straight into a fresh SQLite store, then finalized).
+/// </summary>
+internal static class EvmBackfillBenchmark
+{
+    public static async Task<int> RunAsync(long events, int rawRangeBlocks, int rawParallelism, bool rebuild)
+    {
+        BenchEnvironment.EnsureReleaseBuild(rebuild);
+        var fixture = EvmFixture.Ensure(events);
+        var work = Directory.CreateTempSubdirectory("usd1rec-bench-evm").FullName;
+        try
+        {
+            await using var anvil = await AnvilProcess.StartAsync(fixture.StatePath);
+            Console.WriteLine(BenchEnvironment.Invariant($"anvil loaded {new FileInfo(fixture.StatePath).Length / 1e6:0} MB of state in {anvil.StartTime.TotalSeconds:0.0} s; blocks {fixture.FirstBlock}-{fixture.Head}, {fixture.Events} events ({fixture.Mints} mints, {fixture.Burns} burns)"));
+
+            // 1. The pipeline, end to end, as an operator runs it.
+            var storePath = Path.Combine(work, "index.db");
+            var config = Path.Combine(work, "usd1rec.json");
+            await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+            {
+                Storage = new { Path = storePath },
+                Logging = new { Level = "Warning" },
+                Networks = new[] { new { Name = "bench", Kind = "Evm", ChainId = fixture.ChainId, RpcUrls = new[] { anvil.Url.ToString() }, Token = fixture.Token, StartBlock = fixture.FirstBlock } },
+            }));
+            var run = await ChildRun.RunAsync("dotnet", [BenchEnvironment.Usd1recDll, "index", "--config", config, "--once"]);
+            if (run.ExitCode != 0)
+            {
+                Console.Error.WriteLine(run.StandardError);
+                throw new InvalidOperationException($"usd1rec index exited with {run.ExitCode}");
+            }
+
+            var store = SqliteSupplyStore.Open(storePath, TimeProvider.System);
+            var supply = (await store.GetSupplyAsync(CancellationToken.None)).Single();
+            var stored = supply.FinalMints + supply.FinalBurns;
+            if (stored != fixture.Events || supply.IndexedSupply.ToString(CultureInfo.InvariantCulture) != fixture.Supply)
+            {
+                throw new InvalidOperationException($"the store holds {stored} final events and supply {supply.IndexedSupply}, the fixture {fixture.Events} and {fixture.Supply}");
+            }
+
+            var pipelineRate = fixture.Events / run.Wall.TotalSeconds;
+
+            // 2. The node's limit: the same blocks, eth_getLogs replies read to the end and dropped.
+            var sequential = await FetchRawAsync(anvil.Url, fixture, rawRangeBlocks, 1);
+            var parallel = await FetchRawAsync(anvil.Url, fixture, rawRangeBlocks, rawParallelism);
+            var nodeRate = Math.Max(sequential.Rate, parallel.Rate);
+
+            // 3. The store's limit: the same rows, committed in the same shape without RPC or decoding.
+            var rows = (await store.GetEventsAsync(supply.NetworkId, CancellationToken.None)).Select(e => e.Event).ToList();
+            var (insertTime, finalizeTime) = await InsertRawAsync(Path.Combine(work, "raw.db"), rows, fixture);
+            var storeRate = rows.Count / (insertTime + finalizeTime).TotalSeconds;
+
+            Console.WriteLine();
+            Console.WriteLine("EVM backfill");
+            Console.WriteLine(BenchEnvironment.Invariant($"  usd1rec index --once     {fixture.Events,9} events in {run.Wall.TotalSeconds,6:0.00} s = {pipelineRate,9:0} events/s (process start to exit), peak RSS {run.PeakRssBytes / 1048576.0:0} MB"));
+            Console.WriteLine(BenchEnvironment.Invariant($"  node: eth_getLogs x1     {sequential.Logs,9} logs   in {sequential.Time.TotalSeconds,6:0.00} s = {sequential.Rate,9:0} logs/s ({sequential.Requests} requests of {rawRangeBlocks} blocks, {sequential.Bytes / 1e6:0} MB)"));
+            Console.WriteLine(BenchEnvironment.Invariant($"  node: eth_getLogs x{rawParallelism}     {parallel.Logs,9} logs   in {parallel.Time.TotalSeconds,6:0.00} s = {parallel.Rate,9:0} logs/s"));
+            Console.WriteLine(BenchEnvironment.Invariant($"  store: commit + finalize {rows.Count,9} rows   in {(insertTime + finalizeTime).TotalSeconds,6:0.00} s = {storeRate,9:0} rows/s (commit {insertTime.TotalSeconds:0.00} s, finalize {finalizeTime.TotalSeconds:0.00} s)"));
+            Console.WriteLine(BenchEnvironment.Invariant($"  ratios: pipeline / node = {pipelineRate / nodeRate:P0}, pipeline / store = {pipelineRate / storeRate:P0}"));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<(long Logs, long Bytes, int Requests, TimeSpan Time, double Rate)> FetchRawAsync(Uri url, EvmFixture fixture, int rangeBlocks, int parallelism)
+    {
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var ranges = new List<(long From, long To)>();
+        for (var from = fixture.FirstBlock; from <= fixture.Head; from += rangeBlocks)
+        {
+            ranges.Add((from, Math.Min(fixture.Head, from + rangeBlocks - 1)));
+        }
+
+        long logs = 0, bytes = 0;
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (range, ct) =>
+        {
+            // The indexer's own filter: the token's address and its four supply topics.
+            var body = JsonSerializer.Serialize(new
+            {
+                jsonrpc = "2.0",
+                id = 1,
+                method = "eth_getLogs",
+                @params = new object[] { new { address = fixture.Token, fromBlock = EvmHex.Quantity(range.From), toBlock = EvmHex.Quantity(range.To), topics = new object[] { EventTopics.All } } },
+            });
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var reply = await http.PostAsync(url, content, ct);
+            reply.EnsureSuccessStatusCode();
+            await using var stream = await reply.Content.ReadAsStreamAsync(ct);
+            var buffer = new byte[1 << 16];
+            long read = 0, count = 0;
+            var carry = 0;
+            int n;
+            while ((n = await stream.ReadAsync(buffer.AsMemory(carry), ct)) > 0)
+            {
+                read += n;
+                var filled = carry + n;
+                // Count logs without parsing: each log object carries exactly one "logIndex" key. The last few bytes
+                // move to the front so a key split across two reads is still counted once.
+                count += CountOccurrences(buffer.AsSpan(0, filled), LogIndexKey);
+                carry = Math.Min(LogIndexKey.Length - 1, filled);
+                buffer.AsSpan(filled - carry, carry).CopyTo(buffer);
+            }
+
+            Interlocked.Add(ref logs, count);
+            Interlocked.Add(ref bytes, read);
+        });
+        clock.Stop();
+        return (logs, bytes, ranges.Count, clock.Elapsed, logs / clock.Elapsed.TotalSeconds);
+    }
+
+    private static ReadOnlySpan<byte> LogIndexKey => "\"logIndex\""u8;
+
+    private static int CountOccurrences(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> needle)
+    {
+        var count = 0;
+        int at;
+        while ((at = haystack.IndexOf(needle)) >= 0)
+        {
+            count++;
+            haystack = haystack[(at + needle.Length)..];
+        }
+
+        return count;
+    }
+
+    private static async Task<(TimeSpan Insert, TimeSpan Finalize)> InsertRawAsync(string path, List<SupplyEvent> rows, EvmFixture fixture)
+    {
+        var store = SqliteSupplyStore.Open(path, TimeProvider.System);
+        var network = await store.RegisterNetworkAsync(new NetworkRegistration("raw", NetworkKind.Evm, fixture.ChainId, fixture.Token), CancellationToken.None);
+        var now = TimeProvider.System.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        // One transaction per block's worth of rows, as the indexer's ranges hold about one fixture transaction each.
+        foreach (var batch in rows.GroupBy(r => r.BlockNumber))
+        {
+            var events = batch.ToList();
+            var tip = new ChainTip(batch.Key, events[0].BlockHash);
+            await store.CommitBatchAsync(new IndexedBatch(network, events, [new BlockHeader(batch.Key, events[0].BlockHash, "0x", now)], tip, now), CancellationToken.None);
+        }
+
+        var insert = clock.Elapsed;
+        clock.Restart();
+        await store.FinalizeAsync(network, fixture.Head, now, CancellationToken.None);
+        return (insert, clock.Elapsed);
+    }
+}

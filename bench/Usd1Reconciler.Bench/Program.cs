@@ -1,0 +1,38 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Usd1Reconciler.Bench;
+using Usd1Reconciler.Bench.Micro;
+
+// Benchmark programs for usd1rec; each prints its figures and the command that produced them. See docs/benchmarks.md.
+var verb = args.Length > 0 ? args[0] : "help";
+var options = args.Skip(1).ToList();
+string Option(string name, string fallback)
+{
+    var at = options.IndexOf(name);
+    return at >= 0 && at + 1 < options.Count ? options[at + 1] : fallback;
+}
+
+long Number(string name, long fallback) => long.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+Console.WriteLine($"command: dotnet run -c Release --project bench/Usd1Reconciler.Bench -- {string.Join(' ', args)}");
+Console.WriteLine(BenchEnvironment.Invariant($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}"));
+var rebuild = options.Contains("--rebuild");
+switch (verb)
+{
+    case "evm-backfill":
+        return await EvmBackfillBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--raw-range", 200), (int)Number("--raw-parallelism", 4), rebuild);
+    case "reconcile-latency":
+        return await ReconciliationLatencyBenchmark.RunAsync(Number("--events", 10_000_000), (int)Number("--runs", 50));
+    case "micro":
+        BenchmarkSwitcher.FromAssembly(typeof(HotPathBenchmarks).Assembly).Run(options.ToArray());
+        return 0;
+    default:
+        Console.WriteLine(
+            """
+            usage: dotnet run -c Release --project bench/Usd1Reconciler.Bench -- <verb> [options]
+              evm-backfill      [--events 1000000] [--raw-range 200] [--raw-parallelism 4] [--rebuild]
+              reconcile-latency [--events 10000000] [--runs 50]
+              micro             [BenchmarkDotNet options, e.g. --filter *]
+            """);
+        return verb == "help" ? 0 : 2;
+}
