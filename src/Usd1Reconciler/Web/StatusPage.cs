@@ -26,13 +26,13 @@ internal sealed class StatusPage(
         var now = time.GetUtcNow();
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">")
-            .Append("<title>usd1rec status</title><style>").Append(Css).Append("</style></head><body>")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>usd1rec status</title><style>").Append(Css).Append("</style></head><body><main>")
             .Append(CultureInfo.InvariantCulture, $"<h1>USD1 reconciliation status</h1><p class=\"muted\">as of {E(Time(now))} (refreshes every 10 s)</p>");
 
         await RenderVerdictAsync(html, cancellationToken);
         await RenderNetworksAsync(html, now, cancellationToken);
         await RenderAnomaliesAsync(html, cancellationToken);
-        html.Append("<p class=\"muted\"><a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a> · <a href=\"/healthz\">/healthz</a></p></body></html>");
+        html.Append("<p class=\"muted\"><a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a> · <a href=\"/healthz\">/healthz</a></p></main></body></html>");
         return html.ToString();
     }
 
@@ -106,8 +106,8 @@ internal sealed class StatusPage(
             var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, budget, s.FailingSince);
             var statusText = status == LedgerProofStatus.Stale ? "STALE" : status.ToString().ToLowerInvariant();
             var onchain = status == LedgerProofStatus.Stale ? "–" : s.LatestProof!.OnchainSupply.ToString();
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-network=\"{E(s.Name)}\"><td>{E(s.Name)}</td><td class=\"num\">{s.FinalBlock}</td><td class=\"num indexed\">{s.IndexedSupply}</td><td class=\"num onchain\">{E(onchain)}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"proof {ProofClass(status)}\">{statusText}</td><td>{E(s.LastIndexedAt is { } at ? $"{(now - at).TotalSeconds:0} s ago" : "never")}{(s.FailingSince is { } since ? $"<br><span class=\"bad\">failing since {E(Time(since))}: {E(s.FailingReason)}</span>" : "")}</td><td class=\"num\">{s.FinalMints}</td><td class=\"num\">{s.FinalBurns}</td><td class=\"num\">{s.Reorgs}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-network=\"{E(s.Name)}\"><td>{E(s.Name)}</td><td class=\"num final\">{s.FinalBlock}</td><td class=\"num indexed\">{s.IndexedSupply}</td><td class=\"num onchain\">{E(onchain)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"proof {ProofClass(status)}\">{statusText}</td><td>{E(s.LastIndexedAt is { } at ? $"{(now - at).TotalSeconds:0} s ago" : "never")}{(s.FailingSince is { } since ? $"<br><span class=\"bad\">failing since {E(Time(since))}: {E(s.FailingReason)}</span>" : "")}</td><td class=\"num mints\">{s.FinalMints}</td><td class=\"num burns\">{s.FinalBurns}</td><td class=\"num reorgs\">{s.Reorgs}</td></tr>");
         }
 
         html.Append("</table>");
@@ -158,9 +158,17 @@ internal sealed class StatusPage(
 
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 
+    // Plain CSS, no script: system fonts, tabular figures so columns of amounts line up, the verdict as a coloured
+    // badge that reads at a glance, and colour never the only signal (every state is also spelled out).
     private const string Css =
-        "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}" +
-        "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}" +
-        ".ok{color:#0a7d28;font-weight:600}.bad{color:#c01818;font-weight:700}.warn{color:#b36b00;font-weight:600}" +
-        ".verdict{font-size:2em;margin:.2em 0}.muted{color:#777}code{font-size:12px}";
+        "body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f4f6f9}" +
+        "main{max-width:1180px;margin:0 auto;padding:1.5em 2em 2em}h1{font-size:1.6em;margin:.2em 0}" +
+        "h2{font-size:1.15em;margin:1.6em 0 .4em;padding-bottom:.2em;border-bottom:2px solid #d8dde6}h3{font-size:1em;margin:1.2em 0 .3em}" +
+        "table{border-collapse:collapse;margin:.4em 0 1em;background:#fff;box-shadow:0 1px 2px rgba(0,0,0,.08)}" +
+        "th,td{border:1px solid #dde2ea;padding:5px 10px;text-align:left}th{background:#eef1f6;font-weight:600;font-size:13px}" +
+        "td:first-child{white-space:nowrap}tr:nth-child(even) td{background:#fafbfd}td.num{text-align:right;font-variant-numeric:tabular-nums;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}" +
+        ".ok{color:#0a7d28;font-weight:600}.bad{color:#c01818;font-weight:700}.warn{color:#a35f00;font-weight:600}" +
+        ".verdict{display:inline-block;font-size:1.8em;letter-spacing:.04em;margin:.2em 0 .3em;padding:.15em .6em;border-radius:6px;border:2px solid currentColor;background:#fff}" +
+        ".verdict.ok{background:#e6f4ea}.verdict.bad{background:#fde8e8}.verdict.warn{background:#fff4e0}" +
+        ".muted{color:#667085}code{font-size:12px}a{color:#1f5fbf}";
 }
