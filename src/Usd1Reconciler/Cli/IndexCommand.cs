@@ -62,7 +62,7 @@ internal static class IndexCommand
         {
             logger.LogError("network {Network}: indexing failed: {Reason}", indexer.Network, ex.Message);
             await RecordFailureAsync(store, indexer.Network, ex, logger, time);
-            console.Error.WriteLine($"usd1rec: network '{indexer.Network}': {ex.Message}");
+            console.Error.WriteLine($"usd1rec: {NameNetwork(indexer.Network, ex.Message)}");
             return false;
         }
     }
@@ -88,7 +88,7 @@ internal static class IndexCommand
                 // Final history changed: continuing would build on a ledger we can no longer vouch for.
                 logger.LogCritical("network {Network}: {Reason}; indexing of this network stopped", indexer.Network, ex.Message);
                 await RecordFailureAsync(store, indexer.Network, ex, logger, time);
-                console.Error.WriteLine($"usd1rec: network '{indexer.Network}': {ex.Message}");
+                console.Error.WriteLine($"usd1rec: {NameNetwork(indexer.Network, ex.Message)}");
                 return false;
             }
             catch (Exception ex) when (IsNetworkFailure(ex) && !cancellationToken.IsCancellationRequested)
@@ -133,4 +133,8 @@ internal static class IndexCommand
 
     private static string Describe(IndexPassResult r) =>
         $"network {r.Network}: indexed to {r.IndexedTip}, final {r.FinalBlock}, {r.EventsAdded} new events, {r.ReorgsHandled} reorgs, ledger proof {r.Proof.ToString().ToLowerInvariant()}";
+
+    // Most failures already say which network they concern; the rest get its name, and none gets it twice.
+    private static string NameNetwork(string network, string message) =>
+        message.StartsWith($"network '{network}'", StringComparison.Ordinal) ? message : $"network '{network}': {message}";
 }

@@ -114,6 +114,7 @@ public sealed class IndexAndSupplyCliTests
 
         Assert.That(index.Exit, Is.EqualTo(ExitCodes.Failure));
         Assert.That(index.Err, Does.Contain("network 'mainnet'").And.Contain("configured ChainId 1").And.Contain("reports chain id 31337"));
+        Assert.That(index.Err.Split("network 'mainnet'").Length - 1, Is.EqualTo(1), "the network is named once, not twice: " + index.Err);
     }
 
     [Test]
