@@ -119,6 +119,26 @@ public sealed class JsonRpcClient : IEndpointHealthSource
     }
 
     /// <summary>
+    /// Calls one method whose result is an array and reads it item by item straight off the response stream (see
+    /// <see cref="JsonRpcArrayStreamReader{T}"/>): no document of the whole reply is built, so memory is bounded by the
+    /// items kept. More than <paramref name="maxItems"/> items stop the read with <see cref="ReplyTooLargeException"/>
+    /// (about the request, so no failover); a malformed item fails the endpoint over like any malformed reply.
+    /// </summary>
+    /// <param name="describeItems">What the items are, for the message when the result is not an array ("logs").</param>
+    public Task<IReadOnlyList<T>> CallArrayAsync<T>(
+        string method, object?[] parameters, string describeItems, Func<JsonElement, T> readItem, int maxItems, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readItem);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
+        var request = new JsonRpcRequest(method, parameters);
+        return FailoverAsync(method, (endpoint, token) => SendAsync(
+            endpoint,
+            [request],
+            (ids, stream, t) => new JsonRpcArrayStreamReader<T>(method, ids[0], endpoint.Label, describeItems, readItem, maxItems).ReadAsync(stream, t),
+            token), cancellationToken);
+    }
+
+    /// <summary>
     /// Calls one method on one named endpoint, without failover and even if it is untrusted or resting: for checks
     /// that must hold for every endpoint (chain id, genesis, head) rather than for whichever answers.
     /// </summary>
@@ -180,9 +200,12 @@ public sealed class JsonRpcClient : IEndpointHealthSource
             : SendWithFailoverAsync(requests, read, cancellationToken);
     }
 
-    private async Task<T> SendWithFailoverAsync<T>(IReadOnlyList<JsonRpcRequest> requests, Func<IReadOnlyList<JsonRpcResult>, T> read, CancellationToken cancellationToken)
+    private Task<T> SendWithFailoverAsync<T>(IReadOnlyList<JsonRpcRequest> requests, Func<IReadOnlyList<JsonRpcResult>, T> read, CancellationToken cancellationToken) =>
+        FailoverAsync(DescribeMethods(requests), async (endpoint, token) => read(await SendAsync(endpoint, requests, token)), cancellationToken);
+
+    /// <summary>Runs <paramref name="attempt"/> (send and read) on the usable endpoints in order, in rounds, as the class summary describes.</summary>
+    private async Task<T> FailoverAsync<T>(string methodLabel, Func<RpcEndpoint, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        var methodLabel = DescribeMethods(requests);
         var failures = new List<RpcException>();
         var rounds = 0;
         while (true)
@@ -194,17 +217,16 @@ public sealed class JsonRpcClient : IEndpointHealthSource
                 var endpoint = tracker.Endpoint;
                 try
                 {
-                    var results = await SendAsync(endpoint, requests, cancellationToken);
                     T value;
                     try
                     {
-                        value = read(results);
+                        value = await attempt(endpoint, cancellationToken);
                     }
                     catch (FormatException ex)
                     {
                         throw new RpcProtocolException(methodLabel, endpoint.Label, ex.Message, ex);
                     }
-                    catch (RpcProtocolException ex)
+                    catch (RpcProtocolException ex) when (ex.Endpoint != endpoint.Label)
                     {
                         // Readers label errors with no endpoint in mind; this is the one that sent the reply.
                         throw new RpcProtocolException(ex.Method, endpoint.Label, ex.Detail, ex);
@@ -217,6 +239,12 @@ public sealed class JsonRpcClient : IEndpointHealthSource
                 catch (JsonRpcErrorException)
                 {
                     // The node answered and refused: it is alive, the request is the problem.
+                    OnSuccess(tracker);
+                    throw;
+                }
+                catch (ReplyTooLargeException)
+                {
+                    // The endpoint answered; the caller asked for more than it will hold and must ask for less.
                     OnSuccess(tracker);
                     throw;
                 }
@@ -287,7 +315,16 @@ public sealed class JsonRpcClient : IEndpointHealthSource
             ?? throw new ArgumentException($"endpoint {endpoint.Label} is not one of network '{_network}'", nameof(endpoint));
     }
 
-    private async Task<IReadOnlyList<JsonRpcResult>> SendAsync(RpcEndpoint endpoint, IReadOnlyList<JsonRpcRequest> requests, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<JsonRpcResult>> SendAsync(RpcEndpoint endpoint, IReadOnlyList<JsonRpcRequest> requests, CancellationToken cancellationToken) =>
+        SendAsync(endpoint, requests, async (ids, stream, token) =>
+        {
+            using var document = await JsonDocument.ParseAsync(stream, default, token);
+            return JsonRpcReplyReader.Read(document.RootElement, requests, ids, endpoint.Label);
+        }, cancellationToken);
+
+    /// <summary>Posts the requests and hands the reply body to <paramref name="readBody"/>, mapping transport and JSON failures to typed RPC errors.</summary>
+    private async Task<TReply> SendAsync<TReply>(
+        RpcEndpoint endpoint, IReadOnlyList<JsonRpcRequest> requests, Func<long[], Stream, CancellationToken, Task<TReply>> readBody, CancellationToken cancellationToken)
     {
         var methodLabel = DescribeMethods(requests);
         var ids = new long[requests.Count];
@@ -300,7 +337,9 @@ public sealed class JsonRpcClient : IEndpointHealthSource
         HttpResponseMessage response;
         try
         {
-            response = await _http.PostAsync(endpoint.Url, content, timeout.Token);
+            // Headers only: the body is read (and, for arrays, parsed) as it arrives instead of being buffered whole.
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = content };
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -322,11 +361,10 @@ public sealed class JsonRpcClient : IEndpointHealthSource
                     methodLabel, endpoint.Label, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", (int)response.StatusCode, retryAfter);
             }
 
-            JsonDocument document;
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-                document = await JsonDocument.ParseAsync(stream, default, timeout.Token);
+                return await readBody(ids, stream, timeout.Token);
             }
             catch (JsonException ex)
             {
@@ -343,11 +381,6 @@ public sealed class JsonRpcClient : IEndpointHealthSource
             catch (IOException ex)
             {
                 throw new RpcTransportException(methodLabel, endpoint.Label, $"reply cut off ({ex.Message})", inner: ex);
-            }
-
-            using (document)
-            {
-                return JsonRpcReplyReader.Read(document.RootElement, requests, ids, endpoint.Label);
             }
         }
     }

@@ -12,4 +12,12 @@ public sealed record IndexedBatch(
     IReadOnlyList<SupplyEvent> Events,
     IReadOnlyList<BlockHeader> UnfinalizedBlocks,
     ChainTip NewTip,
-    DateTimeOffset IndexedAt);
+    DateTimeOffset IndexedAt)
+{
+    /// <summary>
+    /// Set when the whole batch lies at or below the chain's final block (a backfill): the store then finalizes through
+    /// this block in the same transaction — the batch's events go in final and into the running totals, as
+    /// <see cref="ISupplyStore.FinalizeAsync"/> would have done after the commit, without a second pass over them.
+    /// </summary>
+    public long? FinalThrough { get; init; }
+}

@@ -13,6 +13,8 @@ namespace Usd1Reconciler.Evm.Decoding;
 public static class Erc20SupplyDecoder
 {
     private const string ZeroAddress = "0x0000000000000000000000000000000000000000";
+    private const string AddressPadding = "000000000000000000000000";
+    private const string ZeroWord = "0x0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <param name="logs">Logs of the token's address, in chain order (block, then log index).</param>
     /// <param name="blockTimes">Known block timestamps, by number (may be empty).</param>
@@ -121,12 +123,12 @@ public static class Erc20SupplyDecoder
     {
         var word = log.Topics[topicIndex];
         // An address topic is the 20-byte address left-padded with twelve zero bytes; anything else is not an address.
-        if (!word.AsSpan(2, 24).SequenceEqual(new string('0', 24)))
+        if (!word.AsSpan(2, 24).SequenceEqual(AddressPadding))
         {
             throw new EvmLogFormatException(log.TransactionHash, log.LogIndex, $"topic {topicIndex} '{word}' is not a zero-padded address");
         }
 
-        return "0x" + word[26..];
+        return word == ZeroWord ? ZeroAddress : "0x" + word[26..];
     }
 
     private static TokenAmount Amount(EvmLog log, int expectedWords, int wordIndex)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Evm.Decoding;
 using Usd1Reconciler.Evm.Rpc;
 using Usd1Reconciler.JsonRpc;
@@ -86,49 +87,115 @@ public sealed partial class EvmIndexer
         return true;
     }
 
-    /// <summary>Indexes from the stored tip to <paramref name="head"/> in adaptive ranges; each range commits on its own.</summary>
+    /// <summary>
+    /// Indexes from the stored tip to <paramref name="head"/> in adaptive ranges. Up to <see cref="RangesInFlight"/>
+    /// ranges are fetched, checked and decoded at once, but they commit one by one in chain order, each in its own
+    /// transaction and each only after its first block is seen to link onto the tip committed just before it — so the
+    /// store moves exactly as in a sequential walk, just without waiting for the node between commits.
+    /// </summary>
     private async Task<int> CatchUpAsync(long networkId, long head, long finalTarget, CancellationToken cancellationToken)
     {
         var tip = await _store.GetTipAsync(networkId, cancellationToken);
-        var from = tip is null ? _settings.StartBlock : tip.Number + 1;
+        var next = tip is null ? _settings.StartBlock : tip.Number + 1;
         var previousHash = tip?.Id ?? string.Empty;
         var added = 0;
-        while (from <= head)
+        var window = new Queue<PendingRange>();
+        var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
         {
-            var to = Math.Min(head, from + _ranges.Size - 1);
-            IReadOnlyList<EvmLog> logs;
-            try
+            while (window.Count > 0 || next <= head)
             {
-                logs = await _rpc.eth_getLogs(_token, EventTopics.All, from, to, cancellationToken);
+                while (window.Count < RangesInFlight && next <= head)
+                {
+                    var to = Math.Min(head, next + _ranges.Size - 1);
+                    window.Enqueue(new PendingRange(next, to, FetchRangeAsync(next, to, finalTarget, generation.Token)));
+                    next = to + 1;
+                }
+
+                var pending = window.Peek();
+                FetchedRange fetched;
+                try
+                {
+                    fetched = await pending.Fetch;
+                }
+                catch (Exception ex) when (LogRangeSizer.IsRangeLimit(ex) && _ranges.Shrink())
+                {
+                    _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); range now {Size} blocks", Network, pending.From, pending.To, ex.Message, _ranges.Size);
+                    // The ranges behind it were sized before the limit showed: drop them and go on from here, smaller.
+                    await DrainAsync(window, generation);
+                    generation.Dispose();
+                    generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    next = pending.From;
+                    continue;
+                }
+
+                window.Dequeue();
+                var first = fetched.Headers[pending.From];
+                if (previousHash.Length > 0 && first.ParentHash != previousHash)
+                {
+                    throw new ChainMovedException($"block {pending.From} has parent {first.ParentHash}, not the stored tip {previousHash}");
+                }
+
+                await _store.CommitBatchAsync(fetched.Batch(networkId, _time.GetUtcNow()), cancellationToken);
+                added += fetched.Events.Count;
+                _ranges.OnSuccess(fetched.LogCount);
+                previousHash = fetched.NewTip.Id;
             }
-            catch (Exception ex) when (LogRangeSizer.IsRangeLimit(ex) && _ranges.Shrink())
-            {
-                _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); range now {Size} blocks", Network, from, to, ex.Message, _ranges.Size);
-                continue;
-            }
-
-            var headers = await GetHeadersAsync(from, to, finalTarget, cancellationToken);
-            CheckLinks(from, to, previousHash, headers, logs);
-
-            var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
-            var events = Erc20SupplyDecoder.Decode(logs, times);
-            // Unfinal headers, the tip, and the final block's own header: the anchor the endpoint check compares every
-            // endpoint with (without it a node on another fork could only be told apart once it reached the unfinal part).
-            var keep = headers.Values
-                .Where(h => h.Number >= finalTarget || h.Number == to)
-                .OrderBy(h => h.Number)
-                .Select(h => new BlockHeader(h.Number, h.Hash, h.ParentHash, h.Timestamp))
-                .ToList();
-            var newTip = new ChainTip(to, headers[to].Hash);
-            await _store.CommitBatchAsync(new IndexedBatch(networkId, events, keep, newTip, _time.GetUtcNow()), cancellationToken);
-
-            added += events.Count;
-            _ranges.OnSuccess(logs.Count);
-            previousHash = newTip.Id;
-            from = to + 1;
+        }
+        finally
+        {
+            await DrainAsync(window, generation);
+            generation.Dispose();
         }
 
         return added;
+    }
+
+    /// <summary>Cancels and awaits the ranges still in flight; their outcome no longer matters.</summary>
+    private static async Task DrainAsync(Queue<PendingRange> window, CancellationTokenSource generation)
+    {
+        await generation.CancelAsync();
+        while (window.TryDequeue(out var abandoned))
+        {
+            try
+            {
+                await abandoned.Fetch;
+            }
+            catch (Exception)
+            {
+                // Cancelled or failed after the pass gave it up: nothing of it was committed.
+            }
+        }
+    }
+
+    /// <summary>One range, fetched and checked on its own (everything but the link to the tip before it, which only the commit order can check) and decoded.</summary>
+    private async Task<FetchedRange> FetchRangeAsync(long from, long to, long finalTarget, CancellationToken cancellationToken)
+    {
+        // A single block cannot be split, so it is read whole however many logs it holds.
+        var maxLogs = to > from ? LogRangeSizer.MaxLogsPerReply : int.MaxValue;
+        var logs = await _rpc.eth_getLogs(_token, EventTopics.All, from, to, cancellationToken, maxLogs);
+        var headers = await GetHeadersAsync(from, to, finalTarget, cancellationToken);
+        CheckLinks(from, to, headers, logs);
+
+        var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
+        var events = Erc20SupplyDecoder.Decode(logs, times);
+        // Unfinal headers, the tip, and the final block's own header: the anchor the endpoint check compares every
+        // endpoint with (without it a node on another fork could only be told apart once it reached the unfinal part).
+        var keep = headers.Values
+            .Where(h => h.Number >= finalTarget || h.Number == to)
+            .OrderBy(h => h.Number)
+            .Select(h => new BlockHeader(h.Number, h.Hash, h.ParentHash, h.Timestamp))
+            .ToList();
+        return new FetchedRange(headers, events, keep, new ChainTip(to, headers[to].Hash), logs.Count, to <= finalTarget ? to : null);
+    }
+
+    private sealed record PendingRange(long From, long To, Task<FetchedRange> Fetch);
+
+    /// <param name="FinalThrough">The range's last block when the whole range is at or below the final target: its events are final as they commit.</param>
+    private sealed record FetchedRange(
+        Dictionary<long, EvmBlock> Headers, IReadOnlyList<SupplyEvent> Events, List<BlockHeader> Keep, ChainTip NewTip, int LogCount, long? FinalThrough)
+    {
+        public IndexedBatch Batch(long networkId, DateTimeOffset at) => new(networkId, Events, Keep, NewTip, at) { FinalThrough = FinalThrough };
     }
 
     /// <summary>Headers of the range's ends, of the final target when it is in range, and of every block in it that is not final yet, fetched in batches.</summary>
@@ -159,17 +226,11 @@ public sealed partial class EvmIndexer
     }
 
     /// <summary>
-    /// The batch must extend the stored chain (its first block's parent is the stored tip), its unfinal headers must
-    /// link to each other, and every log must come from the header fetched for its block. Otherwise the chain moved
-    /// between our reads.
+    /// The batch's unfinal headers must link to each other and every log must come from the header fetched for its
+    /// block (that the batch extends the stored chain is checked at commit). Otherwise the chain moved between our reads.
     /// </summary>
-    private void CheckLinks(long from, long to, string previousHash, Dictionary<long, EvmBlock> headers, IReadOnlyList<EvmLog> logs)
+    private void CheckLinks(long from, long to, Dictionary<long, EvmBlock> headers, IReadOnlyList<EvmLog> logs)
     {
-        if (previousHash.Length > 0 && headers[from].ParentHash != previousHash)
-        {
-            throw new ChainMovedException($"block {from} has parent {headers[from].ParentHash}, not the stored tip {previousHash}");
-        }
-
         foreach (var header in headers.Values)
         {
             if (headers.TryGetValue(header.Number - 1, out var parent) && header.ParentHash != parent.Hash)

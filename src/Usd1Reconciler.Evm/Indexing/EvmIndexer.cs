@@ -18,6 +18,10 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private const int MaxChainMovedRetries = 5;
     private const int HeadersPerBatch = 100;
 
+    // Ranges fetched and decoded ahead of the one being committed: enough to keep the node and the store busy at the
+    // same time on two cores; with LogRangeSizer's per-reply cap it bounds memory to a few ranges of logs.
+    private const int RangesInFlight = 3;
+
     private readonly EvmNetworkSettings _settings;
     private readonly EvmRpcClient _rpc;
     private readonly ISupplyStore _store;

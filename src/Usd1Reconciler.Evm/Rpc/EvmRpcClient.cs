@@ -63,7 +63,13 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
             requests, results => results.Select((r, i) => ReadBlock(r.GetResultOrThrow(), numbers[i])).ToList(), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<EvmLog>> eth_getLogs(string address, IReadOnlyList<string> topic0s, long fromBlock, long toBlock, CancellationToken cancellationToken)
+    /// <summary>
+    /// The token's logs in a block range, read item by item off the response stream. More than
+    /// <paramref name="maxLogs"/> logs stop the read with <see cref="ReplyTooLargeException"/>, so one reply never
+    /// holds more than that in memory; the caller asks again for a smaller range.
+    /// </summary>
+    public Task<IReadOnlyList<EvmLog>> eth_getLogs(
+        string address, IReadOnlyList<string> topic0s, long fromBlock, long toBlock, CancellationToken cancellationToken, int maxLogs = int.MaxValue)
     {
         var filter = new Dictionary<string, object>
         {
@@ -72,21 +78,8 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
             ["toBlock"] = EvmHex.Quantity(toBlock),
             ["topics"] = new object[] { topic0s },
         };
-        return await Transport.CallAsync<IReadOnlyList<EvmLog>>("eth_getLogs", [filter], result =>
-        {
-            if (result.ValueKind != JsonValueKind.Array)
-            {
-                throw Malformed("eth_getLogs", $"expected an array of logs, got {result.ValueKind}");
-            }
-
-            var logs = new List<EvmLog>(result.GetArrayLength());
-            foreach (var item in result.EnumerateArray())
-            {
-                logs.Add(ReadLog(item));
-            }
-
-            return logs;
-        }, cancellationToken);
+        var reader = new EvmLogReader(this);
+        return Transport.CallArrayAsync("eth_getLogs", [filter], "logs", reader.Read, maxLogs, cancellationToken);
     }
 
     public async Task<byte[]> eth_getCode(string address, string blockTag, CancellationToken cancellationToken)
@@ -189,7 +182,7 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
         }
     }
 
-    private EvmLog ReadLog(JsonElement item)
+    internal EvmLog ReadLog(JsonElement item, EvmLogReader shared)
     {
         try
         {
@@ -203,10 +196,12 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
                 throw new FormatException("log has no topics array");
             }
 
-            var topics = new List<string>(topicsElement.GetArrayLength());
+            var topics = new string[topicsElement.GetArrayLength()];
+            var t = 0;
             foreach (var topic in topicsElement.EnumerateArray())
             {
-                topics.Add(EvmHex.ParseData(topic.ValueKind == JsonValueKind.String ? topic.GetString() : null, 32, "topic"));
+                topics[t] = shared.Data(topic, 32, "topic", t < EvmLogReader.TopicSlots ? t : EvmLogReader.NoSlot);
+                t++;
             }
 
             var data = GetString(item, "data");
@@ -223,12 +218,12 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
 
             var removed = item.TryGetProperty("removed", out var r) && r.ValueKind == JsonValueKind.True;
             return new EvmLog(
-                EvmHex.ParseData(GetString(item, "address"), 20, "log address"),
+                shared.Data(Member(item, "address"), 20, "log address", EvmLogReader.AddressSlot),
                 topics,
                 data.ToLowerInvariant(),
                 EvmHex.ParseQuantity(GetString(item, "blockNumber"), "log blockNumber"),
-                EvmHex.ParseData(GetString(item, "blockHash"), 32, "log blockHash"),
-                EvmHex.ParseData(GetString(item, "transactionHash"), 32, "log transactionHash"),
+                shared.Data(Member(item, "blockHash"), 32, "log blockHash", EvmLogReader.BlockHashSlot),
+                shared.Data(Member(item, "transactionHash"), 32, "log transactionHash", EvmLogReader.TransactionHashSlot),
                 (int)logIndex,
                 removed);
         }
@@ -237,6 +232,8 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
             throw Malformed("eth_getLogs", ex.Message);
         }
     }
+
+    private static JsonElement Member(JsonElement obj, string name) => obj.TryGetProperty(name, out var value) ? value : default;
 
     private static string? GetString(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

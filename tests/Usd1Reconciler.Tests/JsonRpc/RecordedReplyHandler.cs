@@ -17,6 +17,13 @@ internal sealed class RecordedReplyHandler : HttpMessageHandler
     public RecordedReplyHandler Reply(string host, string body, HttpStatusCode status = HttpStatusCode.OK) =>
         Enqueue(host, request => new HttpResponseMessage(status) { Content = new StringContent(body.Replace("\"ID\"", FirstId(request), StringComparison.Ordinal), Encoding.UTF8, "application/json") });
 
+    /// <summary>A reply whose body arrives <paramref name="bytesPerRead"/> bytes per read, as a slow or chunked socket delivers it.</summary>
+    public RecordedReplyHandler Trickle(string host, string body, int bytesPerRead) =>
+        Enqueue(host, request => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(new TrickleStream(Encoding.UTF8.GetBytes(body.Replace("\"ID\"", FirstId(request), StringComparison.Ordinal)), bytesPerRead)),
+        });
+
     public RecordedReplyHandler Enqueue(string host, Func<string, HttpResponseMessage> reply)
     {
         if (!_replies.TryGetValue(host, out var queue))
@@ -45,5 +52,18 @@ internal sealed class RecordedReplyHandler : HttpMessageHandler
         using var document = JsonDocument.Parse(requestBody);
         var root = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement[0] : document.RootElement;
         return root.GetProperty("id").GetRawText();
+    }
+
+    private sealed class TrickleStream(byte[] data, int bytesPerRead) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, bytesPerRead));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, bytesPerRead)]);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, bytesPerRead)], cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, bytesPerRead), cancellationToken);
     }
 }

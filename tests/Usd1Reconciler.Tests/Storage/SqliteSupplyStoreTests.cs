@@ -54,6 +54,38 @@ public sealed class SqliteSupplyStoreTests
     }
 
     [Test]
+    public async Task CommitBatch_FinalThrough_EarlierProvisionalAndNewEventsFoldedOnceInOneTransaction()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        // A provisional event from an earlier pass, then a backfill batch wholly below the final block.
+        await store.CommitBatchAsync(new IndexedBatch(id, [Mint(1, "0xa", 5)], [], new ChainTip(1, "0xhash1"), At), CancellationToken.None);
+        var wide = Enumerable.Range(0, 70).Select(i => Mint(2, "0xwide", 1, position: i)).Append(Burn(3, "0xc", 2)).ToList();
+        await store.CommitBatchAsync(new IndexedBatch(id, wide, [], new ChainTip(3, "0xhash3"), At) { FinalThrough = 3 }, CancellationToken.None);
+
+        var supply = (await store.GetSupplyAsync(CancellationToken.None)).Single();
+        Assert.That(supply.FinalBlock, Is.EqualTo(3));
+        Assert.That((supply.FinalMints, supply.FinalBurns), Is.EqualTo((71L, 1L)), "70 rows through the wide insert, the earlier provisional one folded too");
+        Assert.That(supply.IndexedSupply, Is.EqualTo(new BigInteger(5 + 70 - 2)));
+        Assert.That(supply.ProvisionalSupply, Is.EqualTo(supply.IndexedSupply), "nothing stays provisional");
+        Assert.That((await store.GetEventsAsync(id, CancellationToken.None)).All(e => e.IsFinal), Is.True);
+
+        // Finalizing again through the same block must not fold anything twice.
+        await store.FinalizeAsync(id, 3, At, CancellationToken.None);
+        Assert.That((await store.GetSupplyAsync(CancellationToken.None)).Single().IndexedSupply, Is.EqualTo(new BigInteger(73)));
+    }
+
+    [Test]
+    public async Task CommitBatch_DuplicateKeyInsideAWideInsert_WholeBatchRolledBack()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        var batch = Enumerable.Range(0, 40).Select(i => Mint(2, "0xwide", 1, position: i)).Append(Mint(2, "0xwide", 1, position: 3)).ToList();
+        Assert.ThrowsAsync<SqliteException>(() => store.CommitBatchAsync(new IndexedBatch(id, batch, [], new ChainTip(2, "0xhash2"), At) { FinalThrough = 2 }, CancellationToken.None));
+        Assert.That(await store.GetTipAsync(id, CancellationToken.None), Is.Null);
+        Assert.That(await store.GetEventsAsync(id, CancellationToken.None), Is.Empty);
+        Assert.That((await store.GetSupplyAsync(CancellationToken.None)).Single().IndexedSupply, Is.EqualTo(BigInteger.Zero), "the totals roll back with the events");
+    }
+
+    [Test]
     public async Task Finalize_RunningTotalsBeyondTwoTo256_ExactAndNeverBackwards()
     {
         var (store, id) = await OpenWithNetworkAsync();
