@@ -152,7 +152,9 @@ internal static class EvmBackfillBenchmark
         {
             var events = batch.ToList();
             var tip = new ChainTip(batch.Key, events[0].BlockHash);
-            await store.CommitBatchAsync(new IndexedBatch(network, events, [new BlockHeader(batch.Key, events[0].BlockHash, "0x", now)], tip, now), CancellationToken.None);
+            // Final on commit, as the indexer commits ranges below the chain's final block.
+            await store.CommitBatchAsync(
+                new IndexedBatch(network, events, [new BlockHeader(batch.Key, events[0].BlockHash, "0x", now)], tip, now) { FinalThrough = batch.Key }, CancellationToken.None);
         }
 
         var insert = clock.Elapsed;

@@ -21,6 +21,12 @@ switch (verb)
 {
     case "evm-backfill":
         return await EvmBackfillBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--raw-range", 200), (int)Number("--raw-parallelism", 4), rebuild);
+    case "solana-backfill":
+        return await SolanaBackfillBenchmark.RunAsync((int)Number("--mints", 7_000), (int)Number("--burns", 3_000), rebuild);
+    case "live-latency":
+        return await LiveLatencyBenchmark.RunAsync((int)Number("--mints", 30), TimeSpan.FromMilliseconds(Number("--poll-ms", 500)), rebuild);
+    case "store-limit":
+        return await StoreLimitBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000));
     case "reconcile-latency":
         return await ReconciliationLatencyBenchmark.RunAsync(Number("--events", 10_000_000), (int)Number("--runs", 50));
     case "micro":
@@ -31,6 +37,9 @@ switch (verb)
             """
             usage: dotnet run -c Release --project bench/Usd1Reconciler.Bench -- <verb> [options]
               evm-backfill      [--events 1000000] [--raw-range 200] [--raw-parallelism 4] [--rebuild]
+              solana-backfill   [--mints 7000] [--burns 3000] [--rebuild]
+              live-latency      [--mints 30] [--poll-ms 500] [--rebuild]
+              store-limit       [--events 1000000] [--batch 10000]
               reconcile-latency [--events 10000000] [--runs 50]
               micro             [BenchmarkDotNet options, e.g. --filter *]
             """);

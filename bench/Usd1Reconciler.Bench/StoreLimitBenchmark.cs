@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Globalization;
+using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Networks;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Bench;
+
+/// <summary>`store-limit`: synthetic fixture-shaped events committed straight into a fresh store, in batches of one range's size, final on commit.</summary>
+internal static class StoreLimitBenchmark
+{
+    public static async Task<int> RunAsync(long events, int batchSize)
+    {
+        var work = Directory.CreateTempSubdirectory("usd1rec-bench-store").FullName;
+        try
+        {
+            var store = SqliteSupplyStore.Open(Path.Combine(work, "store.db"), TimeProvider.System);
+            var network = await store.RegisterNetworkAsync(new NetworkRegistration("raw", NetworkKind.Evm, 1, "0x5fbdb2315678afecb367f032d93f642f64180aa3"), CancellationToken.None);
+            var now = TimeProvider.System.GetUtcNow();
+            var clock = Stopwatch.StartNew();
+            var lap = Stopwatch.StartNew();
+            for (long start = 0, block = 1; start < events; start += batchSize, block += 100)
+            {
+                var hash = "0x" + block.ToString("x64", CultureInfo.InvariantCulture);
+                var tx = "0x" + (start * 7919).ToString("x64", CultureInfo.InvariantCulture);
+                var batch = new List<SupplyEvent>(batchSize);
+                for (var i = 0; i < batchSize && start + i < events; i++)
+                {
+                    batch.Add(new SupplyEvent(i % 4 == 3 ? SupplyEventKind.Burn : SupplyEventKind.Mint, block, hash, tx, i, SupplyEvent.TopLevel, null,
+                        "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", new TokenAmount(1_000_000), now));
+                }
+
+                await store.CommitBatchAsync(new IndexedBatch(network, batch, [new BlockHeader(block, hash, "0x", now)], new ChainTip(block, hash), now) { FinalThrough = block }, CancellationToken.None);
+                if ((start / batchSize) % 20 == 19)
+                {
+                    Console.WriteLine(BenchEnvironment.Invariant($"  {start + batchSize} rows; last {20 * batchSize} at {20 * batchSize / lap.Elapsed.TotalSeconds:0} rows/s"));
+                    lap.Restart();
+                }
+            }
+
+            Console.WriteLine(BenchEnvironment.Invariant($"store limit: {events} rows in {clock.Elapsed.TotalSeconds:0.00} s = {events / clock.Elapsed.TotalSeconds:0} rows/s (batches of {batchSize}, final on commit)"));
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}
