@@ -171,10 +171,14 @@ public sealed partial class EvmIndexer
     /// <summary>One range, fetched and checked on its own (everything but the link to the tip before it, which only the commit order can check) and decoded.</summary>
     private async Task<FetchedRange> FetchRangeAsync(long from, long to, long finalTarget, CancellationToken cancellationToken)
     {
+        // Headers first, then logs. A fork between the two reads leaves either a log whose blockHash differs from its
+        // header (caught below) or stored headers of the abandoned chain, which the next pass's tip check rolls back.
+        // The other order could store the new chain's headers with the old chain's logs: a block that gained logs in
+        // the fork would then be missed for good, its header matching the chain.
+        var headers = await GetHeadersAsync(from, to, finalTarget, cancellationToken);
         // A single block cannot be split, so it is read whole however many logs it holds.
         var maxLogs = to > from ? LogRangeSizer.MaxLogsPerReply : int.MaxValue;
         var logs = await _rpc.eth_getLogs(_token, EventTopics.All, from, to, cancellationToken, maxLogs);
-        var headers = await GetHeadersAsync(from, to, finalTarget, cancellationToken);
         CheckLinks(from, to, headers, logs);
 
         var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
