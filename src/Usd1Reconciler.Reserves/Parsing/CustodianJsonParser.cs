@@ -17,23 +17,9 @@ public static class CustodianJsonParser
     public static ParsedSnapshot Parse(byte[] body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            throw new SnapshotFormatException($"not JSON: {ex.Message}");
-        }
-
-        using (document)
+        using (var document = FieldReader.ParseObject(body, maxDepth: 16))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new SnapshotFormatException($"the document is a JSON {root.ValueKind}, not an object");
-            }
 
             var custodian = FieldReader.RequireString(root, "custodian", "snapshot");
             var asOf = FieldReader.ParseTime(FieldReader.OptionalString(root, "asOf", "snapshot"), "snapshot 'asOf'");

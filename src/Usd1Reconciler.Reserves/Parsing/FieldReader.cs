@@ -8,6 +8,29 @@ namespace Usd1Reconciler.Reserves.Parsing;
 /// <summary>Strict readers shared by the parsers. Amounts never pass through a double: JSON numbers are read from their raw text.</summary>
 internal static class FieldReader
 {
+    /// <summary>Parses a feed document whose root must be a JSON object; anything else is a format error, never a default.</summary>
+    public static JsonDocument ParseObject(byte[] body, int maxDepth)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
+        }
+        catch (JsonException ex)
+        {
+            throw new SnapshotFormatException($"not JSON: {ex.Message}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var kind = document.RootElement.ValueKind;
+            document.Dispose();
+            throw new SnapshotFormatException($"the document is a JSON {kind}, not an object");
+        }
+
+        return document;
+    }
+
     public static string RequireString(JsonElement obj, string name, string where)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))

@@ -14,23 +14,9 @@ public static class ProofOfReserveParser
     public static ParsedSnapshot Parse(byte[] body, string custodian)
     {
         ArgumentNullException.ThrowIfNull(body);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
-        }
-        catch (JsonException ex)
-        {
-            throw new SnapshotFormatException($"not JSON: {ex.Message}");
-        }
-
-        using (document)
+        using (var document = FieldReader.ParseObject(body, maxDepth: 8))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new SnapshotFormatException($"the document is a JSON {root.ValueKind}, not an object");
-            }
 
             var total = FieldReader.Amount(root, "totalReserve", "proof of reserve");
             if (!root.TryGetProperty("timestamp", out var stamp) || stamp.ValueKind == JsonValueKind.Null)
