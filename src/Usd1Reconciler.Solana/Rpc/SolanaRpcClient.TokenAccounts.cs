@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Usd1Reconciler.Core.Amounts;
 
 namespace Usd1Reconciler.Solana.Rpc;
 
@@ -12,6 +13,16 @@ public sealed partial class SolanaRpcClient
     {
         const string method = "getTokenAccountBalance";
         var result = await Transport.CallAsync(method, [tokenAccount, Config(commitment)], cancellationToken);
+        var (slot, amount, decimals) = ReadUiTokenAmount(result, method);
+        return new SolanaTokenAccountBalance(slot, amount, decimals);
+    }
+
+    /// <summary>
+    /// The context-wrapped UiTokenAmount that getTokenSupply and getTokenAccountBalance both answer with: the slot,
+    /// the exact u64 amount (a string; uiAmount is a float and is ignored) and the decimals.
+    /// </summary>
+    private (long Slot, TokenAmount Amount, int Decimals) ReadUiTokenAmount(JsonElement result, string method)
+    {
         var (slot, value) = ReadContext(result, method);
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -25,6 +36,6 @@ public sealed partial class SolanaRpcClient
             throw Malformed(method, $"value.decimals is {Describe(decimalsElement)}, not an integer 0-255");
         }
 
-        return new SolanaTokenAccountBalance(slot, amount, decimals);
+        return (slot, amount, decimals);
     }
 }

@@ -155,19 +155,7 @@ public sealed partial class SolanaRpcClient(JsonRpcClient rpc)
         const string method = "getTokenSupply";
         return await Transport.CallAsync(method, [mint, Config(commitment)], result =>
         {
-            var (slot, value) = ReadContext(result, method);
-            if (value.ValueKind != JsonValueKind.Object)
-            {
-                throw Malformed(method, $"value is a JSON {value.ValueKind}, not an object");
-            }
-
-            var amount = ReadU64String(Require(value, "amount", method, "value"), method, "value.amount");
-            var decimalsElement = Require(value, "decimals", method, "value");
-            if (decimalsElement.ValueKind != JsonValueKind.Number || !decimalsElement.TryGetInt32(out var decimals) || decimals is < 0 or > 255)
-            {
-                throw Malformed(method, $"value.decimals is {Describe(decimalsElement)}, not an integer 0-255");
-            }
-
+            var (slot, amount, decimals) = ReadUiTokenAmount(result, method);
             return new SolanaTokenSupply(slot, amount, decimals);
         }, cancellationToken);
     }
