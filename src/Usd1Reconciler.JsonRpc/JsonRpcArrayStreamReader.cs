@@ -22,7 +22,7 @@ internal sealed class JsonRpcArrayStreamReader<T>
     private readonly long _id;
     private readonly string _endpoint;
     private readonly string _describeItems;
-    private readonly Func<JsonElement, T> _readItem;
+    private readonly JsonRpcItemReader<T> _readItem;
     private readonly int _maxItems;
     private readonly List<T> _items = [];
 
@@ -34,7 +34,7 @@ internal sealed class JsonRpcArrayStreamReader<T>
     private JsonRpcErrorException? _error;
     private string? _resultKind;
 
-    public JsonRpcArrayStreamReader(string method, long id, string endpoint, string describeItems, Func<JsonElement, T> readItem, int maxItems)
+    public JsonRpcArrayStreamReader(string method, long id, string endpoint, string describeItems, JsonRpcItemReader<T> readItem, int maxItems)
     {
         _method = method;
         _id = id;
@@ -256,10 +256,9 @@ internal sealed class JsonRpcArrayStreamReader<T>
             throw new ReplyTooLargeException(_method, _endpoint, _maxItems);
         }
 
-        using var document = JsonDocument.ParseValue(ref item);
         try
         {
-            _items.Add(_readItem(document.RootElement));
+            _items.Add(_readItem(ref item));
         }
         catch (FormatException ex)
         {

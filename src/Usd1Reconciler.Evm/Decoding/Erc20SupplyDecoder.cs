@@ -22,8 +22,9 @@ public static class Erc20SupplyDecoder
     {
         ArgumentNullException.ThrowIfNull(logs);
         ArgumentNullException.ThrowIfNull(blockTimes);
-        var events = new List<SupplyEvent>();
+        var events = new List<SupplyEvent>(logs.Count);
         var actors = new List<ActorLog>();
+        var addresses = new AddressMemo();
         foreach (var log in logs)
         {
             if (log.Topics.Count == 0)
@@ -40,8 +41,8 @@ public static class Erc20SupplyDecoder
                     throw new EvmLogFormatException(log.TransactionHash, log.LogIndex, $"Transfer has {log.Topics.Count} topics, an ERC-20 Transfer has 3");
                 }
 
-                var from = Address(log, 1);
-                var to = Address(log, 2);
+                var from = addresses.Get(log, 1);
+                var to = addresses.Get(log, 2);
                 var amount = Amount(log, expectedWords: 1, wordIndex: 0);
                 if (from == ZeroAddress && to == ZeroAddress)
                 {
@@ -139,7 +140,35 @@ public static class Erc20SupplyDecoder
             throw new EvmLogFormatException(log.TransactionHash, log.LogIndex, $"data holds {hexDigits / 2} bytes, expected {expectedWords * 32}");
         }
 
-        return TokenAmount.ParseHex(string.Concat("0x", log.Data.AsSpan(2 + (wordIndex * 64), 64)));
+        // The first word is read in place, "0x" included; a later one needs the prefix put in front of it.
+        return wordIndex == 0
+            ? TokenAmount.ParseHex(log.Data.AsSpan(0, 66))
+            : TokenAmount.ParseHex(string.Concat("0x", log.Data.AsSpan(2 + (wordIndex * 64), 64)));
+    }
+
+    /// <summary>
+    /// The address of the last topic word seen at each position: a backfill sees the same holder (and the zero address)
+    /// in log after log, and the log reader hands out the same string instance for an equal word, so a reference check
+    /// usually spares both the padding check and a new string.
+    /// </summary>
+    private sealed class AddressMemo
+    {
+        private readonly string?[] _words = new string?[3];
+        private readonly string[] _addresses = new string[3];
+
+        public string Get(EvmLog log, int topicIndex)
+        {
+            var word = log.Topics[topicIndex];
+            if (ReferenceEquals(word, _words[topicIndex]))
+            {
+                return _addresses[topicIndex];
+            }
+
+            var address = Address(log, topicIndex);
+            _words[topicIndex] = word;
+            _addresses[topicIndex] = address;
+            return address;
+        }
     }
 
     private sealed record ActorLog(string TransactionHash, int LogIndex, SupplyEventKind Kind, string Actor, string? Holder, TokenAmount Amount);

@@ -46,6 +46,47 @@ public static class EvmHex
         return text.ToLowerInvariant();
     }
 
+    /// <summary>
+    /// <see cref="ParseQuantity(string?, string)"/> over the UTF-8 text of a JSON string, without a string in between.
+    /// Anything the fast path does not accept is handed to the string version, so both accept and refuse exactly the
+    /// same texts with the same messages.
+    /// </summary>
+    public static long ParseQuantity(ReadOnlySpan<byte> utf8, string what)
+    {
+        if (utf8.Length is >= 3 and <= 18 && utf8[0] == '0' && utf8[1] == 'x')
+        {
+            long value = 0;
+            var ok = true;
+            foreach (var b in utf8[2..])
+            {
+                var digit = HexValue(b);
+                ok &= digit >= 0;
+                value = (value << 4) | (uint)digit;
+            }
+
+            if (ok && value >= 0)
+            {
+                return value;
+            }
+        }
+
+        return ParseQuantity(System.Text.Encoding.UTF8.GetString(utf8), what);
+    }
+
+    /// <summary>
+    /// <see cref="ParseData(string?, int, string)"/> over the UTF-8 text of a JSON string: the lower-case text is built
+    /// straight from the bytes. Anything else goes through the string version (same acceptance, same messages).
+    /// </summary>
+    public static string ParseData(ReadOnlySpan<byte> utf8, int bytes, string what)
+    {
+        if (utf8.Length == 2 + (bytes * 2) && utf8[0] == '0' && utf8[1] == 'x' && IsLowerHex(utf8[2..]))
+        {
+            return System.Text.Encoding.ASCII.GetString(utf8);
+        }
+
+        return ParseData(System.Text.Encoding.UTF8.GetString(utf8), bytes, what);
+    }
+
     /// <summary>0x-prefixed data of any even length (e.g. an eth_call result).</summary>
     public static byte[] ParseBytes(string? text, string what)
     {
@@ -74,6 +115,27 @@ public static class EvmHex
 
         return true;
     }
+
+    private static bool IsLowerHex(ReadOnlySpan<byte> digits)
+    {
+        foreach (var b in digits)
+        {
+            if (b is not ((>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
 
     private static string Shorten(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 80), "…");
 }

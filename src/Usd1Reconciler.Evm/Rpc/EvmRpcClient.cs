@@ -78,8 +78,8 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
             ["toBlock"] = EvmHex.Quantity(toBlock),
             ["topics"] = new object[] { topic0s },
         };
-        var reader = new EvmLogReader(this);
-        return Transport.CallArrayAsync("eth_getLogs", [filter], "logs", reader.Read, maxLogs, cancellationToken);
+        var reader = new EvmLogReader();
+        return Transport.CallArrayAsync<EvmLog>("eth_getLogs", [filter], "logs", reader.Read, maxLogs, cancellationToken);
     }
 
     public async Task<byte[]> eth_getCode(string address, string blockTag, CancellationToken cancellationToken)
@@ -179,57 +179,6 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
         catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
         {
             throw Malformed("eth_getBlockByNumber", ex.Message, endpoint);
-        }
-    }
-
-    internal EvmLog ReadLog(JsonElement item, EvmLogReader shared)
-    {
-        try
-        {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException($"log is a JSON {item.ValueKind}, not an object");
-            }
-
-            if (!item.TryGetProperty("topics", out var topicsElement) || topicsElement.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("log has no topics array");
-            }
-
-            var topics = new string[topicsElement.GetArrayLength()];
-            var t = 0;
-            foreach (var topic in topicsElement.EnumerateArray())
-            {
-                topics[t] = shared.Data(topic, 32, "topic", t < EvmLogReader.TopicSlots ? t : EvmLogReader.NoSlot);
-                t++;
-            }
-
-            var data = GetString(item, "data");
-            if (data is null || !data.StartsWith("0x", StringComparison.Ordinal) || data.Length % 2 != 0)
-            {
-                throw new FormatException("log data is not 0x-prefixed hex of whole bytes");
-            }
-
-            var logIndex = EvmHex.ParseQuantity(GetString(item, "logIndex"), "logIndex");
-            if (logIndex > int.MaxValue)
-            {
-                throw new FormatException($"logIndex {logIndex} is out of range");
-            }
-
-            var removed = item.TryGetProperty("removed", out var r) && r.ValueKind == JsonValueKind.True;
-            return new EvmLog(
-                shared.Data(Member(item, "address"), 20, "log address", EvmLogReader.AddressSlot),
-                topics,
-                data.ToLowerInvariant(),
-                EvmHex.ParseQuantity(GetString(item, "blockNumber"), "log blockNumber"),
-                shared.Data(Member(item, "blockHash"), 32, "log blockHash", EvmLogReader.BlockHashSlot),
-                shared.Data(Member(item, "transactionHash"), 32, "log transactionHash", EvmLogReader.TransactionHashSlot),
-                (int)logIndex,
-                removed);
-        }
-        catch (FormatException ex)
-        {
-            throw Malformed("eth_getLogs", ex.Message);
         }
     }
 

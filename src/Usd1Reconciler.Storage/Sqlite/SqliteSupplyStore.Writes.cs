@@ -266,6 +266,15 @@ public sealed partial class SqliteSupplyStore
         private readonly SQLitePCL.sqlite3 _db;
         private readonly SQLitePCL.sqlite3_stmt _statement;
         private readonly int _rows;
+        // Text is bound as UTF-8 bytes (SQLite copies them at bind time). Binding a .NET string would allocate its UTF-8
+        // copy on every call; these keep the bytes of the last value per column, and in a backfill the transaction,
+        // block, holder and time repeat from row to row, so most binds encode nothing at all.
+        private readonly Utf8Column _transaction = new();
+        private readonly Utf8Column _blockHash = new();
+        private readonly Utf8Column _actor = new();
+        private readonly Utf8Column _holder = new();
+        private readonly Utf8Column _time = new();
+        private readonly byte[] _amount = new byte[80];
         private DateTimeOffset? _lastTime;
         private string _lastTimeText = string.Empty;
 
@@ -295,17 +304,19 @@ public sealed partial class SqliteSupplyStore
             for (var r = 0; r < _rows; r++)
             {
                 var e = events[offset + r];
-                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 0), e.TransactionId));
+                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 0), _transaction.Utf8(e.TransactionId)));
                 Check(SQLitePCL.raw.sqlite3_bind_int(_statement, Index(r, 1), e.Position));
                 Check(SQLitePCL.raw.sqlite3_bind_int(_statement, Index(r, 2), e.SubPosition));
-                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 3), KindText(e.Kind)));
+                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 3), e.Kind == SupplyEventKind.Mint ? "mint"u8 : "burn"u8));
                 Check(SQLitePCL.raw.sqlite3_bind_int64(_statement, Index(r, 4), e.BlockNumber));
-                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 5), e.BlockHash));
-                Check(e.Actor is null ? SQLitePCL.raw.sqlite3_bind_null(_statement, Index(r, 6)) : SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 6), e.Actor));
-                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 7), e.Holder));
-                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 8), e.Amount.ToString()));
+                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 5), _blockHash.Utf8(e.BlockHash)));
+                Check(e.Actor is null
+                    ? SQLitePCL.raw.sqlite3_bind_null(_statement, Index(r, 6))
+                    : SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 6), _actor.Utf8(e.Actor)));
+                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 7), _holder.Utf8(e.Holder)));
+                Check(SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 8), AmountUtf8(e.Amount)));
                 Check(e.BlockTime is { } time
-                    ? SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 9), TimeText(time))
+                    ? SQLitePCL.raw.sqlite3_bind_text(_statement, Index(r, 9), _time.Utf8(TimeText(time)))
                     : SQLitePCL.raw.sqlite3_bind_null(_statement, Index(r, 9)));
                 Check(SQLitePCL.raw.sqlite3_bind_int(_statement, Index(r, 10), e.BlockNumber <= finalThrough ? 1 : 0));
             }
@@ -320,6 +331,27 @@ public sealed partial class SqliteSupplyStore
         }
 
         public void Dispose() => _statement.Dispose();
+
+        /// <summary>The amount's decimal digits (at most 78 for 2^256−1), written without a string in between.</summary>
+        private ReadOnlySpan<byte> AmountUtf8(Core.Amounts.TokenAmount amount)
+        {
+            var value = amount.Value;
+            int written;
+            if (value <= long.MaxValue)
+            {
+                // Amounts are never negative; most fit a long, which formats straight to UTF-8.
+                ((long)value).TryFormat(_amount, out written, default, CultureInfo.InvariantCulture);
+                return _amount.AsSpan(0, written);
+            }
+
+            Span<char> digits = stackalloc char[80];
+            if (!value.TryFormat(digits, out written, default, CultureInfo.InvariantCulture))
+            {
+                throw new InvalidOperationException($"amount {amount} has more than {digits.Length} digits");
+            }
+
+            return _amount.AsSpan(0, System.Text.Encoding.ASCII.GetBytes(digits[..written], _amount));
+        }
 
         // Parameter 1 is the network id; row r's columns follow from 2.
         private static int Index(int row, int column) => 2 + (row * Columns) + column;
@@ -342,6 +374,31 @@ public sealed partial class SqliteSupplyStore
             {
                 throw new SqliteException($"SQLite Error {rc}: '{SQLitePCL.raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc, SQLitePCL.raw.sqlite3_extended_errcode(_db));
             }
+        }
+    }
+
+    /// <summary>The UTF-8 bytes of the last string bound to one column, re-encoded only when a different string instance comes.</summary>
+    private sealed class Utf8Column
+    {
+        private string? _last;
+        private byte[] _bytes = new byte[128];
+        private int _length;
+
+        public ReadOnlySpan<byte> Utf8(string value)
+        {
+            if (!ReferenceEquals(value, _last))
+            {
+                var needed = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+                if (needed > _bytes.Length)
+                {
+                    _bytes = new byte[needed];
+                }
+
+                _length = System.Text.Encoding.UTF8.GetBytes(value, _bytes);
+                _last = value;
+            }
+
+            return _bytes.AsSpan(0, _length);
         }
     }
 

@@ -35,6 +35,26 @@ public sealed class TokenAmountTests
         Assert.That(amount.Value, Is.EqualTo(TokenAmount.MaxValue), "a leading f must not be read as a sign bit");
     }
 
+    // Either side of the 15-significant-digit boundary where parsing switches from long to BigInteger, with and
+    // without the leading zeros of a 32-byte word; the expected values are computed independently of ParseHex.
+    [TestCase("0x0", "0")]
+    [TestCase("0x" + "0000000000000000000000000000000000000000000000000000000000000000", "0")]
+    [TestCase("0x" + "00000000000000000000000000000000000000000000000000000000000f4240", "1000000")]
+    [TestCase("0x" + "0000000000000000000000000000000000000000000000000fffffffffffffff", "1152921504606846975")]
+    [TestCase("0x" + "000000000000000000000000000000000000000000000000ffffffffffffffff", "18446744073709551615")]
+    [TestCase("0x7fffffffffffffff", "9223372036854775807")]
+    [TestCase("0x8000000000000000", "9223372036854775808")]
+    [TestCase("0xFfFfFfFfFfFfFfF", "1152921504606846975")]
+    public void ParseHex_AroundTheLongFastPath_ExactValue(string text, string expected) =>
+        Assert.That(TokenAmount.ParseHex(text).Value, Is.EqualTo(System.Numerics.BigInteger.Parse(expected, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Test]
+    public void ParseHex_SliceOfALongerText_ReadsOnlyTheSlice()
+    {
+        var data = "0x" + new string('0', 63) + "5" + new string('f', 64);
+        Assert.That(TokenAmount.ParseHex(data.AsSpan(0, 66)).Value, Is.EqualTo(new System.Numerics.BigInteger(5)));
+    }
+
     [TestCase("ff", "lacks the 0x")]
     [TestCase("0x", "1 to 64")]
     [TestCase("0x1g", "non-hex")]

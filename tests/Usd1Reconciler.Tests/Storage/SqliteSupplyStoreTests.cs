@@ -86,6 +86,33 @@ public sealed class SqliteSupplyStoreTests
     }
 
     [Test]
+    public async Task CommitBatch_WideInsertsWithRepeatedAndChangingText_EveryColumnStoredAsGiven()
+    {
+        // The insert re-encodes a text column only when a new string instance arrives: rows that share, alternate and
+        // change values (and amounts either side of long.MaxValue, up to 2^256-1) must all read back exactly.
+        var (store, id) = await OpenWithNetworkAsync();
+        var amounts = new[] { BigInteger.Zero, BigInteger.One, long.MaxValue, (BigInteger)long.MaxValue + 1, ulong.MaxValue, TokenAmount.MaxValue };
+        var sharedTx = "0x" + new string('a', 64);
+        var holders = new[] { "0xholder-a", "0xholder-b", "0xholder-é" };
+        var time = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var batch = Enumerable.Range(0, 75).Select(i => new SupplyEvent(
+            i % 4 == 0 ? SupplyEventKind.Burn : SupplyEventKind.Mint,
+            7 + (i / 30),
+            "0xblock" + (7 + (i / 30)),
+            i < 40 ? sharedTx : "0xtx" + i,
+            i,
+            SupplyEvent.TopLevel,
+            i % 3 == 0 ? null : "0xactor" + (i % 2),
+            holders[i % holders.Length],
+            new TokenAmount(amounts[i % amounts.Length]),
+            i % 5 == 0 ? null : time.AddSeconds(i / 30))).ToList();
+        await store.CommitBatchAsync(new IndexedBatch(id, batch, [], new ChainTip(9, "0xblock9"), At), CancellationToken.None);
+
+        var stored = (await store.GetEventsAsync(id, CancellationToken.None)).Select(e => e.Event).OrderBy(e => e.Position).ToList();
+        Assert.That(stored, Is.EqualTo(batch));
+    }
+
+    [Test]
     public async Task Finalize_RunningTotalsBeyondTwoTo256_ExactAndNeverBackwards()
     {
         var (store, id) = await OpenWithNetworkAsync();
