@@ -49,7 +49,11 @@ public sealed partial class SqliteSupplyStore : ISupplyStore
         try
         {
             using var connection = store.OpenConnection();
-            connection.Execute("PRAGMA journal_mode = WAL");
+            // 16 KiB pages for a new store (an existing one keeps the size it was made with): a backfill writes every
+            // page twice (WAL, then checkpoint), and with 4 KiB pages the write syscalls were over a third of the
+            // store's CPU; 16 KiB pages committed ~20 % more rows/s (bench store-limit), while a small live commit
+            // still writes only a few pages. Must come before the first write, so before journal_mode.
+            connection.Execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL");
             var check = connection.ExecuteScalar<string>("PRAGMA quick_check");
             if (!string.Equals(check, "ok", StringComparison.Ordinal))
             {

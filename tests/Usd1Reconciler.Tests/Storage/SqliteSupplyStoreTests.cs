@@ -86,6 +86,35 @@ public sealed class SqliteSupplyStoreTests
     }
 
     [Test]
+    public async Task Open_NewStoreGetsLargePages_ExistingStoreKeepsItsOwnAndStillWorks()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        await store.CommitBatchAsync(new IndexedBatch(id, [Mint(1, "0xa", 5)], [], new ChainTip(1, "0xhash1"), At), CancellationToken.None);
+        Assert.That(PageSize(DbPath), Is.EqualTo(16384));
+
+        // A store made before the page size was set (SQLite's default 4 KiB, already in WAL mode) opens unchanged.
+        var old = Path.Combine(_directory, "old.db");
+        using (var connection = new SqliteConnection($"Data Source={old}"))
+        {
+            connection.Open();
+            connection.Execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x); DROP TABLE t;");
+        }
+
+        var reopened = SqliteSupplyStore.Open(old, TimeProvider.System);
+        var oldId = await reopened.RegisterNetworkAsync(new NetworkRegistration("eth", NetworkKind.Evm, 1, "0xtoken"), CancellationToken.None);
+        await reopened.CommitBatchAsync(new IndexedBatch(oldId, [Mint(1, "0xa", 5)], [], new ChainTip(1, "0xhash1"), At) { FinalThrough = 1 }, CancellationToken.None);
+        Assert.That(PageSize(old), Is.EqualTo(4096));
+        Assert.That((await reopened.GetSupplyAsync(CancellationToken.None)).Single().IndexedSupply, Is.EqualTo(new BigInteger(5)));
+    }
+
+    private static long PageSize(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        connection.Open();
+        return connection.ExecuteScalar<long>("PRAGMA page_size");
+    }
+
+    [Test]
     public async Task CommitBatch_WideInsertsWithRepeatedAndChangingText_EveryColumnStoredAsGiven()
     {
         // The insert re-encodes a text column only when a new string instance arrives: rows that share, alternate and
