@@ -35,10 +35,10 @@ public sealed partial class SolanaIndexer
         }
 
         var until = rescanUnfinalized || tip is null || tip.Id.Length == 0 ? null : tip.Id;
-        List<SolanaSignatureInfo> newestFirst;
+        using var listed = new SignatureSpool(_settings.SignaturePagesInMemory);
         try
         {
-            newestFirst = await PageSignaturesAsync(until, floor, finalizedSlot, cancellationToken);
+            await PageSignaturesAsync(until, floor, finalizedSlot, listed, cancellationToken);
         }
         catch (JsonRpcErrorException ex) when (ex.Code == MinContextSlotNotReached)
         {
@@ -51,10 +51,8 @@ public sealed partial class SolanaIndexer
             .Select(e => e.TransactionId)
             .ToHashSet(StringComparer.Ordinal);
         var progress = PassProgress.None;
-        var oldestFirst = Enumerable.Reverse(newestFirst).ToList();
-        for (var start = 0; start < oldestFirst.Count; start += _settings.TransactionBatchSize)
+        foreach (var batch in listed.OldestFirst().Chunk(_settings.TransactionBatchSize))
         {
-            var batch = oldestFirst.GetRange(start, Math.Min(_settings.TransactionBatchSize, oldestFirst.Count - start));
             var (events, processed) = await FetchAndDecodeAsync(batch, stored, cancellationToken);
             if (processed > 0)
             {
@@ -65,7 +63,7 @@ public sealed partial class SolanaIndexer
                 progress += new PassProgress(events.Count, 1, 0, true);
             }
 
-            if (processed < batch.Count)
+            if (processed < batch.Length)
             {
                 var missing = batch[processed];
                 _logger.LogWarning(
@@ -75,48 +73,67 @@ public sealed partial class SolanaIndexer
             }
         }
 
-        if (newestFirst.Count > 0)
+        if (listed.Count > 0)
         {
-            _logger.LogInformation("network {Network}: {Signatures} signatures read, {Events} events stored", Network, newestFirst.Count, progress.EventsAdded);
+            _logger.LogInformation("network {Network}: {Signatures} signatures read, {Events} events stored", Network, listed.Count, progress.EventsAdded);
         }
 
         return progress;
     }
 
-    private async Task<List<SolanaSignatureInfo>> PageSignaturesAsync(string? until, long floor, long finalizedSlot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pages newest-first down to <paramref name="until"/> or the floor into <paramref name="listed"/>. A node whose
+    /// paging is broken (a page repeating signatures of the page before, or going back up in slots) is refused rather
+    /// than followed around a loop; only the last two pages are remembered for that, so memory stays bounded.
+    /// </summary>
+    private async Task PageSignaturesAsync(string? until, long floor, long finalizedSlot, SignatureSpool listed, CancellationToken cancellationToken)
     {
-        var collected = new List<SolanaSignatureInfo>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var previous = new HashSet<string>(StringComparer.Ordinal);
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        var lowestSlot = long.MaxValue;
         string? before = null;
         while (true)
         {
             var page = await _rpc.getSignaturesForAddress(
                 _settings.Mint, before, until, _settings.PageSize, _settings.Commitment, cancellationToken, minContextSlot: finalizedSlot);
+            (previous, current) = (current, previous);
+            current.Clear();
+            var kept = new List<SolanaSignatureInfo>(page.Count);
+            var reachedFloor = false;
             foreach (var info in page)
             {
                 if (info.Slot < floor)
                 {
-                    return collected;
+                    reachedFloor = true;
+                    break;
                 }
 
-                if (!seen.Add(info.Signature))
+                if (previous.Contains(info.Signature) || !current.Add(info.Signature))
                 {
-                    throw new RpcProtocolException(
-                        "getSignaturesForAddress", _rpc.Transport.PreferredEndpoint.Label,
-                        $"signature {info.Signature} came back twice while paging with before={before ?? "(none)"}; the node's paging is broken");
+                    throw BrokenPaging($"signature {info.Signature} came back twice while paging with before={before ?? "(none)"}");
                 }
 
-                collected.Add(info);
+                if (info.Slot > lowestSlot)
+                {
+                    throw BrokenPaging($"signature {info.Signature} at slot {info.Slot} came after slot {lowestSlot} while paging with before={before ?? "(none)"}; signatures must come newest first");
+                }
+
+                lowestSlot = info.Slot;
+                kept.Add(info);
             }
 
-            if (page.Count < _settings.PageSize)
+            listed.Add(kept);
+            if (reachedFloor || page.Count < _settings.PageSize)
             {
-                return collected;
+                return;
             }
 
             before = page[^1].Signature;
         }
     }
+
+    private RpcProtocolException BrokenPaging(string detail) =>
+        new("getSignaturesForAddress", _rpc.Transport.PreferredEndpoint.Label, detail + "; the node's paging is broken");
 
     /// <summary>
     /// Fetches and decodes the batch in order. Returns the events and how many signatures (a prefix of the batch) were
@@ -124,7 +141,7 @@ public sealed partial class SolanaIndexer
     /// is committed past it.
     /// </summary>
     private async Task<(List<SupplyEvent> Events, int Processed)> FetchAndDecodeAsync(
-        List<SolanaSignatureInfo> batch, HashSet<string> stored, CancellationToken cancellationToken)
+        SolanaSignatureInfo[] batch, HashSet<string> stored, CancellationToken cancellationToken)
     {
         // Failed transactions changed no supply; already-stored ones were indexed by an earlier pass.
         var wanted = batch.Where(s => !s.Failed && !stored.Contains(s.Signature)).Select(s => s.Signature).ToList();
@@ -136,7 +153,7 @@ public sealed partial class SolanaIndexer
         }
 
         var events = new List<SupplyEvent>();
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; i < batch.Length; i++)
         {
             if (!bySignature.TryGetValue(batch[i].Signature, out var transaction))
             {
@@ -152,6 +169,6 @@ public sealed partial class SolanaIndexer
             stored.Add(batch[i].Signature);
         }
 
-        return (events, batch.Count);
+        return (events, batch.Length);
     }
 }

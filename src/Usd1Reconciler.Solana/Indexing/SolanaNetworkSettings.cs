@@ -26,6 +26,13 @@ public sealed record SolanaNetworkSettings(
     public int TransactionBatchSize { get; init; } = 100;
 
     /// <summary>
+    /// Pages of listed signatures a pass keeps in memory; older pages wait in a temporary file until they are indexed
+    /// (see <see cref="SignatureSpool"/>). Default 10 pages: a live pass never spills, a backfill of years holds ~10,000
+    /// signatures in memory instead of all of them.
+    /// </summary>
+    public int SignaturePagesInMemory { get; init; } = 10;
+
+    /// <summary>
     /// An endpoint whose confirmed slot is more than this many slots behind the best endpoint's is not trusted. Default
     /// 150 slots (about a minute): a healthy node is a few slots behind at most.
     /// </summary>

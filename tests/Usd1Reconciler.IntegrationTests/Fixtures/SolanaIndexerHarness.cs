@@ -13,9 +13,10 @@ internal sealed class SolanaIndexerHarness : IDisposable
     private readonly TempDirectory _directory = new("solana-store");
     private readonly HttpClient _http = new();
 
-    public SolanaIndexerHarness(SolanaDevnetFixture devnet, string mint, string name = "solana-devnet")
+    public SolanaIndexerHarness(SolanaDevnetFixture devnet, string mint, string name = "solana-devnet", Func<SolanaNetworkSettings, SolanaNetworkSettings>? configure = null)
     {
-        Settings = new SolanaNetworkSettings(name, mint, SolanaCommitment.Confirmed, [devnet.Url], TimeSpan.FromSeconds(60));
+        var settings = new SolanaNetworkSettings(name, mint, SolanaCommitment.Confirmed, [devnet.Url], TimeSpan.FromSeconds(60));
+        Settings = configure is null ? settings : configure(settings);
         Store = SqliteSupplyStore.Open(_directory.File("usd1rec.db"), TimeProvider.System);
     }
 

@@ -131,8 +131,11 @@ public sealed class SolanaIndexerTests
         });
     }
 
-    [Test]
-    public async Task RunPass_MoreThanOnePageOfSignatures_AllIndexedExactlyOnce()
+    // The node's 1000-signature pages, all in memory; then 50-signature pages with only two kept in memory, so that
+    // 24 of the 26 pages spill to the pass's temporary file and come back from it oldest first.
+    [TestCase(1000, 10)]
+    [TestCase(50, 2)]
+    public async Task RunPass_MoreThanOnePageOfSignatures_AllIndexedExactlyOnce(int pageSize, int pagesInMemory)
     {
         const int Mints = 1_100;
         const int Burns = 150;
@@ -143,7 +146,7 @@ public sealed class SolanaIndexerTests
         sendClock.Stop();
         Assert.That(sent, Is.EqualTo(Mints + Burns), "precondition: the driver landed every transaction");
         await devnet.AdvanceSlotsAsync(SlotsToFinalize);
-        using var harness = new SolanaIndexerHarness(devnet, driver.Mint);
+        using var harness = new SolanaIndexerHarness(devnet, driver.Mint, configure: s => s with { PageSize = pageSize, SignaturePagesInMemory = pagesInMemory });
 
         var passClock = Stopwatch.StartNew();
         var result = await harness.RunPassAsync();
@@ -154,7 +157,7 @@ public sealed class SolanaIndexerTests
         var events = await harness.EventsAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(result.EventsAdded, Is.EqualTo(Mints + Burns), "every mint and burn across two pages of 1000 signatures");
+            Assert.That(result.EventsAdded, Is.EqualTo(Mints + Burns), $"every mint and burn across pages of {pageSize} signatures");
             Assert.That(events.Select(e => e.Event.TransactionId).Distinct().Count(), Is.EqualTo(Mints + Burns), "each signature exactly once");
             Assert.That(events, Has.All.Matches<(SupplyEvent Event, bool IsFinal)>(e => e.IsFinal), "all are finalized");
             Assert.That(result.Proof, Is.EqualTo(LedgerProofStatus.Ok), "the ledger proof holds over the whole history");
