@@ -109,6 +109,53 @@ public sealed class SolanaFaultInjectionTests
         Assert.That((supply.FinalMints, supply.FinalBurns, supply.IndexedSupply), Is.EqualTo((2L, 1L, new System.Numerics.BigInteger(2_500_000))));
         SqliteConnectionPools.Clear();
     }
+
+    /// <summary>
+    /// A node whose signature paging is broken (listing oldest first, or a signature twice) is refused with the reason,
+    /// and nothing it listed is stored; once it answers properly the same store catches up exactly.
+    /// </summary>
+    [TestCase("reversed", "came after slot")]
+    [TestCase("repeated", "came back twice")]
+    public async Task RunPass_SignaturePagingBroken_RefusedThenCaughtUp(string breakage, string reason)
+    {
+        await using var devnet = await SolanaDevnetFixture.StartAsync();
+        using var driver = await SolanaDriver.SetupAsync(devnet);
+        await driver.MintAsync(1_000_000);
+        await devnet.AdvanceSlotsAsync(2);
+        await driver.MintAsync(2_000_000);
+        await devnet.AdvanceSlotsAsync(2);
+        await driver.BurnAsync(500_000);
+        await devnet.AdvanceSlotsAsync(SlotsToFinalize);
+        await using var proxy = await FaultProxy.StartAsync(devnet.Url);
+        proxy.HostileMethods = new HashSet<string> { "getSignaturesForAddress" };
+        proxy.HostileFactory = (_, real) =>
+        {
+            var entries = real!.AsArray().Select(e => e!.DeepClone()).ToList();
+            if (breakage == "reversed")
+            {
+                entries.Reverse();
+            }
+            else
+            {
+                entries.Add(entries[0]!.DeepClone());
+            }
+
+            return new System.Text.Json.Nodes.JsonArray([.. entries]).ToJsonString();
+        };
+        proxy.Always(FaultKind.HostileResult);
+        using var directory = new TempDirectory("solana-faults");
+        using var http = new HttpClient();
+        var store = SqliteSupplyStore.Open(directory.File("s.db"), TimeProvider.System);
+
+        var refused = Assert.ThrowsAsync<RpcProtocolException>(() => Indexer([proxy.Url], driver.Mint, store, http).RunPassAsync(CancellationToken.None));
+        Assert.That(refused!.Message, Does.Contain(reason).And.Contain("paging is broken").And.Contain("getSignaturesForAddress"));
+        Assert.That((await store.GetSupplyAsync(CancellationToken.None)).Single().IndexedSupply, Is.EqualTo(System.Numerics.BigInteger.Zero), "nothing from the broken listing is stored");
+
+        proxy.Always(FaultKind.None);
+        var result = await Indexer([proxy.Url], driver.Mint, store, http).RunPassAsync(CancellationToken.None);
+        Assert.That((result.EventsAdded, result.Proof), Is.EqualTo((3, LedgerProofStatus.Ok)));
+        SqliteConnectionPools.Clear();
+    }
 }
 
 /// <summary>Releases pooled SQLite handles so a test's temp folder can be deleted.</summary>
