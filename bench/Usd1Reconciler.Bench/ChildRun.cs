@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Usd1Reconciler.Bench;
 
-/// <summary>A finished child process: exit code, wall time, peak RSS (sampled from /proc every 20 ms), output.</summary>
-internal sealed record ChildRun(int ExitCode, TimeSpan Wall, long PeakRssBytes, string StandardOutput, string StandardError)
+/// <summary>A finished child process: exit code, wall time, peak RSS and CPU time (sampled from /proc every 20 ms, so the CPU of its last 20 ms is missing), output.</summary>
+internal sealed record ChildRun(int ExitCode, TimeSpan Wall, long PeakRssBytes, TimeSpan CpuTime, string StandardOutput, string StandardError)
 {
     public static async Task<ChildRun> RunAsync(string file, IReadOnlyList<string> arguments)
     {
@@ -24,15 +24,17 @@ internal sealed record ChildRun(int ExitCode, TimeSpan Wall, long PeakRssBytes, 
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         long peak = 0;
+        var cpu = TimeSpan.Zero;
         while (!process.HasExited)
         {
             // VmHWM only grows, so the last reading before exit is the peak (within one 20 ms sample).
             peak = Math.Max(peak, BenchEnvironment.PeakRss(process.Id) ?? 0);
+            cpu = ProcessCpu.Used(process.Id) is { } used && used > cpu ? used : cpu;
             await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
         }
 
         await process.WaitForExitAsync();
         clock.Stop();
-        return new ChildRun(process.ExitCode, clock.Elapsed, peak, await stdout, await stderr);
+        return new ChildRun(process.ExitCode, clock.Elapsed, peak, cpu, await stdout, await stderr);
     }
 }
