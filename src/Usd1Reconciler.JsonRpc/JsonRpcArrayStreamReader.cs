@@ -128,7 +128,7 @@ internal sealed class JsonRpcArrayStreamReader<T>
 
                     if (reader.TokenType != JsonTokenType.StartObject)
                     {
-                        throw Protocol($"reply is a JSON {Kind(reader.TokenType)}, not an object");
+                        throw Protocol($"reply is a JSON {JsonTokenKind.Of(reader.TokenType)}, not an object");
                     }
 
                     _phase = Phase.Members;
@@ -241,7 +241,7 @@ internal sealed class JsonRpcArrayStreamReader<T>
                 break;
             case "result":
                 _sawResult = true;
-                _resultKind = Kind(value.TokenType);
+                _resultKind = JsonTokenKind.Of(value.TokenType);
                 break;
         }
 
@@ -314,17 +314,6 @@ internal sealed class JsonRpcArrayStreamReader<T>
         return new JsonRpcErrorException(_method, _endpoint, codeValue, message, data);
     }
 
-    private static string Kind(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => nameof(JsonValueKind.Object),
-        JsonTokenType.StartArray => nameof(JsonValueKind.Array),
-        JsonTokenType.String => nameof(JsonValueKind.String),
-        JsonTokenType.Number => nameof(JsonValueKind.Number),
-        JsonTokenType.True => nameof(JsonValueKind.True),
-        JsonTokenType.False => nameof(JsonValueKind.False),
-        JsonTokenType.Null => nameof(JsonValueKind.Null),
-        _ => token.ToString(),
-    };
 
     private RpcProtocolException Protocol(string message, Exception? inner = null) => new(_method, _endpoint, message, inner);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Usd1Reconciler.JsonRpc;
 
 namespace Usd1Reconciler.Evm.Rpc;
 
@@ -30,7 +31,7 @@ internal sealed class EvmLogReader
     {
         if (item.TokenType != JsonTokenType.StartObject)
         {
-            throw new FormatException($"log is a JSON {Kind(item.TokenType)}, not an object");
+            throw new FormatException($"log is a JSON {JsonTokenKind.Of(item.TokenType)}, not an object");
         }
 
         ReadOnlySpan<byte> address = default, data = default, blockNumber = default, blockHash = default, transactionHash = default, logIndex = default;
@@ -201,16 +202,4 @@ internal sealed class EvmLogReader
         var s = Encoding.UTF8.GetString(text);
         return s.Length % 2 == 0 && s.StartsWith("0x", StringComparison.Ordinal) ? s.ToLowerInvariant() : null;
     }
-
-    private static string Kind(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => nameof(JsonValueKind.Object),
-        JsonTokenType.StartArray => nameof(JsonValueKind.Array),
-        JsonTokenType.String => nameof(JsonValueKind.String),
-        JsonTokenType.Number => nameof(JsonValueKind.Number),
-        JsonTokenType.True => nameof(JsonValueKind.True),
-        JsonTokenType.False => nameof(JsonValueKind.False),
-        JsonTokenType.Null => nameof(JsonValueKind.Null),
-        _ => token.ToString(),
-    };
 }
