@@ -21,6 +21,8 @@ internal sealed class AnvilProcess : IAsyncDisposable
     /// <summary>CPU time anvil has used so far (null once it is gone).</summary>
     public TimeSpan? CpuUsed => ProcessCpu.Used(_process.Id);
 
+    public int Pid => _process.Id;
+
     public TimeSpan StartTime { get; private set; }
 
     public static async Task<AnvilProcess> StartAsync(string? loadState, IReadOnlyList<string>? extra = null)

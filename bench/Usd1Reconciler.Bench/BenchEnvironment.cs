@@ -74,6 +74,31 @@ internal static class BenchEnvironment
         return null;
     }
 
+    /// <summary>The kB fields of /proc/&lt;pid&gt;/status (VmRSS, VmHWM, RssAnon, RssFile, …) in bytes, or null once the process has gone.</summary>
+    public static IReadOnlyDictionary<string, long>? ProcStatus(int pid)
+    {
+        try
+        {
+            var fields = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                var value = line.AsSpan(colon + 1).Trim();
+                if (colon > 0 && value.EndsWith(" kB", StringComparison.Ordinal)
+                    && long.TryParse(value[..^3], NumberStyles.None, CultureInfo.InvariantCulture, out var kilobytes))
+                {
+                    fields[line[..colon]] = kilobytes * 1024;
+                }
+            }
+
+            return fields;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public static double Median(IReadOnlyList<double> values) => Percentile(values, 0.5);
 
     /// <summary>Nearest-rank percentile.</summary>

@@ -27,6 +27,8 @@ switch (verb)
         return await LiveLatencyBenchmark.RunAsync((int)Number("--mints", 30), TimeSpan.FromMilliseconds(Number("--poll-ms", 500)), rebuild);
     case "store-limit":
         return await StoreLimitBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000));
+    case "steady-memory":
+        return await SteadyMemoryBenchmark.RunAsync(double.Parse(Option("--minutes", "10"), CultureInfo.InvariantCulture), options, rebuild);
     case "reconcile-latency":
         return await ReconciliationLatencyBenchmark.RunAsync(Number("--events", 10_000_000), (int)Number("--runs", 50));
     case "micro":
@@ -41,6 +43,7 @@ switch (verb)
               live-latency      [--mints 30] [--poll-ms 500] [--rebuild]
               store-limit       [--events 1000000] [--batch 10000]
               reconcile-latency [--events 10000000] [--runs 50]
+              steady-memory     [--minutes 10] [--env DOTNET_NAME=VALUE]... [--rebuild]
               micro             [BenchmarkDotNet options, e.g. --filter *]
             """);
         return verb == "help" ? 0 : 2;
