@@ -314,6 +314,5 @@ internal sealed class JsonRpcArrayStreamReader<T>
         return new JsonRpcErrorException(_method, _endpoint, codeValue, message, data);
     }
 
-
     private RpcProtocolException Protocol(string message, Exception? inner = null) => new(_method, _endpoint, message, inner);
 }

@@ -182,8 +182,6 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
         }
     }
 
-    private static JsonElement Member(JsonElement obj, string name) => obj.TryGetProperty(name, out var value) ? value : default;
-
     private static string? GetString(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

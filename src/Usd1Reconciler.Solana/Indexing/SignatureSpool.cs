@@ -6,27 +6,32 @@ namespace Usd1Reconciler.Solana.Indexing;
 /// The signatures of one pass, taken newest-first as getSignaturesForAddress pages them and given back oldest-first,
 /// the order they are indexed in. A backfill of a mint with years of history lists millions of signatures before it
 /// can index the first; the first pages stay in memory and the rest go to a temporary file (deleted on dispose), so
-/// memory holds a bounded number of pages however long the history is. Nothing here is durable: the file only
+/// memory holds a bounded number of pages however long the history is. The file goes where it is told — the daemon
+/// puts it beside the store, on the data volume: a container's /tmp is often a small RAM-backed tmpfs (16 MB in our
+/// compose file), too small for millions of signatures and no saving of memory anyway. Nothing here is durable: the file only
 /// spares memory during the pass, and the store's tip decides where the next pass starts.
 /// </summary>
 internal sealed class SignatureSpool : IDisposable
 {
     private readonly int _pagesInMemory;
+    private readonly string _directory;
     private readonly List<SolanaSignatureInfo[]> _memory = [];
     private readonly List<(long Offset, int Count)> _spilled = [];
     private FileStream? _file;
     private BinaryWriter? _writer;
 
     /// <param name="pagesInMemory">Pages kept in memory before the rest spill to disk (at least 1).</param>
-    public SignatureSpool(int pagesInMemory)
+    /// <param name="directory">Where the spill file goes; null for the system's temporary directory.</param>
+    public SignatureSpool(int pagesInMemory, string? directory = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pagesInMemory);
         _pagesInMemory = pagesInMemory;
+        _directory = directory ?? Path.GetTempPath();
     }
 
     public int Count { get; private set; }
 
-    /// <summary>Whether some pages are on disk (for tests and the pass log).</summary>
+    /// <summary>Whether some pages are on disk.</summary>
     public bool Spilled => _spilled.Count > 0;
 
     /// <summary>Adds the next page, older than every page before it.</summary>
@@ -47,7 +52,7 @@ internal sealed class SignatureSpool : IDisposable
 
         if (_writer is null)
         {
-            var path = Path.Combine(Path.GetTempPath(), $"usd1rec-signatures-{Guid.NewGuid():N}.bin");
+            var path = Path.Combine(_directory, $"usd1rec-signatures-{Guid.NewGuid():N}.bin");
             _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
             _writer = new BinaryWriter(_file, System.Text.Encoding.UTF8, leaveOpen: true);
         }

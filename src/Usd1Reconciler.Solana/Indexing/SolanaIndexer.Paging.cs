@@ -35,7 +35,7 @@ public sealed partial class SolanaIndexer
         }
 
         var until = rescanUnfinalized || tip is null || tip.Id.Length == 0 ? null : tip.Id;
-        using var listed = new SignatureSpool(_settings.SignaturePagesInMemory);
+        using var listed = new SignatureSpool(_settings.SignaturePagesInMemory, _settings.SpoolDirectory);
         try
         {
             await PageSignaturesAsync(until, floor, finalizedSlot, listed, cancellationToken);

@@ -32,6 +32,9 @@ public sealed record SolanaNetworkSettings(
     /// </summary>
     public int SignaturePagesInMemory { get; init; } = 10;
 
+    /// <summary>Where a pass's spilled signature pages go; null for the system's temporary directory. The daemon sets the store's directory (see <see cref="SignatureSpool"/>).</summary>
+    public string? SpoolDirectory { get; init; }
+
     /// <summary>
     /// An endpoint whose confirmed slot is more than this many slots behind the best endpoint's is not trusted. Default
     /// 150 slots (about a minute): a healthy node is a few slots behind at most.

@@ -5,13 +5,14 @@ using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Evm.Indexing;
 using Usd1Reconciler.Solana.Indexing;
 using Usd1Reconciler.Solana.Rpc;
+using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Indexing;
 
 /// <summary>Turns validated network options into the indexer for that kind of chain.</summary>
 internal static class NetworkIndexerFactory
 {
-    public static INetworkIndexer Create(NetworkOptions options, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggers) =>
+    public static INetworkIndexer Create(NetworkOptions options, SqliteSupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggers) =>
         options.Kind switch
         {
             NetworkKind.Evm => EvmIndexer.Create(
@@ -38,6 +39,8 @@ internal static class NetworkIndexerFactory
                     options.RequestTimeout)
                 {
                     MaxSlotLag = options.MaxHeadLag ?? SolanaNetworkSettings.DefaultMaxSlotLag,
+                    // Beside the store, on the data volume: /tmp may be a small tmpfs (docker/docker-compose.yml).
+                    SpoolDirectory = Path.GetDirectoryName(store.Path),
                 },
                 store,
                 http,

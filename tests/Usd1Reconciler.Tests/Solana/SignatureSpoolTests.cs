@@ -83,6 +83,32 @@ public sealed class SignatureSpoolTests
     }
 
     [Test]
+    public void Add_DirectoryGiven_SpillsThereAndCleansUp()
+    {
+        var directory = Directory.CreateTempSubdirectory("usd1rec-spool-").FullName;
+        try
+        {
+            var listed = Pages(4, 3);
+            using (var spool = new SignatureSpool(1, directory))
+            {
+                foreach (var page in listed)
+                {
+                    spool.Add(page);
+                }
+
+                Assert.That(Directory.GetFiles(directory, "usd1rec-signatures-*.bin"), Has.Length.EqualTo(1));
+                Assert.That(spool.OldestFirst().ToList(), Is.EqualTo(listed.SelectMany(p => p).Reverse().ToList()));
+            }
+
+            Assert.That(Directory.GetFiles(directory), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Test]
     public void Constructor_NoPagesInMemory_Refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new SignatureSpool(0));
 }
