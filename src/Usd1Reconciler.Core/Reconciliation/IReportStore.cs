@@ -14,6 +14,18 @@ public interface IReportStore
     /// <summary>Newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredReport>> ListReportsAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest conclusive (covered or undercollateralized) report, ignoring point-in-time reports (a report about a
+    /// past as-of time says nothing about now); null when there is none.
+    /// </summary>
+    Task<StoredReport?> GetLatestConclusiveReportAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creation time of the first Inconclusive report after the newest conclusive one (point-in-time reports ignored):
+    /// when the current run of Inconclusive reports began. Null when the newest such report is conclusive or there is none.
+    /// </summary>
+    Task<DateTimeOffset?> GetInconclusiveSinceAsync(CancellationToken cancellationToken);
+
     /// <summary>Every report, oldest first, with the hash the oldest one must link to (genesis, or the last pruned report's).</summary>
     Task<(IReadOnlyList<StoredReport> Reports, string AnchorHash)> GetChainAsync(CancellationToken cancellationToken);
 

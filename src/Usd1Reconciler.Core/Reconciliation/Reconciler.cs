@@ -8,7 +8,9 @@ namespace Usd1Reconciler.Core.Reconciliation;
 /// The reconciliation rules (invariants 4–6), pure. Order of judgement:
 /// 1. Inputs: every network needs an Ok ledger proof and no reading problem; every feed needs a snapshot whose as-of
 ///    time is within its freshness budget (age equal to the budget is still fresh). Any failure → Inconclusive, naming
-///    each failing input; the rules are still evaluated on what is there, for information, but never yield Covered.
+///    each failing input. An Inconclusive report carries no circulating, reserve, shortfall or coverage figure and no
+///    rule results (each would be computed from the missing input: a partial sum, or base units read without their
+///    decimals), only the per-input details and the last conclusive result (invariant 9).
 /// 2. Coverage: reserves ≥ circulating × MinimumCoverageBps / 10000 (requirement rounded up).
 /// 3. Liquidity: reserves liquid within LiquidityDays ≥ circulating × LiquidityShareBps / 10000.
 /// 4. Concentration: no custodian and no bank above MaxConcentrationBps of total reserves (allowance rounded down).
@@ -24,6 +26,7 @@ public static class Reconciler
         var circulating = UsdAmount.Zero;
         foreach (var network in input.Networks)
         {
+            // A network with a problem or an unproven ledger is never part of a sum, not even an informational one.
             if (network.Problem is not null)
             {
                 failing.Add($"network {network.Network}: {network.Problem}");
@@ -32,17 +35,17 @@ public static class Reconciler
             {
                 failing.Add($"network {network.Network}: ledger proof {network.Proof.ToString().ToLowerInvariant()}");
             }
-
-            if (network.CirculatingUnits is { } units)
+            else if (network.CirculatingUnits is not { } units)
             {
-                if (units.Sign < 0)
-                {
-                    failing.Add($"network {network.Network}: excluded balances exceed the on-chain supply at {network.Block}");
-                }
-                else
-                {
-                    circulating += UsdAmount.FromTokenUnits(units, network.Decimals);
-                }
+                failing.Add($"network {network.Network}: no on-chain supply reading");
+            }
+            else if (units.Sign < 0)
+            {
+                failing.Add($"network {network.Network}: excluded balances exceed the on-chain supply at {network.Block}");
+            }
+            else
+            {
+                circulating += UsdAmount.FromTokenUnits(units, network.Decimals);
             }
         }
 
@@ -69,6 +72,25 @@ public static class Reconciler
             failing.Add("reserves: no feed is configured");
         }
 
+        if (failing.Count > 0)
+        {
+            return new ReconciliationReport(
+                input.Kind,
+                input.EvaluatedAt,
+                ReconciliationVerdict.Inconclusive,
+                CirculatingSupply: null,
+                Reserves: null,
+                Shortfall: null,
+                CoverageBps: null,
+                failing,
+                Rules: [],
+                input.Networks,
+                input.Feeds,
+                input.Policy,
+                input.LastConclusive,
+                input.InconclusiveSince ?? input.EvaluatedAt);
+        }
+
         var reserves = accounts.Aggregate(UsdAmount.Zero, (sum, a) => sum + a.Account.Amount);
         var policy = input.Policy;
         var rules = new List<RuleResult>
@@ -78,9 +100,7 @@ public static class Reconciler
             Concentration(reserves, accounts, policy),
         };
 
-        var verdict = failing.Count > 0
-            ? ReconciliationVerdict.Inconclusive
-            : rules.All(r => r.Passed) ? ReconciliationVerdict.Covered : ReconciliationVerdict.Undercollateralized;
+        var verdict = rules.All(r => r.Passed) ? ReconciliationVerdict.Covered : ReconciliationVerdict.Undercollateralized;
         var shortfall = verdict == ReconciliationVerdict.Undercollateralized ? rules[0].Shortfall : UsdAmount.Zero;
         return new ReconciliationReport(
             input.Kind,

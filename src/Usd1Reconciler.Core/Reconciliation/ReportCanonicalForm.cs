@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reserves;
+using Usd1Reconciler.Core.Supply;
 
 namespace Usd1Reconciler.Core.Reconciliation;
 
@@ -9,10 +11,22 @@ namespace Usd1Reconciler.Core.Reconciliation;
 /// The one serialization of a report that is hashed: compact JSON, properties in a fixed order, amounts as decimal
 /// strings, times as ISO-8601 UTC with seven fractional digits. Changing this format breaks every stored chain, so a
 /// change needs a new "format" value and a verifier that knows both.
+/// Formats (a stored report is hashed as stored, so each keeps verifying; readers know both):
+/// 1 — every report before provenance, and every conclusive (Covered / Undercollateralized) report since: byte for
+///     byte the same, so a conclusive report written today hashes as it would have before.
+/// 2 — Inconclusive reports: circulatingSupplyUsd, reservesUsd, shortfallUsd and coverageBps are null (never 0 and
+///     never a partial sum), rules is empty, a network whose ledger is unproven has circulating null, and
+///     inconclusiveSince and lastConclusive (the newest conclusive result, or null) follow coverageBps.
+/// A format-1 Inconclusive report (written before format 2) may hold figures from partial inputs: readers must show
+/// no figure for any Inconclusive report (<see cref="ReadFigures"/> does that).
 /// </summary>
 public static class ReportCanonicalForm
 {
+    /// <summary>The format of conclusive reports.</summary>
     public const int Format = 1;
+
+    /// <summary>The format of Inconclusive reports: figures absent, last conclusive result carried.</summary>
+    public const int InconclusiveFormat = 2;
 
     public static string Write(ReconciliationReport report, DateTimeOffset createdAt)
     {
@@ -21,21 +35,28 @@ public static class ReportCanonicalForm
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
-            w.WriteNumber("format", Format);
-            w.WriteString("kind", report.Kind);
-            w.WriteString("createdAt", Time(createdAt));
-            w.WriteString("evaluatedAt", Time(report.EvaluatedAt));
-            w.WriteString("verdict", VerdictText(report.Verdict));
-            w.WriteString("circulatingSupplyUsd", report.CirculatingSupply.ToString());
-            w.WriteString("reservesUsd", report.Reserves.ToString());
-            w.WriteString("shortfallUsd", report.Shortfall.ToString());
-            if (report.CoverageBps is { } bps)
+            if (report.Verdict == ReconciliationVerdict.Inconclusive)
             {
-                w.WriteNumber("coverageBps", bps);
+                WriteInconclusiveHead(w, report, createdAt);
             }
             else
             {
-                w.WriteNull("coverageBps");
+                w.WriteNumber("format", Format);
+                w.WriteString("kind", report.Kind);
+                w.WriteString("createdAt", Time(createdAt));
+                w.WriteString("evaluatedAt", Time(report.EvaluatedAt));
+                w.WriteString("verdict", VerdictText(report.Verdict));
+                w.WriteString("circulatingSupplyUsd", Required(report.CirculatingSupply, "circulating supply"));
+                w.WriteString("reservesUsd", Required(report.Reserves, "reserves"));
+                w.WriteString("shortfallUsd", Required(report.Shortfall, "shortfall"));
+                if (report.CoverageBps is { } bps)
+                {
+                    w.WriteNumber("coverageBps", bps);
+                }
+                else
+                {
+                    w.WriteNull("coverageBps");
+                }
             }
 
             w.WriteStartArray("failingInputs");
@@ -83,6 +104,48 @@ public static class ReportCanonicalForm
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>
+    /// The figures a stored report holds, in either format. Any Inconclusive report yields none (a format-1 one may
+    /// hold a partial sum); its last conclusive result and inconclusive-since time come with it when it has them.
+    /// </summary>
+    public static ReportFigures ReadFigures(StoredReport stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        using var document = JsonDocument.Parse(stored.Canonical);
+        var root = document.RootElement;
+        var verdict = ParseVerdict(root.GetProperty("verdict").GetString() ?? string.Empty);
+        if (verdict == ReconciliationVerdict.Inconclusive)
+        {
+            var last = root.TryGetProperty("lastConclusive", out var l) && l.ValueKind == JsonValueKind.Object
+                ? new ConclusiveResult(
+                    l.GetProperty("reportId").GetInt64(),
+                    l.GetProperty("hash").GetString() ?? string.Empty,
+                    ParseVerdict(l.GetProperty("verdict").GetString() ?? string.Empty),
+                    ParseTime(l.GetProperty("evaluatedAt").GetString()),
+                    UsdAmount.Parse(l.GetProperty("circulatingSupplyUsd").GetString() ?? string.Empty),
+                    UsdAmount.Parse(l.GetProperty("reservesUsd").GetString() ?? string.Empty),
+                    UsdAmount.Parse(l.GetProperty("shortfallUsd").GetString() ?? string.Empty),
+                    Bps(l))
+                : null;
+            DateTimeOffset? since = root.TryGetProperty("inconclusiveSince", out var s) && s.ValueKind == JsonValueKind.String ? ParseTime(s.GetString()) : null;
+            return new ReportFigures(verdict, null, last, since);
+        }
+
+        return new ReportFigures(
+            verdict,
+            new ConclusiveResult(
+                stored.Id,
+                stored.Hash,
+                verdict,
+                stored.EvaluatedAt,
+                UsdAmount.Parse(root.GetProperty("circulatingSupplyUsd").GetString() ?? string.Empty),
+                UsdAmount.Parse(root.GetProperty("reservesUsd").GetString() ?? string.Empty),
+                UsdAmount.Parse(root.GetProperty("shortfallUsd").GetString() ?? string.Empty),
+                Bps(root)),
+            null,
+            null);
+    }
+
     public static string VerdictText(ReconciliationVerdict verdict) => verdict switch
     {
         ReconciliationVerdict.Covered => "covered",
@@ -101,6 +164,54 @@ public static class ReportCanonicalForm
 
     public static string Time(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseTime(string? text) =>
+        DateTimeOffset.ParseExact(text ?? string.Empty, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static long? Bps(JsonElement e) =>
+        e.TryGetProperty("coverageBps", out var bps) && bps.ValueKind == JsonValueKind.Number ? bps.GetInt64() : null;
+
+    private static string Required(UsdAmount? amount, string name) =>
+        amount?.ToString() ?? throw new ArgumentException($"a conclusive report needs its {name} figure", nameof(amount));
+
+    private static void WriteInconclusiveHead(Utf8JsonWriter w, ReconciliationReport report, DateTimeOffset createdAt)
+    {
+        w.WriteNumber("format", InconclusiveFormat);
+        w.WriteString("kind", report.Kind);
+        w.WriteString("createdAt", Time(createdAt));
+        w.WriteString("evaluatedAt", Time(report.EvaluatedAt));
+        w.WriteString("verdict", VerdictText(report.Verdict));
+        w.WriteNull("circulatingSupplyUsd");
+        w.WriteNull("reservesUsd");
+        w.WriteNull("shortfallUsd");
+        w.WriteNull("coverageBps");
+        w.WriteString("inconclusiveSince", Time(report.InconclusiveSince ?? report.EvaluatedAt));
+        if (report.LastConclusive is { } last)
+        {
+            w.WriteStartObject("lastConclusive");
+            w.WriteNumber("reportId", last.ReportId);
+            w.WriteString("hash", last.Hash);
+            w.WriteString("verdict", VerdictText(last.Verdict));
+            w.WriteString("evaluatedAt", Time(last.EvaluatedAt));
+            w.WriteString("circulatingSupplyUsd", last.CirculatingSupply.ToString());
+            w.WriteString("reservesUsd", last.Reserves.ToString());
+            w.WriteString("shortfallUsd", last.Shortfall.ToString());
+            if (last.CoverageBps is { } bps)
+            {
+                w.WriteNumber("coverageBps", bps);
+            }
+            else
+            {
+                w.WriteNull("coverageBps");
+            }
+
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("lastConclusive");
+        }
+    }
 
     private static void WriteNetwork(Utf8JsonWriter w, NetworkCirculation n)
     {
@@ -122,7 +233,8 @@ public static class ReportCanonicalForm
         }
 
         w.WriteEndArray();
-        WriteNullable(w, "circulating", n.CirculatingUnits?.ToString(CultureInfo.InvariantCulture));
+        // Only a proven ledger yields a circulating figure (a conclusive report has no other kind of network).
+        WriteNullable(w, "circulating", n.Problem is null && n.Proof == LedgerProofStatus.Ok ? n.CirculatingUnits?.ToString(CultureInfo.InvariantCulture) : null);
         WriteNullable(w, "bridgedFrom", n.BridgedFrom);
         WriteNullable(w, "problem", n.Problem);
         w.WriteEndObject();

@@ -73,7 +73,11 @@ public static class ReportChain
 
     private static void Compare(List<string> problems, long id, string column, string value, JsonElement root, string property)
     {
-        var inContent = root.TryGetProperty(property, out var element) && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+        // A figure an Inconclusive report does not have is null in the content and an empty column (format 2).
+        var inContent = !root.TryGetProperty(property, out var element) ? null
+            : element.ValueKind == JsonValueKind.String ? element.GetString()
+            : element.ValueKind == JsonValueKind.Null ? string.Empty
+            : null;
         if (!string.Equals(value, inContent, StringComparison.Ordinal))
         {
             problems.Add($"report {id}: column {column} '{value}' differs from the hashed content '{inContent}' (the row was edited)");

@@ -9,6 +9,11 @@ public sealed partial class SqliteReconciliationStore
         "id AS Id, kind AS Kind, created_at AS CreatedAt, evaluated_at AS EvaluatedAt, verdict AS Verdict, shortfall_usd AS ShortfallUsd, " +
         "canonical AS Canonical, prev_hash AS PreviousHash, hash AS Hash";
 
+    // The report kind of `reconcile --at`: judged at a past as-of time, so never the current conclusive result.
+    private const string PointInTimeKind = "point_in_time";
+
+    private const string ConclusiveCurrent = "verdict IN ('covered', 'undercollateralized') AND kind <> @pointInTime";
+
     public async Task<StoredReport> AppendReportAsync(
         string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken)
     {
@@ -63,6 +68,31 @@ public sealed partial class SqliteReconciliationStore
         var rows = await connection.QueryAsync<ReportRow>(new CommandDefinition(
             $"SELECT {ReportColumns} FROM reconciliation_reports ORDER BY id DESC LIMIT @limit", new { limit }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToReport()).ToList();
+    }
+
+    public async Task<StoredReport?> GetLatestConclusiveReportAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var row = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
+            $"SELECT {ReportColumns} FROM reconciliation_reports WHERE {ConclusiveCurrent} ORDER BY id DESC LIMIT 1",
+            new { pointInTime = PointInTimeKind },
+            cancellationToken: cancellationToken));
+        return row?.ToReport();
+    }
+
+    public async Task<DateTimeOffset?> GetInconclusiveSinceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        var createdAt = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            $"""
+            SELECT created_at FROM reconciliation_reports
+            WHERE verdict = 'inconclusive' AND kind <> @pointInTime
+              AND id > COALESCE((SELECT MAX(id) FROM reconciliation_reports WHERE {ConclusiveCurrent}), 0)
+            ORDER BY id LIMIT 1
+            """,
+            new { pointInTime = PointInTimeKind },
+            cancellationToken: cancellationToken));
+        return createdAt is null ? null : SqliteSupplyStore.ParseTime(createdAt);
     }
 
     public async Task<(IReadOnlyList<StoredReport> Reports, string AnchorHash)> GetChainAsync(CancellationToken cancellationToken)

@@ -16,11 +16,17 @@ public sealed class ReconcilerMetrics
         Supply = f.CreateGauge("usd1_supply_tokens", "Token supply per network in whole tokens (1 token = 1 USD); kind: onchain (totalSupply at the final block), indexed (final mints - burns), provisional (including unfinal events), circulating (onchain minus excluded holders).", "network", "kind");
         TotalSupply = f.CreateGauge("usd1_total_supply_tokens", "Supply summed over all networks in whole tokens; kind: indexed or circulating.", "kind");
         Reserves = f.CreateGauge("usd1_reserves_usd", "Reserves in USD by custodian and asset class, from the latest accepted snapshot of each feed.", "custodian", "asset_class");
-        CoverageRatio = f.CreateGauge("usd1_coverage_ratio", "Eligible reserves divided by circulating supply at the latest reconciliation (1 = 100%).");
+        // Provenance (invariant 9): coverage and shortfall are the latest CONCLUSIVE reconciliation's, never a figure
+        // from an Inconclusive one, and absent (not 0) until a conclusive report exists, also right after a restart.
+        var absentUntilSet = new GaugeConfiguration { SuppressInitialValue = true };
+        CoverageRatio = f.CreateGauge("usd1_coverage_ratio", "Eligible reserves divided by circulating supply at the latest conclusive reconciliation (1 = 100%); absent until one exists, never set from an inconclusive one.", absentUntilSet);
         CoverageMinimumRatio = f.CreateGauge("usd1_coverage_minimum_ratio", "Configured minimum coverage ratio (100% plus the buffer).");
         Verdict = f.CreateGauge("usd1_reconciliation_verdict", "1 for the latest reconciliation verdict, 0 for the others.", "verdict");
-        Shortfall = f.CreateGauge("usd1_reconciliation_shortfall_usd", "Reserves missing to reach the minimum coverage at the latest reconciliation, in USD (0 when covered).");
+        Shortfall = f.CreateGauge("usd1_reconciliation_shortfall_usd", "Reserves missing to reach the minimum coverage at the latest conclusive reconciliation, in USD (0 when covered); absent until one exists.", absentUntilSet);
         LastReconciliation = f.CreateGauge("usd1_reconciliation_last_timestamp_seconds", "Unix time of the latest reconciliation.");
+        LastConclusiveVerdict = f.CreateGauge("usd1_reconciliation_last_conclusive_verdict", "1 for the verdict (covered, undercollateralized) of the latest conclusive reconciliation, 0 for the other; stays while later ones are inconclusive.", "verdict");
+        LastConclusiveTimestamp = f.CreateGauge("usd1_reconciliation_last_conclusive_timestamp_seconds", "Unix time the latest conclusive reconciliation was evaluated at (the age of usd1_coverage_ratio and usd1_reconciliation_shortfall_usd); absent until one exists.", absentUntilSet);
+        InconclusiveSince = f.CreateGauge("usd1_reconciliation_inconclusive_since_timestamp_seconds", "Unix time the current run of inconclusive reconciliations began; absent while the latest reconciliation is conclusive.", absentUntilSet);
         LedgerProof = f.CreateGauge("usd1_ledger_proof_status", "1 for the network's current ledger proof status (ok, mismatch, stale), 0 for the others.", "network", "status");
         NetworkStale = f.CreateGauge("usd1_network_stale", "1 when the network's figures are not current (no successful pass or ledger proof within its StaleAfter budget).", "network");
         LastSuccess = f.CreateGauge("usd1_network_last_success_timestamp_seconds", "Unix time of the network's last successful indexing pass.", "network");
@@ -56,6 +62,12 @@ public sealed class ReconcilerMetrics
     public Gauge Shortfall { get; }
 
     public Gauge LastReconciliation { get; }
+
+    public Gauge LastConclusiveVerdict { get; }
+
+    public Gauge LastConclusiveTimestamp { get; }
+
+    public Gauge InconclusiveSince { get; }
 
     public Gauge LedgerProof { get; }
 

@@ -1,12 +1,16 @@
 using System.Text.Json;
 using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.Core.Reconciliation;
+using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Metrics;
 
 /// <summary>
-/// Sets the reconciliation and reserve gauges from the latest stored report and each feed's latest accepted
-/// snapshot — the audit trail is the source, so a dashboard never shows a figure the trail does not hold.
+/// Sets the reconciliation and reserve gauges from the stored reports and each feed's latest accepted snapshot — the
+/// audit trail is the source, so a dashboard never shows a figure the trail does not hold. The verdict gauge follows
+/// the latest report; every figure (coverage, shortfall, circulating, reserves) follows the latest conclusive one
+/// (invariant 9), with its time and, while later reports are Inconclusive, since when.
 /// </summary>
 internal sealed class ReconciliationMetricsRefresher(
     SqliteReconciliationStore store,
@@ -15,6 +19,7 @@ internal sealed class ReconciliationMetricsRefresher(
     TimeProvider time)
 {
     private static readonly string[] Verdicts = ["covered", "undercollateralized", "inconclusive"];
+    private static readonly string[] ConclusiveVerdicts = ["covered", "undercollateralized"];
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -33,30 +38,65 @@ internal sealed class ReconciliationMetricsRefresher(
             }
         }
 
-        var reports = await store.ListReportsAsync(1, cancellationToken);
-        if (reports.Count == 0)
+        var provenance = await ReconciliationProvenance.ReadAsync(store, cancellationToken);
+        if (provenance.Latest is not { } latest)
         {
             return;
         }
-
-        var latest = reports[0];
 
         foreach (var verdict in Verdicts)
         {
             metrics.Verdict.WithLabels(verdict).Set(verdict == latest.Verdict ? 1 : 0);
         }
 
-        metrics.LastReconciliation.Set(latest.EvaluatedAt.ToUnixTimeMilliseconds() / 1000.0);
-        using var document = JsonDocument.Parse(latest.Canonical);
-        var root = document.RootElement;
-        metrics.Shortfall.Set(Usd(root.GetProperty("shortfallUsd").GetString()));
-        var circulating = Usd(root.GetProperty("circulatingSupplyUsd").GetString());
-        metrics.TotalSupply.WithLabels("circulating").Set(circulating);
-        if (root.TryGetProperty("coverageBps", out var bps) && bps.ValueKind == JsonValueKind.Number)
+        metrics.LastReconciliation.Set(Seconds(latest.EvaluatedAt));
+        if (provenance.InconclusiveSince is { } since)
         {
-            metrics.CoverageRatio.Set(bps.GetInt64() / 10_000.0);
+            metrics.InconclusiveSince.Set(Seconds(since));
+        }
+        else
+        {
+            metrics.InconclusiveSince.Unpublish();
         }
 
+        // Every figure below is the latest conclusive report's: an Inconclusive report has none, and a gauge set from
+        // it would page "coverage 0 %" for an outage. Absent until a conclusive report exists.
+        if (provenance.LastConclusive is not { } conclusive)
+        {
+            metrics.CoverageRatio.Unpublish();
+            metrics.Shortfall.Unpublish();
+            metrics.LastConclusiveTimestamp.Unpublish();
+            return;
+        }
+
+        foreach (var verdict in ConclusiveVerdicts)
+        {
+            metrics.LastConclusiveVerdict.WithLabels(verdict).Set(verdict == ReportCanonicalForm.VerdictText(conclusive.Verdict) ? 1 : 0);
+        }
+
+        metrics.LastConclusiveTimestamp.Set(Seconds(conclusive.EvaluatedAt));
+        metrics.Shortfall.Set(Usd(conclusive.Shortfall));
+        metrics.TotalSupply.WithLabels("circulating").Set(Usd(conclusive.CirculatingSupply));
+        if (conclusive.CoverageBps is { } bps)
+        {
+            metrics.CoverageRatio.Set(bps / 10_000.0);
+        }
+        else
+        {
+            // Nothing circulated: a ratio has no meaning, and 0 would read as "no reserves".
+            metrics.CoverageRatio.Unpublish();
+        }
+
+        if (provenance.LastConclusiveReport is { } report)
+        {
+            SetDetails(report);
+        }
+    }
+
+    private void SetDetails(StoredReport report)
+    {
+        using var document = JsonDocument.Parse(report.Canonical);
+        var root = document.RootElement;
         if (root.TryGetProperty("feeds", out var feeds))
         {
             foreach (var feed in feeds.EnumerateArray())
@@ -86,6 +126,10 @@ internal sealed class ReconciliationMetricsRefresher(
             }
         }
     }
+
+    private static double Seconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds() / 1000.0;
+
+    private static double Usd(UsdAmount amount) => (double)amount.Atto / 1e18;
 
     // Display only: the exact figure is the decimal text in the report.
     private static double Usd(string? text) =>

@@ -44,19 +44,34 @@ internal sealed class ReconciliationRunner(
 
         var r = config.Options.Reconciliation;
         var policy = new ReconciliationPolicy(r.MinimumCoverageBps, r.LiquidityDays, r.LiquidityShareBps, r.MaxConcentrationBps);
-        var report = Reconciler.Evaluate(new ReconciliationInput(kind, evaluatedAt, networks, feeds, policy));
+        // Provenance: if this report turns out Inconclusive it carries the newest conclusive result and the time the
+        // run of Inconclusive reports began, both from the chain, so a restart changes neither.
+        var lastConclusiveReport = await reports.GetLatestConclusiveReportAsync(cancellationToken);
+        var lastConclusive = lastConclusiveReport is null ? null : ReportCanonicalForm.ReadFigures(lastConclusiveReport).Conclusive;
+        var inconclusiveSince = await reports.GetInconclusiveSinceAsync(cancellationToken) ?? now;
+        var report = Reconciler.Evaluate(new ReconciliationInput(kind, evaluatedAt, networks, feeds, policy, lastConclusive, inconclusiveSince));
         var canonical = ReportCanonicalForm.Write(report, now);
         var stored = await reports.AppendReportAsync(
-            kind, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall.ToString(), canonical, cancellationToken);
+            kind, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall?.ToString() ?? string.Empty, canonical, cancellationToken);
         if (report.Verdict == ReconciliationVerdict.Covered)
         {
             logger.LogInformation("report {Id} ({Kind}): covered, coverage {Bps} bps", stored.Id, kind, report.CoverageBps);
         }
+        else if (report.Verdict == ReconciliationVerdict.Undercollateralized)
+        {
+            logger.LogWarning(
+                "report {Id} ({Kind}): undercollateralized, shortfall {Shortfall} USD; {Failing}",
+                stored.Id, kind, report.Shortfall, string.Join("; ", report.Rules.Where(x => !x.Passed).Select(x => x.Detail)));
+        }
         else
         {
             logger.LogWarning(
-                "report {Id} ({Kind}): {Verdict}, shortfall {Shortfall} USD; {Failing}",
-                stored.Id, kind, stored.Verdict, report.Shortfall, string.Join("; ", report.FailingInputs.Concat(report.Rules.Where(x => !x.Passed).Select(x => x.Detail))));
+                "report {Id} ({Kind}): inconclusive since {Since:O}, no figures; last conclusive: {LastConclusive}; {Failing}",
+                stored.Id,
+                kind,
+                report.InconclusiveSince,
+                lastConclusive is null ? "none" : $"report {lastConclusive.ReportId} {ReportCanonicalForm.VerdictText(lastConclusive.Verdict)}, shortfall {lastConclusive.Shortfall} USD at {ReportCanonicalForm.Time(lastConclusive.EvaluatedAt)}",
+                string.Join("; ", report.FailingInputs));
         }
 
         return (report, stored);

@@ -14,10 +14,37 @@ internal static class ReportFormatter
         var root = doc.RootElement;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"report {stored.Id} ({stored.Kind}) at {ReportCanonicalForm.Time(stored.CreatedAt)}: {stored.Verdict.ToUpperInvariant()}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  circulating supply: {Str(root, "circulatingSupplyUsd")} USD");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  reserves:           {Str(root, "reservesUsd")} USD");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  coverage:           {(root.GetProperty("coverageBps").ValueKind == JsonValueKind.Number ? root.GetProperty("coverageBps").GetInt64() + " bps" : "-")}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  shortfall:          {stored.ShortfallUsd} USD");
+        if (IsInconclusive(stored))
+        {
+            // Provenance (invariant 9): no figure from a missing input — even a format-1 report's partial sums stay unshown.
+            var figures = ReportCanonicalForm.ReadFigures(stored);
+            text.AppendLine("  circulating supply: – (inconclusive: no figure from missing inputs)");
+            text.AppendLine("  reserves:           –");
+            text.AppendLine("  coverage:           –");
+            text.AppendLine("  shortfall:          –");
+            if (figures.InconclusiveSince is { } since)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  inconclusive since: {ReportCanonicalForm.Time(since)}");
+            }
+
+            if (figures.LastConclusive is { } last)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"  last conclusive:    report {last.ReportId} {ReportCanonicalForm.VerdictText(last.Verdict).ToUpperInvariant()} evaluated {ReportCanonicalForm.Time(last.EvaluatedAt)}: coverage {(last.CoverageBps is { } b ? b + " bps" : "-")}, shortfall {last.Shortfall} USD, circulating {last.CirculatingSupply} USD, reserves {last.Reserves} USD");
+            }
+            else if (root.TryGetProperty("lastConclusive", out _))
+            {
+                text.AppendLine("  last conclusive:    none before this report");
+            }
+        }
+        else
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  circulating supply: {Str(root, "circulatingSupplyUsd")} USD");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  reserves:           {Str(root, "reservesUsd")} USD");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  coverage:           {(root.GetProperty("coverageBps").ValueKind == JsonValueKind.Number ? root.GetProperty("coverageBps").GetInt64() + " bps" : "-")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  shortfall:          {stored.ShortfallUsd} USD");
+        }
+
         foreach (var failing in root.GetProperty("failingInputs").EnumerateArray())
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  input: {failing.GetString()}");
@@ -78,8 +105,8 @@ internal static class ReportFormatter
             var root = doc.RootElement;
             var fields = new[]
             {
-                r.Id.ToString(CultureInfo.InvariantCulture), ReportCanonicalForm.Time(r.CreatedAt), r.Kind, r.Verdict, Str(root, "circulatingSupplyUsd"),
-                Str(root, "reservesUsd"), r.ShortfallUsd, Coverage(root), string.Join("; ", root.GetProperty("failingInputs").EnumerateArray().Select(e => e.GetString())),
+                r.Id.ToString(CultureInfo.InvariantCulture), ReportCanonicalForm.Time(r.CreatedAt), r.Kind, r.Verdict, Figure(r, root, "circulatingSupplyUsd"),
+                Figure(r, root, "reservesUsd"), Shortfall(r), Coverage(r, root), string.Join("; ", root.GetProperty("failingInputs").EnumerateArray().Select(e => e.GetString())),
                 r.Hash, r.PreviousHash,
             };
             text.AppendLine(string.Join(',', fields.Select(CsvField)));
@@ -98,7 +125,7 @@ internal static class ReportFormatter
             var root = doc.RootElement;
             var failing = string.Join("; ", root.GetProperty("failingInputs").EnumerateArray().Select(e => e.GetString()));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Id} | {ReportCanonicalForm.Time(r.CreatedAt)} | {r.Kind} | {r.Verdict} | {Str(root, "circulatingSupplyUsd")} | {Str(root, "reservesUsd")} | {r.ShortfallUsd} | {Coverage(root)} | {failing.Replace("|", "\\|", StringComparison.Ordinal)} | `{r.Hash[..16]}` |");
+                $"| {r.Id} | {ReportCanonicalForm.Time(r.CreatedAt)} | {r.Kind} | {r.Verdict} | {Figure(r, root, "circulatingSupplyUsd")} | {Figure(r, root, "reservesUsd")} | {Shortfall(r)} | {Coverage(r, root)} | {failing.Replace("|", "\\|", StringComparison.Ordinal)} | `{r.Hash[..16]}` |");
         }
 
         return text.ToString();
@@ -110,13 +137,22 @@ internal static class ReportFormatter
         text.AppendLine(CultureInfo.InvariantCulture, $"{"ID",6} {"CREATED (UTC)",-28} {"KIND",-12} {"VERDICT",-20} {"SHORTFALL USD",24} HASH");
         foreach (var r in reports)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Id,6} {ReportCanonicalForm.Time(r.CreatedAt),-28} {r.Kind,-12} {r.Verdict,-20} {r.ShortfallUsd,24} {r.Hash[..16]}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Id,6} {ReportCanonicalForm.Time(r.CreatedAt),-28} {r.Kind,-12} {r.Verdict,-20} {(IsInconclusive(r) ? "–" : r.ShortfallUsd),24} {r.Hash[..16]}");
         }
 
         return text.ToString();
     }
 
     private static string Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
+
+    // An Inconclusive report has no figure; one written before format 2 may still hold a partial sum, never shown.
+    private static bool IsInconclusive(StoredReport r) => r.Verdict == "inconclusive";
+
+    private static string Figure(StoredReport r, JsonElement root, string name) => IsInconclusive(r) ? string.Empty : Str(root, name);
+
+    private static string Shortfall(StoredReport r) => IsInconclusive(r) ? string.Empty : r.ShortfallUsd;
+
+    private static string Coverage(StoredReport r, JsonElement root) => IsInconclusive(r) ? string.Empty : Coverage(root);
 
     private static string Coverage(JsonElement root) =>
         root.GetProperty("coverageBps").ValueKind == JsonValueKind.Number ? root.GetProperty("coverageBps").GetInt64().ToString(CultureInfo.InvariantCulture) : string.Empty;

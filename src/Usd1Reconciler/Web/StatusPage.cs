@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Web;
@@ -29,14 +31,35 @@ internal sealed class StatusPage(
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>usd1rec status</title><style>").Append(Css).Append("</style></head><body><main>")
             .Append(CultureInfo.InvariantCulture, $"<h1>USD1 reconciliation status</h1><p class=\"muted\">as of {E(Time(now))} (refreshes every 10 s)</p>");
 
-        await RenderVerdictAsync(html, cancellationToken);
+        await RenderVerdictAsync(html, now, cancellationToken);
         await RenderNetworksAsync(html, now, cancellationToken);
         await RenderAnomaliesAsync(html, cancellationToken);
         html.Append("<p class=\"muted\"><a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a> · <a href=\"/healthz\">/healthz</a></p></main></body></html>");
         return html.ToString();
     }
 
-    private async Task RenderVerdictAsync(StringBuilder html, CancellationToken cancellationToken)
+    /// <summary>"INCONCLUSIVE since … — last conclusive: UNDERCOLLATERALIZED, shortfall 49,080,374.06 USD at …".</summary>
+    internal static string ProvenanceLine(ReconciliationProvenance provenance, DateTimeOffset now)
+    {
+        var since = provenance.InconclusiveSince is { } at ? $"INCONCLUSIVE since {Time(at)} ({Age(now - at)} ago)" : "INCONCLUSIVE";
+        if (provenance.LastConclusive is not { } last)
+        {
+            return since + " — no conclusive reconciliation yet";
+        }
+
+        var result = last.Verdict == ReconciliationVerdict.Undercollateralized
+            ? $"UNDERCOLLATERALIZED, shortfall {UsdText.Grouped(last.Shortfall)} USD"
+            : $"COVERED, coverage {UsdText.Coverage(last.CoverageBps)}";
+        return $"{since} — last conclusive: {result} at {Time(last.EvaluatedAt)} (report #{last.ReportId}, {Age(now - last.EvaluatedAt)} ago)";
+    }
+
+    private static string Age(TimeSpan age) => age < TimeSpan.Zero ? "0 s"
+        : age.TotalDays >= 1 ? $"{(int)age.TotalDays} d {age.Hours} h"
+        : age.TotalHours >= 1 ? $"{(int)age.TotalHours} h {age.Minutes} min"
+        : age.TotalMinutes >= 1 ? $"{(int)age.TotalMinutes} min {age.Seconds} s"
+        : $"{(int)age.TotalSeconds} s";
+
+    private async Task RenderVerdictAsync(StringBuilder html, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var reports = await reconciliationStore.ListReportsAsync(10, cancellationToken);
         html.Append("<h2>Reconciliation</h2>");
@@ -49,13 +72,34 @@ internal sealed class StatusPage(
         var latest = reports[0];
         using var canonical = JsonDocument.Parse(latest.Canonical);
         var root = canonical.RootElement;
-        var coverage = root.TryGetProperty("coverageBps", out var bps) && bps.ValueKind == JsonValueKind.Number
-            ? (bps.GetInt64() / 100.0).ToString("0.00", CultureInfo.InvariantCulture) + " %"
-            : "n/a";
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"verdict {VerdictClass(latest.Verdict)}\" id=\"verdict\">{E(latest.Verdict.ToUpperInvariant())}</p>")
-            .Append("<table><tr><th>circulating supply (USD)</th><th>reserves (USD)</th><th>coverage</th><th>shortfall (USD)</th><th>evaluated</th><th>report</th></tr>")
-            .Append(CultureInfo.InvariantCulture, $"<tr><td class=\"num\" id=\"circulating\">{E(root.GetProperty("circulatingSupplyUsd").GetString())}</td><td class=\"num\" id=\"reserves\">{E(root.GetProperty("reservesUsd").GetString())}</td>")
-            .Append(CultureInfo.InvariantCulture, $"<td class=\"num\" id=\"coverage\">{E(coverage)}</td><td class=\"num\" id=\"shortfall\">{E(latest.ShortfallUsd)}</td><td>{E(Time(latest.EvaluatedAt))}</td><td>#{latest.Id} <code>{E(latest.Hash[..12])}</code></td></tr></table>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"verdict {VerdictClass(latest.Verdict)}\" id=\"verdict\">{E(latest.Verdict.ToUpperInvariant())}</p>");
+        if (latest.Verdict == "inconclusive")
+        {
+            // Provenance (invariant 9): no figure from the missing input; the last conclusive result, with its time.
+            var provenance = await ReconciliationProvenance.ReadAsync(reconciliationStore, cancellationToken);
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"warn\" id=\"provenance\">{E(ProvenanceLine(provenance, now))}</p>")
+                .Append("<table><tr><th></th><th>verdict</th><th>circulating supply (USD)</th><th>reserves (USD)</th><th>coverage</th><th>shortfall (USD)</th><th>evaluated</th><th>report</th></tr>")
+                .Append(CultureInfo.InvariantCulture, $"<tr><td>latest</td><td class=\"warn\">INCONCLUSIVE</td><td class=\"num\" id=\"circulating\">{UsdText.NoFigure}</td><td class=\"num\" id=\"reserves\">{UsdText.NoFigure}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\" id=\"coverage\">{UsdText.NoFigure}</td><td class=\"num\" id=\"shortfall\">{UsdText.NoFigure}</td><td>{E(Time(latest.EvaluatedAt))}</td><td>#{latest.Id} <code>{E(latest.Hash[..12])}</code></td></tr>");
+            if (provenance.LastConclusive is { } last)
+            {
+                var verdict = ReportCanonicalForm.VerdictText(last.Verdict);
+                html.Append(CultureInfo.InvariantCulture, $"<tr id=\"last-conclusive\"><td>last conclusive</td><td class=\"{VerdictClass(verdict)}\">{E(verdict.ToUpperInvariant())}</td><td class=\"num\">{E(UsdText.Grouped(last.CirculatingSupply))}</td><td class=\"num\">{E(UsdText.Grouped(last.Reserves))}</td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{E(UsdText.Coverage(last.CoverageBps))}</td><td class=\"num\">{E(UsdText.Grouped(last.Shortfall))}</td><td>{E(Time(last.EvaluatedAt))} ({E(Age(now - last.EvaluatedAt))} ago)</td><td>#{last.ReportId} <code>{E(last.Hash.Length > 12 ? last.Hash[..12] : last.Hash)}</code></td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+        else
+        {
+            var coverage = root.TryGetProperty("coverageBps", out var bps) && bps.ValueKind == JsonValueKind.Number
+                ? (bps.GetInt64() / 100.0).ToString("0.00", CultureInfo.InvariantCulture) + " %"
+                : "n/a";
+            html.Append("<table><tr><th>circulating supply (USD)</th><th>reserves (USD)</th><th>coverage</th><th>shortfall (USD)</th><th>evaluated</th><th>report</th></tr>")
+                .Append(CultureInfo.InvariantCulture, $"<tr><td class=\"num\" id=\"circulating\">{E(root.GetProperty("circulatingSupplyUsd").GetString())}</td><td class=\"num\" id=\"reserves\">{E(root.GetProperty("reservesUsd").GetString())}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\" id=\"coverage\">{E(coverage)}</td><td class=\"num\" id=\"shortfall\">{E(latest.ShortfallUsd)}</td><td>{E(Time(latest.EvaluatedAt))}</td><td>#{latest.Id} <code>{E(latest.Hash[..12])}</code></td></tr></table>");
+        }
+
         if (root.TryGetProperty("failingInputs", out var failing) && failing.GetArrayLength() > 0)
         {
             html.Append("<ul class=\"bad\">");
@@ -91,7 +135,7 @@ internal sealed class StatusPage(
         html.Append("<h3>Recent verdicts</h3><table><tr><th>#</th><th>kind</th><th>evaluated</th><th>verdict</th><th>shortfall (USD)</th></tr>");
         foreach (var r in reports)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Id}</td><td>{E(r.Kind)}</td><td>{E(Time(r.EvaluatedAt))}</td><td class=\"{VerdictClass(r.Verdict)}\">{E(r.Verdict)}</td><td class=\"num\">{E(r.ShortfallUsd)}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Id}</td><td>{E(r.Kind)}</td><td>{E(Time(r.EvaluatedAt))}</td><td class=\"{VerdictClass(r.Verdict)}\">{E(r.Verdict)}</td><td class=\"num\">{E(r.Verdict == "inconclusive" ? UsdText.NoFigure : r.ShortfallUsd)}</td></tr>");
         }
 
         html.Append("</table>");

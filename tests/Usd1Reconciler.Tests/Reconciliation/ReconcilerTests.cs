@@ -93,7 +93,7 @@ public sealed class ReconcilerTests
         {
             Assert.That(report.Verdict, Is.EqualTo(ReconciliationVerdict.Inconclusive), "stale data never yields Covered, however ample the reserves");
             Assert.That(report.FailingInputs, Has.Exactly(1).StartsWith("feed custodian:").And.Contains("beyond its budget"));
-            Assert.That(report.Shortfall, Is.EqualTo(UsdAmount.Zero));
+            Assert.That(report.Shortfall, Is.Null, "a stale feed yields no shortfall — not 0, which would read as 'covered'");
         });
     }
 
@@ -184,5 +184,87 @@ public sealed class ReconcilerTests
         var report = Evaluate([Network(0)], []);
 
         Assert.That(report.Verdict, Is.EqualTo(ReconciliationVerdict.Inconclusive), "with no feed, nothing is proven");
+    }
+
+    private static readonly ConclusiveResult LastShort = new(
+        12, new string('a', 64), ReconciliationVerdict.Undercollateralized, Now.AddHours(-2),
+        UsdAmount.Parse("78000000"), UsdAmount.Parse("28919625.94"), UsdAmount.Parse("49080374.06"), 3707);
+
+    [Test]
+    public void Evaluate_NetworkWithProblemAndDecimalsUnknown_NoFigureAtAll()
+    {
+        // An outage: decimals could not be read (0), yet an on-chain supply is at hand. Summed, its base units would
+        // pass as 28,737,914,543,792 dollars and ample reserves would look like 0 % coverage.
+        var broken = new NetworkCirculation("eth", NetworkKind.Evm, 100, 0, new TokenAmount(28_737_914_543_792), LedgerProofStatus.Ok, [], null, "token decimals could not be read");
+        var fine = Network(1_000_000);
+
+        var report = Evaluate([broken, fine], [Feed(TimeSpan.Zero, TimeSpan.FromHours(1), Account("a", "5"))]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Verdict, Is.EqualTo(ReconciliationVerdict.Inconclusive));
+            Assert.That(report.FailingInputs, Is.EqualTo(new[] { "network eth: token decimals could not be read" }));
+            Assert.That(report.CirculatingSupply, Is.Null, "no partial sum over the networks that happened to answer");
+            Assert.That(report.Reserves, Is.Null);
+            Assert.That(report.Shortfall, Is.Null);
+            Assert.That(report.CoverageBps, Is.Null, "never 0 %");
+            Assert.That(report.Rules, Is.Empty, "no rule judged on partial inputs");
+            Assert.That(report.Networks, Has.Count.EqualTo(2), "the per-input details stay in the report");
+        });
+    }
+
+    [Test]
+    public void Evaluate_ProvenNetworkWithoutSupplyReading_InconclusiveNotSkipped()
+    {
+        var unread = new NetworkCirculation("sol", NetworkKind.Solana, -1, 6, null, LedgerProofStatus.Ok, [], null, null);
+
+        var report = Evaluate([Network(1_000_000), unread], [Feed(TimeSpan.Zero, TimeSpan.FromHours(1), Account("a", "5"))]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Verdict, Is.EqualTo(ReconciliationVerdict.Inconclusive), "a network left out of the sum would make the sum partial");
+            Assert.That(report.FailingInputs, Has.Exactly(1).EqualTo("network sol: no on-chain supply reading"));
+        });
+    }
+
+    [Test]
+    public void Evaluate_InconclusiveAfterUndercollateralized_CarriesLastConclusiveAndRunStart()
+    {
+        var since = Now.AddMinutes(-30);
+
+        var report = Reconciler.Evaluate(new ReconciliationInput(
+            "scheduled", Now, [Network(1_000_000)], [Feed(TimeSpan.FromHours(2), TimeSpan.FromHours(1), Account("a", "5"))], Strict, LastShort, since));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Verdict, Is.EqualTo(ReconciliationVerdict.Inconclusive));
+            Assert.That(report.LastConclusive, Is.EqualTo(LastShort), "the shortfall stays visible beside the inconclusive verdict");
+            Assert.That(report.InconclusiveSince, Is.EqualTo(since), "the run of inconclusive reports continues");
+            Assert.That(report.Shortfall, Is.Null);
+        });
+    }
+
+    [Test]
+    public void Evaluate_FirstInconclusive_RunStartsAtEvaluation()
+    {
+        var report = Reconciler.Evaluate(new ReconciliationInput(
+            "scheduled", Now, [Network(1_000_000)], [Feed(TimeSpan.FromHours(2), TimeSpan.FromHours(1), Account("a", "5"))], Strict, LastShort));
+
+        Assert.That(report.InconclusiveSince, Is.EqualTo(Now));
+    }
+
+    [Test]
+    public void Evaluate_ConclusiveWithEarlierResultGiven_CarriesNoProvenance()
+    {
+        var report = Reconciler.Evaluate(new ReconciliationInput(
+            "scheduled", Now, [Network(1_000_000)], [Feed(TimeSpan.Zero, TimeSpan.FromHours(1), Account("a", "5"))], Strict, LastShort, Now.AddHours(-1)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Verdict, Is.EqualTo(ReconciliationVerdict.Covered));
+            Assert.That(report.LastConclusive, Is.Null, "a conclusive report is its own result");
+            Assert.That(report.InconclusiveSince, Is.Null, "a conclusive report ends the run");
+            Assert.That(report.CoverageBps, Is.EqualTo(50_000));
+        });
     }
 }

@@ -92,6 +92,84 @@ public sealed class SqliteReconciliationStoreTests
         });
     }
 
+    private static Task<StoredReport> AppendVerdictAsync(SqliteReconciliationStore store, string kind, string verdict, DateTimeOffset at)
+    {
+        var shortfall = verdict == "inconclusive" ? "" : "0";
+        var figures = verdict == "inconclusive"
+            ? "\"circulatingSupplyUsd\":null,\"reservesUsd\":null,\"shortfallUsd\":null,\"coverageBps\":null"
+            : "\"circulatingSupplyUsd\":\"2\",\"reservesUsd\":\"2\",\"shortfallUsd\":\"0\",\"coverageBps\":10000";
+        var canonical = $$"""{"format":{{(verdict == "inconclusive" ? 2 : 1)}},"kind":"{{kind}}","createdAt":"{{ReportCanonicalForm.Time(at)}}","evaluatedAt":"{{ReportCanonicalForm.Time(at)}}","verdict":"{{verdict}}",{{figures}}}""";
+        return store.AppendReportAsync(kind, at, at, verdict, shortfall, canonical, CancellationToken.None);
+    }
+
+    [Test]
+    public async Task GetLatestConclusiveReport_InconclusiveAndPointInTimeAfter_NewestConclusiveCurrentReport()
+    {
+        var store = Open();
+        await AppendVerdictAsync(store, "scheduled", "covered", At);
+        var undercollateralized = await AppendVerdictAsync(store, "scheduled", "undercollateralized", At.AddMinutes(1));
+        await AppendVerdictAsync(store, "scheduled", "inconclusive", At.AddMinutes(2));
+        await AppendVerdictAsync(store, "point_in_time", "covered", At.AddMinutes(3));
+        await AppendVerdictAsync(store, "scheduled", "inconclusive", At.AddMinutes(4));
+
+        var latest = await store.GetLatestConclusiveReportAsync(CancellationToken.None);
+
+        Assert.That(latest?.Id, Is.EqualTo(undercollateralized.Id), "a point-in-time report judges a past as-of time and never clears a current shortfall");
+    }
+
+    [Test]
+    public async Task GetInconclusiveSince_RunAfterConclusive_FirstReportOfTheRun()
+    {
+        var store = Open();
+        Assert.That(await store.GetInconclusiveSinceAsync(CancellationToken.None), Is.Null, "empty chain");
+        await AppendVerdictAsync(store, "scheduled", "inconclusive", At);
+        Assert.That(await store.GetInconclusiveSinceAsync(CancellationToken.None), Is.EqualTo(At), "no conclusive report yet: the run starts at the first report");
+        await AppendVerdictAsync(store, "scheduled", "undercollateralized", At.AddMinutes(1));
+        Assert.That(await store.GetInconclusiveSinceAsync(CancellationToken.None), Is.Null, "the newest report is conclusive");
+        await AppendVerdictAsync(store, "scheduled", "inconclusive", At.AddMinutes(2));
+        await AppendVerdictAsync(store, "point_in_time", "covered", At.AddMinutes(3));
+        await AppendVerdictAsync(store, "scheduled", "inconclusive", At.AddMinutes(4));
+
+        Assert.That(await store.GetInconclusiveSinceAsync(CancellationToken.None), Is.EqualTo(At.AddMinutes(2)));
+    }
+
+    [Test]
+    public async Task Verify_InconclusiveReportShortfallColumnSetToZero_ProblemNamesTheColumn()
+    {
+        var store = Open();
+        await AppendVerdictAsync(store, "scheduled", "inconclusive", At);
+        var (intact, anchor) = await store.GetChainAsync(CancellationToken.None);
+        Assert.That(ReportChain.Verify(intact, anchor), Is.Empty, "an absent figure is null in the content and an empty column");
+
+        await using (var connection = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            await connection.ExecuteAsync("UPDATE reconciliation_reports SET shortfall_usd = '0'");
+        }
+
+        var (edited, anchor2) = await store.GetChainAsync(CancellationToken.None);
+        Assert.That(ReportChain.Verify(edited, anchor2), Has.Some.Contains("column shortfall_usd"));
+    }
+
+    [Test]
+    public async Task Verify_StoreWrittenByPreviousVersionThenNewReports_ChainIntact()
+    {
+        var store = Open();
+        // Exactly the rows the previous version appended (format 1, including an inconclusive report with a partial sum).
+        var noon = new DateTimeOffset(2025, 6, 30, 12, 0, 0, TimeSpan.Zero);
+        await store.AppendReportAsync("scheduled", noon, noon, "covered", "0", Reconciliation.ReportCanonicalFormTests.OldCovered, CancellationToken.None);
+        await store.AppendReportAsync("scheduled", noon.AddHours(1), noon.AddHours(1), "inconclusive", "0", Reconciliation.ReportCanonicalFormTests.OldInconclusiveWithPartialSum, CancellationToken.None);
+        await store.AppendReportAsync("scheduled", noon, noon, "undercollateralized", "0.5", Reconciliation.ReportCanonicalFormTests.OldUndercollateralized, CancellationToken.None);
+        await AppendVerdictAsync(store, "scheduled", "inconclusive", At);
+
+        var (reports, anchor) = await store.GetChainAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reports, Has.Count.EqualTo(4));
+            Assert.That(ReportChain.Verify(reports, anchor), Is.Empty, "old rows keep verifying beside format-2 rows");
+        });
+    }
+
     [Test]
     public async Task RecordSnapshot_ThenLatest_RoundTripsExactAmountsAndProvenance()
     {
