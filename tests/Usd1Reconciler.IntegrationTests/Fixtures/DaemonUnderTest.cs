@@ -15,7 +15,7 @@ namespace Usd1Reconciler.IntegrationTests.Fixtures;
 internal sealed class DaemonUnderTest : IAsyncDisposable
 {
     private readonly TempDirectory _directory;
-    private readonly IHost _host;
+    private IHost _host;
 
     private DaemonUnderTest(TempDirectory directory, IHost host, SqliteSupplyStore store, Uri url)
     {
@@ -25,15 +25,16 @@ internal sealed class DaemonUnderTest : IAsyncDisposable
         Url = url;
     }
 
-    public SqliteSupplyStore Store { get; }
+    public SqliteSupplyStore Store { get; private set; }
 
-    public Uri Url { get; }
+    public Uri Url { get; private set; }
 
     public string ReservesPath => _directory.File("reserves.json");
 
     /// <param name="networksJson">The Networks array's items.</param>
     /// <param name="extraSectionsJson">More top-level sections (e.g. "Alerting":{...}), with a leading comma.</param>
-    public static async Task<DaemonUnderTest> StartAsync(string networksJson, decimal reservesUsd, string extraSectionsJson = "")
+    /// <param name="feedStaleAfter">The feed's freshness budget (TimeSpan text).</param>
+    public static async Task<DaemonUnderTest> StartAsync(string networksJson, decimal reservesUsd, string extraSectionsJson = "", string feedStaleAfter = "01:00:00")
     {
         var directory = new TempDirectory("daemon");
         await WriteReservesAsync(directory.File("reserves.json"), reservesUsd);
@@ -44,17 +45,38 @@ internal sealed class DaemonUnderTest : IAsyncDisposable
               "Http": { "Listen": "127.0.0.1:0" },
               "Logging": { "Level": "Warning" },
               "Networks": [ {{networksJson}} ],
-              "Reserves": { "Feeds": [ { "Name": "bank-a", "Kind": "File", "Path": "reserves.json", "PollInterval": "00:00:00.500", "StaleAfter": "01:00:00" } ] },
+              "Reserves": { "Feeds": [ { "Name": "bank-a", "Kind": "File", "Path": "reserves.json", "PollInterval": "00:00:00.500", "StaleAfter": "{{feedStaleAfter}}" } ] },
               "Reconciliation": { "Schedule": "* * * * * ?" }
               {{extraSectionsJson}}
             }
             """);
+        var (host, store, url) = await StartHostAsync(config);
+        return new DaemonUnderTest(directory, host, store, url);
+    }
+
+    /// <summary>
+    /// Stops the daemon and starts a new one on the same store, configuration and port (so a Prometheus scraping it
+    /// keeps its target): what `systemctl restart usd1rec` does. The new host has fresh metrics and fresh state.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var config = _directory.File("config.json");
+        var text = await File.ReadAllTextAsync(config);
+        await File.WriteAllTextAsync(config, text.Replace("\"127.0.0.1:0\"", $"\"127.0.0.1:{Url.Port}\"", StringComparison.Ordinal));
+        (_host, Store, Url) = await StartHostAsync(config);
+    }
+
+    private static async Task<(IHost Host, SqliteSupplyStore Store, Uri Url)> StartHostAsync(string config)
+    {
         var loaded = ConfigLoader.Load(config);
         var store = SqliteSupplyStore.Open(loaded.StoragePath, TimeProvider.System);
         var host = DaemonHost.Build(loaded, store, TimeProvider.System);
         await host.StartAsync();
         var server = host.Services.GetRequiredService<ObservabilityServer>();
-        return new DaemonUnderTest(directory, host, store, server.BoundAddress!);
+        return (host, store, server.BoundAddress!);
     }
 
     public Task WriteReservesAsync(decimal reservesUsd) => WriteReservesAsync(ReservesPath, reservesUsd);
