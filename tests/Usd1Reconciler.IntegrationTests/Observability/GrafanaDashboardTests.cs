@@ -16,7 +16,7 @@ public sealed class GrafanaDashboardTests
     [
         "usd1_supply_tokens", "usd1_total_supply_tokens", "usd1_reserves_usd", "usd1_coverage_ratio", "usd1_coverage_minimum_ratio",
         "usd1_reconciliation_verdict", "usd1_reconciliation_shortfall_usd", "usd1_reconciliation_last_timestamp_seconds",
-        "usd1_reconciliation_last_conclusive_verdict", "usd1_reconciliation_last_conclusive_timestamp_seconds", "usd1_reconciliation_inconclusive_since_timestamp_seconds",
+        "usd1_reconciliation_last_conclusive_verdict", "usd1_reconciliation_last_conclusive_timestamp_seconds",
         "usd1_ledger_proof_status", "usd1_network_stale", "usd1_network_last_success_timestamp_seconds", "usd1_network_head_lag_seconds",
         "usd1_network_final_block", "usd1_reorgs_total", "usd1_reorg_depth_blocks", "usd1_deep_reorgs_total", "usd1_events_indexed_total",
         "usd1_rpc_requests_total", "usd1_rpc_endpoints_healthy", "usd1_feed_age_seconds", "usd1_feed_stale", "usd1_feed_rejections_total",
