@@ -24,7 +24,9 @@ internal sealed record ReconciliationProvenance(
         var conclusiveReport = await store.GetLatestConclusiveReportAsync(cancellationToken);
         var lastConclusive = conclusiveReport is null ? null : ReportCanonicalForm.ReadFigures(conclusiveReport).Conclusive;
         var since = await store.GetInconclusiveSinceAsync(cancellationToken);
-        if (latest is not null && ReportCanonicalForm.ReadFigures(latest) is { Verdict: ReconciliationVerdict.Inconclusive } figures)
+        // A point-in-time report (`reconcile --at`) is about a past as-of time and carries no run; it is skipped here.
+        if (latest is not null && latest.Kind != ReconciliationRunner.PointInTime
+            && ReportCanonicalForm.ReadFigures(latest) is { Verdict: ReconciliationVerdict.Inconclusive } figures)
         {
             // Pruning may have removed the conclusive report and the start of the run; the newest Inconclusive report
             // still carries both (format 2), and the earlier start is the true one.

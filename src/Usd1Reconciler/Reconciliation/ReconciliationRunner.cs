@@ -45,10 +45,17 @@ internal sealed class ReconciliationRunner(
         var r = config.Options.Reconciliation;
         var policy = new ReconciliationPolicy(r.MinimumCoverageBps, r.LiquidityDays, r.LiquidityShareBps, r.MaxConcentrationBps);
         // Provenance: if this report turns out Inconclusive it carries the newest conclusive result and the time the
-        // run of Inconclusive reports began, both from the chain, so a restart changes neither.
-        var lastConclusiveReport = await reports.GetLatestConclusiveReportAsync(cancellationToken);
-        var lastConclusive = lastConclusiveReport is null ? null : ReportCanonicalForm.ReadFigures(lastConclusiveReport).Conclusive;
-        var inconclusiveSince = await reports.GetInconclusiveSinceAsync(cancellationToken) ?? now;
+        // run of Inconclusive reports began, both from the chain, so a restart changes neither. A point-in-time report
+        // judges a past as-of time: the current run says nothing about it, so it carries neither.
+        ConclusiveResult? lastConclusive = null;
+        DateTimeOffset? inconclusiveSince = null;
+        if (asOf is null)
+        {
+            var provenance = await ReconciliationProvenance.ReadAsync(reports, cancellationToken);
+            lastConclusive = provenance.LastConclusive;
+            inconclusiveSince = provenance.InconclusiveSince ?? now;
+        }
+
         var report = Reconciler.Evaluate(new ReconciliationInput(kind, evaluatedAt, networks, feeds, policy, lastConclusive, inconclusiveSince));
         var canonical = ReportCanonicalForm.Write(report, now);
         var stored = await reports.AppendReportAsync(
