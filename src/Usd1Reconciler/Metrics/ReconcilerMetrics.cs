@@ -15,7 +15,7 @@ public sealed class ReconcilerMetrics
         var f = Prometheus.Metrics.WithCustomRegistry(registry);
         Supply = f.CreateGauge("usd1_supply_tokens", "Token supply per network in whole tokens (1 token = 1 USD); kind: onchain (totalSupply at the final block), indexed (final mints - burns), provisional (including unfinal events), circulating (onchain minus excluded holders).", "network", "kind");
         TotalSupply = f.CreateGauge("usd1_total_supply_tokens", "Supply summed over all networks in whole tokens; kind: indexed or circulating.", "kind");
-        Reserves = f.CreateGauge("usd1_reserves_usd", "Reserves in USD by custodian and asset class, from the latest accepted snapshot of each feed.", "custodian", "asset_class");
+        Reserves = f.CreateGauge("usd1_reserves_usd", "Reserves in USD by custodian and asset class, from the feed snapshots of the latest conclusive reconciliation.", "custodian", "asset_class");
         // Provenance (invariant 9): coverage and shortfall are the latest CONCLUSIVE reconciliation's, never a figure
         // from an Inconclusive one, and absent (not 0) until a conclusive report exists, also right after a restart.
         var absentUntilSet = new GaugeConfiguration { SuppressInitialValue = true };
