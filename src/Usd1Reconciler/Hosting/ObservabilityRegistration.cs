@@ -31,7 +31,7 @@ internal static class ObservabilityRegistration
             store,
             anomalyStore,
             options.Networks.ToDictionary(n => n.Name, n => AnomalyPolicyFactory.Create(n.Anomalies), StringComparer.Ordinal),
-            new AnomalyPaging(options.Alerting.Cooldown, options.Alerting.Lookback),
+            new AnomalyPaging(options.Alerting.Cooldown, options.Alerting.Lookback, AlertmanagerConfigured: options.Alerting.AlertmanagerUrls.Count > 0),
             options.Alerting.ResolveAfter / 2,
             metrics,
             time,
