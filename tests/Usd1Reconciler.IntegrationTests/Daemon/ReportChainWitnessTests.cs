@@ -36,10 +36,10 @@ public sealed class ReportChainWitnessTests
         return newest is { } n ? (count, n.Item1, n.Item2) : (count, 0, "");
     }
 
-    private static async Task ExecuteAsync(string store, string sql)
+    private static async Task<int> ExecuteAsync(string store, string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={store};Pooling=False");
-        await connection.ExecuteAsync(sql);
+        return await connection.ExecuteAsync(sql);
     }
 
     [Test]
@@ -81,19 +81,32 @@ public sealed class ReportChainWitnessTests
             });
             await prometheus.WaitForAsync("usd1_report_chain_length", r => r.Samples.Count == 1 && r.Single >= 2, Timeout);
 
-            // Delete right after an append, so the shorter chain is what several scrapes see before the next report.
-            var before = await NewestAsync(store);
+            // Delete right after an append (and after Prometheus saw it), so the shorter chain is what several scrapes
+            // see before the next report. Only while it is still the newest: on a machine slow enough for the next
+            // report to land first, wait for the next one instead of cutting the middle of the chain.
             var clock = Stopwatch.StartNew();
-            var appended = before;
-            while (appended.Count == before.Count)
+            (long Count, long Id, string Hash) appended;
+            while (true)
             {
-                Assert.That(clock.Elapsed, Is.LessThan(Timeout), "the 5-second schedule keeps appending reports");
-                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-                appended = await NewestAsync(store);
+                var before = await NewestAsync(store);
+                do
+                {
+                    Assert.That(clock.Elapsed, Is.LessThan(Timeout * 2), "the 5-second schedule keeps appending reports");
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+                    appended = await NewestAsync(store);
+                }
+                while (appended.Count == before.Count);
+
+                var sinceAppend = Stopwatch.StartNew();
+                await prometheus.WaitForAsync($"usd1_report_chain_head_info{{hash=\"{appended.Hash}\"}}", r => r.Samples.Count == 1, Timeout);
+                // Half the schedule's 5 s left at least, for scrapes of the shorter chain before the next report.
+                if (sinceAppend.Elapsed < TimeSpan.FromSeconds(2.5)
+                    && await ExecuteAsync(store, $"DELETE FROM reconciliation_reports WHERE id = {appended.Id} AND id = (SELECT MAX(id) FROM reconciliation_reports)") == 1)
+                {
+                    break;
+                }
             }
 
-            await prometheus.WaitForAsync($"usd1_report_chain_head_info{{hash=\"{appended.Hash}\"}}", r => r.Samples.Count == 1, Timeout);
-            await ExecuteAsync(store, $"DELETE FROM reconciliation_reports WHERE id = {appended.Id}");
             var deleted = Stopwatch.StartNew();
 
             await prometheus.WaitForAsync("ALERTS{alertname=\"Usd1ReportChainShrunk\", alertstate=\"firing\"}", r => r.Samples.Count == 1, Timeout);
