@@ -46,6 +46,65 @@ public static class ReportChain
         return problems;
     }
 
+    /// <summary>True for a chain hash as stored and exported: 64 hex digits (either case; hashes compare lower-case).</summary>
+    public static bool IsHash(string? text) =>
+        text is { Length: 64 } && text.All(char.IsAsciiHexDigit);
+
+    /// <summary>
+    /// Checks that the stored chain still reaches what a witness saw earlier (a head hash from the metrics, a previous
+    /// `report verify` or an auditor's copy; a length). <see cref="Verify"/> alone cannot see a cut at the end: the
+    /// shorter chain links perfectly. Returns one line per expectation the chain does not meet.
+    /// </summary>
+    /// <param name="reports">The stored reports, oldest first.</param>
+    /// <param name="anchorHash">The hash the oldest stored report links to (genesis until retention pruned).</param>
+    /// <param name="prunedCount">Reports pruned by retention behind the anchor; they count towards the length.</param>
+    /// <param name="expectedHead">A head hash seen earlier: it must be a stored report's hash (the head, or an older
+    /// report when the chain grew since), or the anchor hash.</param>
+    /// <param name="expectedLength">A length seen earlier: the chain must be at least this long.</param>
+    public static IReadOnlyList<string> CheckReaches(IReadOnlyList<StoredReport> reports, string anchorHash, long prunedCount, string? expectedHead, long? expectedLength)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        ArgumentOutOfRangeException.ThrowIfNegative(prunedCount);
+        var problems = new List<string>();
+        var length = prunedCount + reports.Count;
+        var now = reports.Count == 0 ? $"the chain is empty (length {length})" : $"the head is now report {reports[^1].Id} {Short(reports[^1].Hash)} at length {length}";
+        if (expectedLength is { } expected && length < expected)
+        {
+            problems.Add($"the chain holds {length} report{(length == 1 ? "" : "s")} ({prunedCount} pruned + {reports.Count} stored), fewer than the {expected} expected: reports were removed from its end ({now})");
+        }
+
+        if (expectedHead is not null)
+        {
+            var head = expectedHead.ToLowerInvariant();
+            var index = -1;
+            for (var i = 0; i < reports.Count; i++)
+            {
+                if (string.Equals(reports[i].Hash, head, StringComparison.Ordinal))
+                {
+                    index = i;
+                    break;
+                }
+            }
+
+            if (index >= 0)
+            {
+                var position = prunedCount + index + 1;
+                if (expectedLength is { } at && at != position && length >= at)
+                {
+                    problems.Add($"the expected head {Short(head)} is report {reports[index].Id} at length {position}, not at the expected length {at}: reports before it were removed or inserted");
+                }
+            }
+            else if (!(prunedCount > 0 && string.Equals(anchorHash, head, StringComparison.Ordinal)))
+            {
+                problems.Add(
+                    $"the chain does not reach the expected head {head}: no stored report has that hash, so the report was removed or rewritten ({now})"
+                    + (prunedCount > 0 ? $"; {prunedCount} older report{(prunedCount == 1 ? " was" : "s were")} pruned by retention, and a pruned report can no longer be confirmed" : ""));
+            }
+        }
+
+        return problems;
+    }
+
     private static List<string> CheckColumns(StoredReport report)
     {
         JsonDocument document;

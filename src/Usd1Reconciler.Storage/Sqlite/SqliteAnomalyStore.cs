@@ -119,51 +119,104 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
     /// <summary>
     /// A condition anomaly (ledger mismatch, refused deep reorg): opens it and pages when none is open for its rule and
     /// network; refreshes the page of an open one when its last page is older than <paramref name="refreshAfter"/>.
+    /// Without an Alertmanager it opens the condition as <c>unpaged</c>; an open unpaged condition raised again once an
+    /// Alertmanager is configured is paged then, because it is still true (old discrete anomalies are not: they were
+    /// recorded as not paged, and are history now).
     /// </summary>
-    public async Task<StoredAnomaly?> RaiseConditionAsync(Anomaly anomaly, TimeSpan refreshAfter, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<StoredAnomaly?> RaiseConditionAsync(Anomaly anomaly, TimeSpan refreshAfter, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anomaly);
+        ArgumentNullException.ThrowIfNull(paging);
         await using var connection = supplyStore.OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var open = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT id FROM anomalies WHERE rule = @Rule AND network = @Network AND resolved_at IS NULL AND page_state = 'queued' ORDER BY id DESC LIMIT 1",
+        var open = await connection.QuerySingleOrDefaultAsync<OpenRow>(new CommandDefinition(
+            "SELECT id AS Id, page_state AS PageState FROM anomalies WHERE rule = @Rule AND network = @Network AND resolved_at IS NULL AND page_state IN ('queued', 'unpaged') ORDER BY id DESC LIMIT 1",
             new { Rule = anomaly.Rule.ToString(), anomaly.Network }, transaction, cancellationToken: cancellationToken));
         StoredAnomaly? added = null;
-        if (open is { } id)
+        if (open is { PageState: "unpaged", Id: var unpagedId })
         {
+            if (paging.AlertmanagerConfigured)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE anomalies SET page_state = 'queued', page_note = @note WHERE id = @unpagedId",
+                    new { unpagedId, note = $"{AnomalyPaging.NoAlertmanagerNote} when detected; paged {SqliteSupplyStore.Text(now)}, still open" },
+                    transaction, cancellationToken: cancellationToken));
+                await EnqueueAsync(connection, transaction, unpagedId, "fire", now, cancellationToken);
+            }
+        }
+        else if (open is { Id: var id })
+        {
+            // Paged earlier; refreshed only while someone can receive the refresh.
             var lastPage = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
                 "SELECT MAX(created_at) FROM alert_outbox WHERE anomaly_id = @id AND action = 'fire'", new { id }, transaction, cancellationToken: cancellationToken));
-            if (lastPage is null || now - SqliteSupplyStore.ParseTime(lastPage) >= refreshAfter)
+            if (paging.AlertmanagerConfigured && (lastPage is null || now - SqliteSupplyStore.ParseTime(lastPage) >= refreshAfter))
             {
                 await EnqueueAsync(connection, transaction, id, "fire", now, cancellationToken);
             }
         }
         else
         {
-            added = await InsertAsync(connection, transaction, anomaly, new AnomalyPaging(TimeSpan.Zero, TimeSpan.MaxValue), now, cancellationToken);
+            added = await InsertAsync(connection, transaction, anomaly, new AnomalyPaging(TimeSpan.Zero, TimeSpan.MaxValue, paging.AlertmanagerConfigured), now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return added;
     }
 
-    /// <summary>Resolves the open anomalies of a rule on a network and queues the resolving push. Returns how many.</summary>
-    public async Task<int> ResolveConditionAsync(AnomalyRule rule, string network, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves the open anomalies of a rule on a network and queues the resolving push of those that were paged (an
+    /// unpaged one has nothing to resolve at Alertmanager; without an Alertmanager nothing is queued). Returns how many.
+    /// </summary>
+    public async Task<int> ResolveConditionAsync(AnomalyRule rule, string network, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(paging);
         await using var connection = supplyStore.OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var ids = (await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM anomalies WHERE rule = @Rule AND network = @network AND resolved_at IS NULL",
+        var open = (await connection.QueryAsync<OpenRow>(new CommandDefinition(
+            "SELECT id AS Id, page_state AS PageState FROM anomalies WHERE rule = @Rule AND network = @network AND resolved_at IS NULL",
             new { Rule = rule.ToString(), network }, transaction, cancellationToken: cancellationToken))).ToList();
-        foreach (var id in ids)
+        foreach (var row in open)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE anomalies SET resolved_at = @At WHERE id = @id", new { id, At = SqliteSupplyStore.Text(now) }, transaction, cancellationToken: cancellationToken));
-            await EnqueueAsync(connection, transaction, id, "resolve", now, cancellationToken);
+                "UPDATE anomalies SET resolved_at = @At WHERE id = @Id", new { row.Id, At = SqliteSupplyStore.Text(now) }, transaction, cancellationToken: cancellationToken));
+            if (paging.AlertmanagerConfigured && row.PageState == "queued")
+            {
+                await EnqueueAsync(connection, transaction, row.Id, "resolve", now, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return ids.Count;
+        return open.Count;
+    }
+
+    /// <summary>
+    /// For a daemon without an Alertmanager: marks every undelivered outbox entry abandoned with <paramref name="reason"/>
+    /// (kept as a record, no longer pending) and the anomalies never delivered to anyone <c>unpaged</c> with that note.
+    /// Returns how many entries were abandoned. If an Alertmanager is configured later they are not sent: discrete
+    /// anomalies are history by then, and open conditions page again when next raised.
+    /// </summary>
+    public async Task<int> AbandonUndeliveredAsync(string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var at = SqliteSupplyStore.Text(now);
+        var abandoned = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE alert_outbox SET abandoned_at = @at, last_error = @reason WHERE delivered_at IS NULL AND abandoned_at IS NULL",
+            new { at, reason }, transaction, cancellationToken: cancellationToken));
+        if (abandoned > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE anomalies SET page_state = 'unpaged', page_note = @reason
+                WHERE page_state = 'queued'
+                  AND id IN (SELECT anomaly_id FROM alert_outbox WHERE abandoned_at = @at)
+                  AND id NOT IN (SELECT anomaly_id FROM alert_outbox WHERE action = 'fire' AND delivered_at IS NOT NULL)
+                """,
+                new { at, reason }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return abandoned;
     }
 
     public async Task<IReadOnlyList<PendingAlert>> GetDueAlertsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -173,7 +226,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
             $"""
             SELECT o.id AS OutboxId, o.action AS Action, o.attempts AS Attempts, {AnomalyColumns}
             FROM alert_outbox o JOIN anomalies a ON a.id = o.anomaly_id
-            WHERE o.delivered_at IS NULL AND o.next_attempt_at <= @now
+            WHERE o.delivered_at IS NULL AND o.abandoned_at IS NULL AND o.next_attempt_at <= @now
             ORDER BY o.id LIMIT @limit
             """,
             new { now = SqliteSupplyStore.Text(now), limit },
@@ -197,10 +250,11 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
             new { outboxIds, error, Next = SqliteSupplyStore.Text(nextAttempt) }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Outbox entries waiting for Alertmanager (abandoned ones, which no Alertmanager will receive, are not pending).</summary>
     public async Task<long> CountPendingAlertsAsync(CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM alert_outbox WHERE delivered_at IS NULL", cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM alert_outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL", cancellationToken: cancellationToken));
     }
 
     /// <summary>Newest anomalies first (for the status page and reports).</summary>
@@ -238,10 +292,18 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
             state = recent > 0 ? "cooldown" : "queued";
         }
 
+        string? note = null;
+        if (state == "queued" && !paging.AlertmanagerConfigured)
+        {
+            // Nothing could deliver this page: record that instead of queueing one that would wait for ever.
+            state = "unpaged";
+            note = AnomalyPaging.NoAlertmanagerNote;
+        }
+
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             """
-            INSERT INTO anomalies (network, rule, fingerprint, dedupe_key, severity, summary, description, block_number, tx_id, actor, amount, occurred_at, detected_at, page_state)
-            VALUES (@Network, @Rule, @Fingerprint, @dedupeKey, @Severity, @Summary, @Description, @BlockNumber, @TransactionId, @Actor, @Amount, @OccurredAt, @DetectedAt, @state)
+            INSERT INTO anomalies (network, rule, fingerprint, dedupe_key, severity, summary, description, block_number, tx_id, actor, amount, occurred_at, detected_at, page_state, page_note)
+            VALUES (@Network, @Rule, @Fingerprint, @dedupeKey, @Severity, @Summary, @Description, @BlockNumber, @TransactionId, @Actor, @Amount, @OccurredAt, @DetectedAt, @state, @note)
             ON CONFLICT (fingerprint) DO NOTHING
             RETURNING id
             """,
@@ -261,6 +323,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
                 OccurredAt = a.OccurredAt is { } o ? SqliteSupplyStore.Text(o) : null,
                 DetectedAt = SqliteSupplyStore.Text(now),
                 state,
+                note,
             },
             transaction, cancellationToken: cancellationToken));
         if (id is not { } newId)
@@ -273,7 +336,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
             await EnqueueAsync(connection, transaction, newId, "fire", now, cancellationToken);
         }
 
-        return new StoredAnomaly(newId, a, now, state, null);
+        return new StoredAnomaly(newId, a, now, state, null, note);
     }
 
     private static Task<int> EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, long anomalyId, string action, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -287,7 +350,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
     private const string AnomalyColumns =
         "a.id AS Id, a.network AS Network, a.rule AS Rule, a.fingerprint AS Fingerprint, a.severity AS Severity, a.summary AS Summary, " +
         "a.description AS Description, a.block_number AS BlockNumber, a.tx_id AS TxId, a.actor AS Actor, a.amount AS Amount, " +
-        "a.occurred_at AS OccurredAt, a.detected_at AS DetectedAt, a.page_state AS PageState, a.resolved_at AS ResolvedAt";
+        "a.occurred_at AS OccurredAt, a.detected_at AS DetectedAt, a.page_state AS PageState, a.page_note AS PageNote, a.resolved_at AS ResolvedAt";
 
     private sealed class ReorgRow
     {
@@ -299,6 +362,12 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
         public string NewTip { get; init; } = "";
         public long Removed { get; init; }
         public string DetectedAt { get; init; } = "";
+    }
+
+    private sealed class OpenRow
+    {
+        public long Id { get; init; }
+        public string PageState { get; init; } = "";
     }
 
     private sealed class CountRow
@@ -327,6 +396,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
         public string? OccurredAt { get; init; }
         public string DetectedAt { get; init; } = "";
         public string PageState { get; init; } = "";
+        public string? PageNote { get; init; }
         public string? ResolvedAt { get; init; }
 
         public StoredAnomaly ToStored() => new(
@@ -335,6 +405,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
                 Amount is null ? null : TokenAmount.ParseDecimal(Amount), OccurredAt is null ? null : SqliteSupplyStore.ParseTime(OccurredAt), Fingerprint),
             SqliteSupplyStore.ParseTime(DetectedAt),
             PageState,
-            ResolvedAt is null ? null : SqliteSupplyStore.ParseTime(ResolvedAt));
+            ResolvedAt is null ? null : SqliteSupplyStore.ParseTime(ResolvedAt),
+            PageNote);
     }
 }

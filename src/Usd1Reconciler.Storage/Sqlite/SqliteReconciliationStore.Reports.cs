@@ -105,6 +105,38 @@ public sealed partial class SqliteReconciliationStore
         return (rows.Select(r => r.ToReport()).ToList(), anchor);
     }
 
+    /// <summary>
+    /// The chain and what retention removed from it, read in one transaction: the reports oldest first, the anchor hash
+    /// the oldest links to, and how many reports were pruned behind it (the anchor's <c>pruned_through</c>: report ids
+    /// are assigned 1, 2, 3 … and pruning removes every id up to it, so it is also the count).
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredReport> Reports, string AnchorHash, long PrunedCount)> GetChainForAuditAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ReportRow>(new CommandDefinition(
+            $"SELECT {ReportColumns} FROM reconciliation_reports ORDER BY id", transaction: transaction, cancellationToken: cancellationToken));
+        var anchor = await AnchorHashAsync(connection, cancellationToken, transaction);
+        var pruned = await PrunedCountAsync(connection, transaction, cancellationToken);
+        return (rows.Select(r => r.ToReport()).ToList(), anchor, pruned);
+    }
+
+    /// <summary>
+    /// Length and head of the chain in one cheap read (no report content), for the metrics an outside witness scrapes.
+    /// Pruned reports count towards the length, so retention never looks like a truncation.
+    /// </summary>
+    public async Task<ReportChainHead> GetChainHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var stored = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM reconciliation_reports", transaction: transaction, cancellationToken: cancellationToken));
+        var head = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken));
+        var pruned = await PrunedCountAsync(connection, transaction, cancellationToken);
+        return new ReportChainHead(pruned + stored, pruned, head);
+    }
+
     public async Task<int> PruneReportsAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();
@@ -139,6 +171,11 @@ public sealed partial class SqliteReconciliationStore
         await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT hash FROM report_chain_anchor WHERE id = 1", transaction: transaction, cancellationToken: cancellationToken))
         ?? ReportChain.GenesisHash;
+
+    private static async Task<long> PrunedCountAsync(Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT pruned_through FROM report_chain_anchor WHERE id = 1", transaction: transaction, cancellationToken: cancellationToken))
+        ?? 0;
 
     private sealed class PruneRow
     {

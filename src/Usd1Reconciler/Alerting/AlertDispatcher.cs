@@ -10,6 +10,8 @@ namespace Usd1Reconciler.Alerting;
 /// Delivers the outbox to Alertmanager. An entry leaves the outbox only when Alertmanager accepted it; a failure
 /// reschedules the batch with exponential backoff (2^attempts seconds, at most 5 minutes), so an outage or a restart
 /// delays pages but loses none, and Alertmanager's own deduplication keeps a re-post from paging twice.
+/// Without an Alertmanager nothing is queued (anomalies are stored unpaged); entries queued before — by an older
+/// release, or while one was configured — are abandoned once at start, so they do not count as pending for ever.
 /// </summary>
 internal sealed class AlertDispatcher(
     SqliteAnomalyStore anomalyStore,
@@ -22,11 +24,25 @@ internal sealed class AlertDispatcher(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
+    private bool _abandonedUndeliverable;
+
     /// <summary>Sends what is due; returns how many alerts Alertmanager accepted.</summary>
     public async Task<int> DispatchAsync(CancellationToken cancellationToken)
     {
         if (!client.Enabled)
         {
+            if (!_abandonedUndeliverable)
+            {
+                var abandoned = await anomalyStore.AbandonUndeliveredAsync(AnomalyPaging.NoAlertmanagerNote, time.GetUtcNow(), cancellationToken);
+                _abandonedUndeliverable = true;
+                if (abandoned > 0)
+                {
+                    logger.LogWarning("no Alertmanager configured: {Count} undelivered push(es) queued earlier will not be sent; their anomalies stay stored, marked not paged", abandoned);
+                }
+
+                metrics.AlertsPending.Set(await anomalyStore.CountPendingAlertsAsync(cancellationToken));
+            }
+
             return 0;
         }
 

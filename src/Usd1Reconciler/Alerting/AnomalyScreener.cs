@@ -71,8 +71,8 @@ internal sealed class AnomalyScreener(
             var a = stored.Anomaly;
             metrics.Anomalies.WithLabels(a.Rule.ToString(), a.Network).Inc();
             logger.LogWarning(
-                "anomaly {Rule} on {Network} at block {Block} tx {Tx}: {Summary} (actor {Actor}, amount {Amount}, paging {PageState})",
-                a.Rule, a.Network, a.BlockNumber, a.TransactionId, a.Summary, a.Actor, a.Amount?.ToString(), stored.PageState);
+                "anomaly {Rule} on {Network} at block {Block} tx {Tx}: {Summary} (actor {Actor}, amount {Amount}, paging {PageState}{PageNote})",
+                a.Rule, a.Network, a.BlockNumber, a.TransactionId, a.Summary, a.Actor, a.Amount?.ToString(), stored.PageState, stored.PageNote is { } note ? $": {note}" : "");
         }
 
         return found;
@@ -84,7 +84,7 @@ internal sealed class AnomalyScreener(
         ArgumentNullException.ThrowIfNull(refused);
         metrics.DeepReorgs.WithLabels(refused.Network).Inc();
         var anomaly = SupplyAnomalyDetector.DeepReorg(refused.Network, refused.ForkBlock, 0, refused.Message, time.GetUtcNow(), refused: true);
-        if (await anomalyStore.RaiseConditionAsync(anomaly, refreshAfter, time.GetUtcNow(), cancellationToken) is { } stored)
+        if (await anomalyStore.RaiseConditionAsync(anomaly, refreshAfter, paging, time.GetUtcNow(), cancellationToken) is { } stored)
         {
             metrics.Anomalies.WithLabels(anomaly.Rule.ToString(), anomaly.Network).Inc();
             logger.LogCritical("anomaly {Rule} on {Network} at block {Block}: {Summary}", anomaly.Rule, anomaly.Network, anomaly.BlockNumber, stored.Anomaly.Summary);
@@ -103,14 +103,14 @@ internal sealed class AnomalyScreener(
             if (proof.Compare() == LedgerProofStatus.Mismatch)
             {
                 var anomaly = SupplyAnomalyDetector.LedgerMismatch(supply.Name, proof);
-                if (await anomalyStore.RaiseConditionAsync(anomaly, refreshAfter, time.GetUtcNow(), cancellationToken) is { } stored)
+                if (await anomalyStore.RaiseConditionAsync(anomaly, refreshAfter, paging, time.GetUtcNow(), cancellationToken) is { } stored)
                 {
                     found.Add(stored);
                 }
             }
             else
             {
-                var resolved = await anomalyStore.ResolveConditionAsync(AnomalyRule.UnexplainedSupplyChange, supply.Name, time.GetUtcNow(), cancellationToken);
+                var resolved = await anomalyStore.ResolveConditionAsync(AnomalyRule.UnexplainedSupplyChange, supply.Name, paging, time.GetUtcNow(), cancellationToken);
                 if (resolved > 0)
                 {
                     logger.LogInformation("anomaly {Rule} on {Network} resolved: the ledger proof at block {Block} holds again", AnomalyRule.UnexplainedSupplyChange, supply.Name, proof.BlockNumber);

@@ -8,7 +8,9 @@ namespace Usd1Reconciler.Cli;
 
 /// <summary>
 /// `usd1rec report list|show|verify|export`: reads the stored reports (no RPC, no feed). `verify` recomputes the hash
-/// chain and checks every listed column against the hashed content; it exits 1 on any problem, naming the report.
+/// chain and checks every listed column against the hashed content, and with `--expect-head` / `--expect-count` that
+/// the chain still reaches what a witness saw (a cut at the end links perfectly, so only a witness can see it); it
+/// exits 1 on any problem, naming the report. `export` verifies first and refuses a broken chain.
 /// </summary>
 internal static class ReportCommand
 {
@@ -42,29 +44,66 @@ internal static class ReportCommand
             return ExitCodes.Ok;
         }));
 
-        var verify = new Command("verify", "Recompute the hash chain over every stored report; exit 1 if any report was edited or removed.") { config };
+        var expectHead = new Option<string?>("--expect-head")
+        {
+            Description = "A head hash seen earlier (usd1_report_chain_head_info, an earlier verify): exit 1 unless the chain still contains it.",
+        };
+        expectHead.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && !ReportChain.IsHash(text))
+            {
+                result.AddError($"--expect-head: '{text}' is not a report hash (64 hex digits)");
+            }
+        });
+        var expectCount = new Option<long?>("--expect-count")
+        {
+            Description = "A chain length seen earlier (usd1_report_chain_length): exit 1 if the chain is now shorter.",
+        };
+        expectCount.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is < 0)
+            {
+                result.AddError("--expect-count: must be 0 or more");
+            }
+        });
+        var verify = new Command("verify", "Recompute the hash chain over every stored report; exit 1 if any report was edited or removed, or the chain does not reach an expected head or length.")
+        {
+            config, expectHead, expectCount,
+        };
         verify.SetAction((r, ct) => WithStore(r.GetValue(config)!, console, time, async store =>
         {
-            var (reports, anchor) = await store.GetChainAsync(ct);
-            var problems = ReportChain.Verify(reports, anchor);
+            var (reports, anchor, pruned) = await store.GetChainForAuditAsync(ct);
+            var problems = ReportChain.Verify(reports, anchor).Concat(ReportChain.CheckReaches(reports, anchor, pruned, r.GetValue(expectHead), r.GetValue(expectCount))).ToList();
             foreach (var problem in problems)
             {
                 console.Error.WriteLine($"usd1rec: {problem}");
             }
 
+            var retention = pruned > 0 ? $" ({pruned} older pruned behind the anchor; length {pruned + reports.Count})" : "";
             console.WriteLine(problems.Count == 0
-                ? $"chain intact: {reports.Count} report{(reports.Count == 1 ? "" : "s")}{(reports.Count > 0 ? $", head {reports[^1].Hash}" : "")}"
-                : $"chain BROKEN: {problems.Count} problem{(problems.Count == 1 ? "" : "s")} in {reports.Count} reports");
+                ? $"chain intact: {reports.Count} report{(reports.Count == 1 ? "" : "s")}{(reports.Count > 0 ? $", head {reports[^1].Hash}" : "")}{retention}"
+                : $"chain BROKEN: {problems.Count} problem{(problems.Count == 1 ? "" : "s")} in {reports.Count} reports{retention}");
             return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }));
 
         var format = new Option<string>("--format") { Description = "json, csv or md.", Required = true };
         format.AcceptOnlyFromAmong("json", "csv", "md");
         var output = new Option<string?>("--output", "-o") { Description = "File to write instead of stdout." };
-        var export = new Command("export", "Export every report, oldest first.") { config, format, output };
+        var export = new Command("export", "Verify the chain, then export every report, oldest first; a broken chain is refused (exit 1), nothing is written.") { config, format, output };
         export.SetAction((r, ct) => WithStore(r.GetValue(config)!, console, time, async store =>
         {
-            var (reports, _) = await store.GetChainAsync(ct);
+            var (reports, anchor) = await store.GetChainAsync(ct);
+            // An export is what an auditor receives: it must never look like a sound chain when it is not one. So the
+            // chain is verified first and a broken one is refused, naming the first broken report; `report show <id>`
+            // still shows any single report for the investigation.
+            var problems = ReportChain.Verify(reports, anchor);
+            if (problems.Count > 0)
+            {
+                console.Error.WriteLine($"usd1rec: not exporting: the report chain is broken ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}); first: {problems[0]}");
+                console.Error.WriteLine($"usd1rec: run `usd1rec report verify --config {r.GetValue(config)}` for every problem");
+                return ExitCodes.Failure;
+            }
+
             var text = r.GetValue(format) switch
             {
                 "csv" => ReportFormatter.Csv(reports),

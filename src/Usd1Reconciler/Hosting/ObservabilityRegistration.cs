@@ -31,7 +31,7 @@ internal static class ObservabilityRegistration
             store,
             anomalyStore,
             options.Networks.ToDictionary(n => n.Name, n => AnomalyPolicyFactory.Create(n.Anomalies), StringComparer.Ordinal),
-            new AnomalyPaging(options.Alerting.Cooldown, options.Alerting.Lookback),
+            new AnomalyPaging(options.Alerting.Cooldown, options.Alerting.Lookback, AlertmanagerConfigured: options.Alerting.AlertmanagerUrls.Count > 0),
             options.Alerting.ResolveAfter / 2,
             metrics,
             time,
@@ -46,6 +46,7 @@ internal static class ObservabilityRegistration
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.alerting")));
         var reconciliationStore = new SqliteReconciliationStore(store);
         var reportMetrics = new ReconciliationMetricsRefresher(reconciliationStore, metrics, options.Reserves.Feeds.ToDictionary(f => f.Name, f => f.StaleAfter, StringComparer.Ordinal), time);
+        var chainMetrics = new ReportChainMetricsRefresher(reconciliationStore, metrics);
         var statusPage = new StatusPage(
             store,
             anomalyStore,
@@ -62,6 +63,7 @@ internal static class ObservabilityRegistration
                 await provider.GetRequiredService<StoreMetricsRefresher>().RefreshAsync(ct);
                 new RpcMetricsRefresher(provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(), metrics).Refresh();
                 await reportMetrics.RefreshAsync(ct);
+                await chainMetrics.RefreshAsync(ct);
             },
             store,
             options.Networks.Select(n => n.Name).ToList(),

@@ -43,6 +43,12 @@ public sealed class ReconcilerMetrics
         FeedRejections = f.CreateCounter("usd1_feed_rejections_total", "Reserve snapshots rejected, by reason.", "feed", "reason");
         Anomalies = f.CreateCounter("usd1_anomalies_total", "Anomalies detected, by rule and network.", "rule", "network");
         AlertsPending = f.CreateGauge("usd1_alerts_pending", "Alerts queued for Alertmanager and not yet accepted by it.");
+
+        // Report chain witness: Prometheus keeps what the daemon exported, so a chain that shrinks or whose head is
+        // replaced at the same length is seen from outside the store. Set only from the store (never an initial 0 that
+        // a fresh start could export before its first read), so a restart exports the same truth.
+        ReportChainLength = f.CreateGauge("usd1_report_chain_length", "Reports in the hash chain: stored plus pruned by retention behind the anchor (never shrinks unless reports were removed).", new GaugeConfiguration { SuppressInitialValue = true });
+        ReportChainHeadInfo = f.CreateGauge("usd1_report_chain_head_info", "Always 1; labels: hash of the newest report (lower-case hex, as `usd1rec report verify --expect-head` takes it) and the chain length at which it is the head.", "hash", "length");
     }
 
     public CollectorRegistry Registry { get; }
@@ -100,6 +106,10 @@ public sealed class ReconcilerMetrics
     public Counter Anomalies { get; }
 
     public Gauge AlertsPending { get; }
+
+    public Gauge ReportChainLength { get; }
+
+    public Gauge ReportChainHeadInfo { get; }
 
     /// <summary>The text exposition format, as served at /metrics.</summary>
     public async Task<string> ExportAsync(CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public sealed class SqliteAnomalyStoreTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private static readonly AnomalyPaging Paging = new(TimeSpan.FromMinutes(10), TimeSpan.FromHours(24));
+    private static readonly AnomalyPaging Unpushed = Paging with { AlertmanagerConfigured = false };
     private string _directory = null!;
     private SqliteSupplyStore _supply = null!;
     private SqliteAnomalyStore _store = null!;
@@ -81,13 +82,82 @@ public sealed class SqliteAnomalyStoreTests
     public async Task Condition_RaisedRefreshedThenResolved_FirePagesRefreshAndResolve()
     {
         var mismatch = SupplyAnomalyDetector.LedgerMismatch("eth", new LedgerProofReading(1, 10, new TokenAmount(5), 4, Now));
-        Assert.That(await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Now, CancellationToken.None), Is.Not.Null);
-        Assert.That(await _store.RaiseConditionAsync(mismatch with { Fingerprint = "other" }, TimeSpan.FromMinutes(5), Now.AddMinutes(1), CancellationToken.None), Is.Null, "one open condition per rule and network");
-        await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Now.AddMinutes(6), CancellationToken.None);
-        Assert.That(await _store.ResolveConditionAsync(AnomalyRule.UnexplainedSupplyChange, "eth", Now.AddMinutes(7), CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Paging, Now, CancellationToken.None), Is.Not.Null);
+        Assert.That(await _store.RaiseConditionAsync(mismatch with { Fingerprint = "other" }, TimeSpan.FromMinutes(5), Paging, Now.AddMinutes(1), CancellationToken.None), Is.Null, "one open condition per rule and network");
+        await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Paging, Now.AddMinutes(6), CancellationToken.None);
+        Assert.That(await _store.ResolveConditionAsync(AnomalyRule.UnexplainedSupplyChange, "eth", Paging, Now.AddMinutes(7), CancellationToken.None), Is.EqualTo(1));
 
         var actions = (await _store.GetDueAlertsAsync(Now.AddHours(1), 10, CancellationToken.None)).Select(a => a.Action);
         Assert.That(actions, Is.EqualTo(new[] { "fire", "fire", "resolve" }), "fired, refreshed after 5 minutes, resolved when the proof held again");
+    }
+
+    [Test]
+    public async Task RecordScreen_NoAlertmanagerConfigured_StoredUnpagedWithReasonAndNothingPending()
+    {
+        var stored = await _store.RecordScreenAsync([Oversized("0x1"), Oversized("0x2", actor: "0xother")], [], Unpushed, Now, CancellationToken.None);
+        var recent = await _store.GetRecentAnomaliesAsync(10, CancellationToken.None);
+        var pending = await _store.CountPendingAlertsAsync(CancellationToken.None);
+        var due = await _store.GetDueAlertsAsync(Now.AddDays(1), 10, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Select(s => (s.PageState, s.PageNote)), Is.All.EqualTo(("unpaged", "not paged: no Alertmanager configured")));
+            Assert.That(recent.Select(s => s.PageNote), Is.All.EqualTo("not paged: no Alertmanager configured"), "the reason is stored, not only returned");
+            Assert.That(pending, Is.Zero, "nothing waits for an Alertmanager that does not exist");
+            Assert.That(due, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Condition_RaisedWithoutAlertmanager_UnpagedUntilOneIsConfiguredThenPagedOnce()
+    {
+        var mismatch = SupplyAnomalyDetector.LedgerMismatch("eth", new LedgerProofReading(1, 10, new TokenAmount(5), 4, Now));
+
+        var opened = await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Unpushed, Now, CancellationToken.None);
+        await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Unpushed, Now.AddMinutes(10), CancellationToken.None);
+        Assert.That(opened!.PageState, Is.EqualTo("unpaged"));
+        Assert.That(await _store.CountPendingAlertsAsync(CancellationToken.None), Is.Zero, "no refresh is queued without an Alertmanager either");
+
+        // Restarted with an Alertmanager: the condition is still true, so it pages now — once, not as a new anomaly.
+        Assert.That(await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Paging, Now.AddMinutes(11), CancellationToken.None), Is.Null);
+        await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Paging, Now.AddMinutes(12), CancellationToken.None);
+        var due = await _store.GetDueAlertsAsync(Now.AddMinutes(12), 10, CancellationToken.None);
+        Assert.That(due.Select(d => (d.Action, d.Anomaly.Id)), Is.EqualTo(new[] { ("fire", opened.Id) }));
+        Assert.That((await _store.GetRecentAnomaliesAsync(1, CancellationToken.None)).Single().PageState, Is.EqualTo("queued"));
+    }
+
+    [Test]
+    public async Task ResolveCondition_UnpagedCondition_ResolvedWithoutAPush()
+    {
+        var mismatch = SupplyAnomalyDetector.LedgerMismatch("eth", new LedgerProofReading(1, 10, new TokenAmount(5), 4, Now));
+        await _store.RaiseConditionAsync(mismatch, TimeSpan.FromMinutes(5), Unpushed, Now, CancellationToken.None);
+
+        var resolved = await _store.ResolveConditionAsync(AnomalyRule.UnexplainedSupplyChange, "eth", Paging, Now.AddMinutes(1), CancellationToken.None);
+
+        Assert.That(resolved, Is.EqualTo(1));
+        Assert.That(await _store.CountPendingAlertsAsync(CancellationToken.None), Is.Zero, "nothing was paged, so there is nothing to resolve at Alertmanager");
+    }
+
+    [Test]
+    public async Task AbandonUndelivered_QueuedBeforeWithoutAlertmanager_NotPendingAndNeverPagedOnesMarkedUnpaged()
+    {
+        await _store.RecordScreenAsync([Oversized("0x1")], [], Paging, Now, CancellationToken.None);
+        await _store.RecordScreenAsync([Oversized("0x2", actor: "0xother")], [], Paging, Now, CancellationToken.None);
+        var delivered = (await _store.GetDueAlertsAsync(Now, 10, CancellationToken.None)).First(d => d.Anomaly.Anomaly.TransactionId == "0x2");
+        await _store.MarkDeliveredAsync([delivered.OutboxId], Now, CancellationToken.None);
+
+        var abandoned = await _store.AbandonUndeliveredAsync(AnomalyPaging.NoAlertmanagerNote, Now.AddMinutes(1), CancellationToken.None);
+        var states = (await _store.GetRecentAnomaliesAsync(10, CancellationToken.None)).ToDictionary(a => a.Anomaly.TransactionId!, a => a.PageState);
+        var pending = await _store.CountPendingAlertsAsync(CancellationToken.None);
+        var due = await _store.GetDueAlertsAsync(Now.AddDays(1), 10, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(abandoned, Is.EqualTo(1));
+            Assert.That(pending, Is.Zero);
+            Assert.That(due, Is.Empty, "an abandoned entry is not retried later");
+            Assert.That(states, Is.EqualTo(new Dictionary<string, string> { ["0x1"] = "unpaged", ["0x2"] = "queued" }), "the delivered page stays a page");
+        });
     }
 
     [Test]

@@ -171,6 +171,63 @@ public sealed class SqliteReconciliationStoreTests
     }
 
     [Test]
+    public async Task GetChainHead_NewestReportDeleted_LengthShrinksAndHeadIsThePreviousReport()
+    {
+        var store = Open();
+        for (var i = 0; i < 3; i++)
+        {
+            await AppendAsync(store, i, At.AddMinutes(i));
+        }
+
+        var before = await store.GetChainHeadAsync(CancellationToken.None);
+        await using (var connection = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            await connection.ExecuteAsync("DELETE FROM reconciliation_reports WHERE id = (SELECT MAX(id) FROM reconciliation_reports)");
+        }
+
+        var after = await store.GetChainHeadAsync(CancellationToken.None);
+        var (reports, _) = await store.GetChainAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.Length, Is.EqualTo(3));
+            Assert.That(after.Length, Is.EqualTo(2), "the witness sees the cut that Verify cannot");
+            Assert.That(after.HeadHash, Is.EqualTo(reports[^1].Hash));
+            Assert.That(after.HeadHash, Is.Not.EqualTo(before.HeadHash));
+        });
+    }
+
+    [Test]
+    public async Task GetChainHead_AfterRetentionPrune_LengthAndHeadUnchanged()
+    {
+        var store = Open();
+        for (var i = 0; i < 4; i++)
+        {
+            await AppendAsync(store, i, At.AddDays(i));
+        }
+
+        var before = await store.GetChainHeadAsync(CancellationToken.None);
+        await store.PruneReportsAsync(At.AddDays(2), CancellationToken.None);
+        var after = await store.GetChainHeadAsync(CancellationToken.None);
+        var (reports, anchor, pruned) = await store.GetChainForAuditAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after, Is.EqualTo(before with { PrunedCount = 2 }), "pruning is not a truncation: the length counts the pruned reports");
+            Assert.That((reports.Count, pruned), Is.EqualTo((2, 2L)));
+            Assert.That(ReportChain.CheckReaches(reports, anchor, pruned, before.HeadHash, before.Length), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task GetChainHead_EmptyStore_LengthZeroNoHead()
+    {
+        var head = await Open().GetChainHeadAsync(CancellationToken.None);
+
+        Assert.That(head, Is.EqualTo(new ReportChainHead(0, 0, null)));
+    }
+
+    [Test]
     public async Task RecordSnapshot_ThenLatest_RoundTripsExactAmountsAndProvenance()
     {
         var store = Open();
