@@ -150,8 +150,9 @@ internal sealed class EndpointTracker(string network, RpcEndpoint endpoint, RpcR
             if (now < _restUntil)
             {
                 var state = _consecutiveFailures >= options.FailureThreshold ? "circuit open" : _rateLimited ? "rate limited" : "resting after a failure";
-                var seconds = (_restUntil - now).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-                return $"{Endpoint.Label} {state} until {Time(_restUntil)} (in {seconds} s), {last}";
+                // Absolute, rounded up to the second, and no countdown: the line stays the same for the whole rest, so
+                // a log or a page that repeats it per failing pass can tell "same outage" from "changed".
+                return $"{Endpoint.Label} {state} until {Time(CeilingToSecond(_restUntil))}, {last}";
             }
 
             return _consecutiveFailures > 0 || _rateLimited
@@ -185,6 +186,9 @@ internal sealed class EndpointTracker(string network, RpcEndpoint endpoint, RpcR
     }
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset CeilingToSecond(DateTimeOffset at) =>
+        at.Ticks % TimeSpan.TicksPerSecond == 0 ? at : new DateTimeOffset(at.Ticks - (at.Ticks % TimeSpan.TicksPerSecond) + TimeSpan.TicksPerSecond, at.Offset);
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

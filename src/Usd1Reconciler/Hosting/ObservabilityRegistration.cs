@@ -63,8 +63,11 @@ internal static class ObservabilityRegistration
                 new RpcMetricsRefresher(provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(), metrics).Refresh();
                 await reportMetrics.RefreshAsync(ct);
             },
-            store,
-            options.Networks.Select(n => n.Name).ToList(),
+            new ReadinessProbe(
+                store,
+                options.Networks.Select(n => n.Name).ToList(),
+                () => provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(),
+                JsonRpc.RpcResilienceOptions.Default.FailureThreshold),
             async (context, ct) =>
             {
                 context.Response.ContentType = "text/html; charset=utf-8";
