@@ -77,7 +77,8 @@ internal sealed class ReadinessProbe(
             EndpointState.RateLimited => "rate limited",
             _ => $"{h.ConsecutiveFailures} failure(s) in a row",
         };
-        var until = h.RestUntil is { } rest ? $" until {Time(rest)}" : string.Empty;
+        // Rounded up, as the RPC client's messages print it: never earlier than the real end of the rest.
+        var until = h.RestUntil is { } rest ? $" until {Time(rest.AddTicks((TimeSpan.TicksPerSecond - (rest.Ticks % TimeSpan.TicksPerSecond)) % TimeSpan.TicksPerSecond))}" : string.Empty;
         var last = h.LastFailureAt is { } at ? $", last failure at {Time(at)}: {h.LastError}" : string.Empty;
         return $"{h.Endpoint} {state}{until}{last}";
     }
