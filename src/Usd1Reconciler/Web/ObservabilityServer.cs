@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +24,12 @@ internal sealed class ObservabilityServer(
     Func<HttpContext, CancellationToken, Task>? statusPage,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
+    /// <summary>
+    /// /readyz is read by people with curl during an outage: quotes and dashes in causes stay as they are instead of
+    /// \u0027 and \u2014 (the body is JSON served as application/json, never embedded in HTML).
+    /// </summary>
+    private static readonly JsonSerializerOptions ReadableJson = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private WebApplication? _app;
 
     public Uri? BoundAddress { get; private set; }
@@ -43,8 +51,8 @@ internal sealed class ObservabilityServer(
         {
             var report = await readiness.CheckAsync(ct);
             return report.Ready
-                ? Results.Json(report)
-                : Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+                ? Results.Json(report, ReadableJson)
+                : Results.Json(report, ReadableJson, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
         {

@@ -50,6 +50,8 @@ public sealed class DaemonReadinessTests
             Assert.That(down.Body, Does.Contain("network anvil: no usable RPC endpoint: http://127.0.0.1:"), "names the network and the endpoint by scheme/host/port");
             Assert.That(down.Body, Does.Contain("circuit open until"), "says when the endpoint is tried again");
             Assert.That(down.Body, Does.Contain("HTTP 503"), "the last real cause, as the node answered it");
+            Assert.That(down.Body, Does.Contain("network anvil: index passes failing since").And.Contain(": network 'anvil': "),
+                "the stored reason of the failing passes, readable (no \\u0027 escapes)");
             Assert.That(down.Body, Does.Not.Contain("0 attempt(s) at 0 endpoint(s)"), "a failure message always carries its cause");
             Assert.That(down.Body, Does.Not.Contain("SECRET"), "the endpoint's path and query (API keys) never appear");
         });
