@@ -132,19 +132,32 @@ internal sealed class EndpointTracker(string network, RpcEndpoint endpoint, RpcR
         }
     }
 
-    /// <summary>Why the endpoint is not asked now, for the message of a call that found no usable endpoint.</summary>
-    public string DescribeRest(DateTimeOffset now)
+    /// <summary>
+    /// Where the endpoint stands for the message of a call that found no usable endpoint: its last real failure (what
+    /// the node or the network answered, never a "not asked") and when it is asked again. Null while the endpoint is
+    /// healthy, so a message lists only the endpoints that explain the outage.
+    /// </summary>
+    public string? DescribeState(DateTimeOffset now)
     {
         lock (_lock)
         {
+            var last = _lastFailure is { } at ? $"last failure at {Time(at)}: {_lastError}" : "no failure seen";
             if (_untrusted is not null)
             {
-                return $"not trusted: {_untrusted}";
+                return $"{Endpoint.Label} not trusted: {_untrusted}";
             }
 
-            var state = _consecutiveFailures >= options.FailureThreshold ? "circuit open" : _rateLimited ? "rate limited" : "resting after a failure";
-            var seconds = Math.Max(0, (_restUntil - now).TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
-            return $"{state} for {seconds} s more (last error: {_lastError ?? "none"})";
+            if (now < _restUntil)
+            {
+                var state = _consecutiveFailures >= options.FailureThreshold ? "circuit open" : _rateLimited ? "rate limited" : "resting after a failure";
+                // Absolute, rounded up to the second, and no countdown: the line stays the same for the whole rest, so
+                // a log or a page that repeats it per failing pass can tell "same outage" from "changed".
+                return $"{Endpoint.Label} {state} until {Time(CeilingToSecond(_restUntil))}, {last}";
+            }
+
+            return _consecutiveFailures > 0 || _rateLimited
+                ? $"{Endpoint.Label} asked again at the next call after {_consecutiveFailures} failure(s) in a row, {last}"
+                : null;
         }
     }
 
@@ -171,6 +184,11 @@ internal sealed class EndpointTracker(string network, RpcEndpoint endpoint, RpcR
         var fraction = Math.Clamp(jitter(), 0, 1);
         return TimeSpan.FromMilliseconds((step / 2) + (step / 2 * fraction));
     }
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset CeilingToSecond(DateTimeOffset at) =>
+        at.Ticks % TimeSpan.TicksPerSecond == 0 ? at : new DateTimeOffset(at.Ticks - (at.Ticks % TimeSpan.TicksPerSecond) + TimeSpan.TicksPerSecond, at.Offset);
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -275,7 +275,7 @@ public sealed class JsonRpcClient : IEndpointHealthSource
                     // Payload too large is about this request, not the endpoint: the caller must ask for less.
                     OnSuccess(tracker);
                     failures.Add(ex);
-                    throw new RpcUnavailableException(_network, methodLabel, failures);
+                    throw Unavailable(methodLabel, failures);
                 }
                 catch (RpcException ex) when (ex is RpcTransportException or RpcProtocolException)
                 {
@@ -286,7 +286,7 @@ public sealed class JsonRpcClient : IEndpointHealthSource
 
             if (usable.Count > 0 && ++rounds >= _options.MaxRounds)
             {
-                throw new RpcUnavailableException(_network, methodLabel, failures);
+                throw Unavailable(methodLabel, failures);
             }
 
             // Wait for the endpoint whose rest ends first, unless that is too far off: then the network is down for now.
@@ -294,9 +294,7 @@ public sealed class JsonRpcClient : IEndpointHealthSource
             var next = _trackers.Select(t => t.UsableAt()).Where(t => t is not null).Min();
             if (next is null || next.Value - now > _options.MaxWait)
             {
-                failures.AddRange(_trackers.Where(t => !t.IsUsable(now))
-                    .Select(t => new RpcTransportException(methodLabel, t.Endpoint.Label, $"not asked: {t.DescribeRest(now)}")));
-                throw new RpcUnavailableException(_network, methodLabel, failures);
+                throw Unavailable(methodLabel, failures);
             }
 
             if (next.Value > now)
@@ -304,6 +302,17 @@ public sealed class JsonRpcClient : IEndpointHealthSource
                 await Task.Delay(next.Value - now, _time, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The exception for a call (or an endpoint check) that no endpoint answered: the attempts it made, plus the state
+    /// of every endpoint that is not healthy — its last real failure and when it is asked again — so the message names
+    /// a cause even when every circuit was open and nothing was asked.
+    /// </summary>
+    public RpcUnavailableException Unavailable(string method, IReadOnlyList<RpcException> failures)
+    {
+        var now = _time.GetUtcNow();
+        return new RpcUnavailableException(_network, method, failures, _trackers.Select(t => t.DescribeState(now)).OfType<string>().ToList());
     }
 
     private void OnSuccess(EndpointTracker tracker)

@@ -99,10 +99,9 @@ public sealed partial class EvmIndexer
             throw wrongChain;
         }
 
-        var reasons = transport.GetEndpointHealth()
-            .Where(h => h.UntrustedReason is not null)
-            .Select(h => (RpcException)new RpcProtocolException("endpoint check", h.Endpoint, $"not trusted: {h.UntrustedReason}"));
-        throw new RpcUnavailableException(Network, "endpoint check (eth_chainId, eth_blockNumber)", failures.Concat(reasons).ToList());
+        // The transport names every endpoint that is not healthy with its last real failure and when it is asked again:
+        // with every endpoint resting nothing was probed, and the message must still say why.
+        throw transport.Unavailable("endpoint check (eth_chainId, eth_blockNumber)", failures);
     }
 
     private sealed record EndpointProbe(RpcEndpoint Endpoint, long ChainId, long Head, EvmBlock? Anchor, RpcException? Failure);

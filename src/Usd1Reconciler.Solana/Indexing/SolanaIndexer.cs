@@ -179,10 +179,9 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
                 string.Join(", ", wrong.Select(w => $"{w.Endpoint.Label} reports {w.Genesis}")));
         }
 
-        var reasons = transport.GetEndpointHealth()
-            .Where(h => h.UntrustedReason is not null)
-            .Select(h => (RpcException)new RpcProtocolException("endpoint check", h.Endpoint, $"not trusted: {h.UntrustedReason}"));
-        throw new RpcUnavailableException(Network, "endpoint check (getGenesisHash, getSlot)", failures.Concat(reasons).ToList());
+        // The transport names every endpoint that is not healthy with its last real failure and when it is asked again:
+        // with every endpoint resting nothing was probed, and the message must still say why.
+        throw transport.Unavailable("endpoint check (getGenesisHash, getSlot)", failures);
     }
 
     private static void Validate(SolanaNetworkSettings s)

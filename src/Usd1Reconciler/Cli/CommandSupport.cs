@@ -7,28 +7,23 @@ namespace Usd1Reconciler.Cli;
 /// <summary>Loading and opening steps the reconciliation verbs share, each reporting its own failure.</summary>
 internal static class CommandSupport
 {
-    /// <summary>Loads the configuration and insists on at least one reserve feed: reconciling against nothing proves nothing.</summary>
-    public static bool TryLoadForReconciliation(string configPath, CliConsole console, [NotNullWhen(true)] out LoadedConfiguration? config)
+    /// <summary>
+    /// Loads the configuration for `reconcile` or `run`, which insist on at least one reserve feed (reconciling against
+    /// nothing proves nothing) — through the same validation `check-config --for` runs.
+    /// </summary>
+    public static bool TryLoadForReconciliation(string configPath, CliConsole console, [NotNullWhen(true)] out LoadedConfiguration? config, ConfigurationUse use = ConfigurationUse.Reconcile)
     {
         config = null;
         try
         {
-            config = ConfigLoader.Load(configPath);
+            config = ConfigLoader.Load(configPath, use);
+            return true;
         }
         catch (ConfigurationException ex)
         {
             ConfigErrorReporter.Report(ex, console.Error);
             return false;
         }
-
-        if (config.Options.Reserves.Feeds.Count == 0)
-        {
-            ConfigErrorReporter.Report(new ConfigurationException(["Reserves:Feeds: reconciliation needs at least one reserve feed"]), console.Error);
-            config = null;
-            return false;
-        }
-
-        return true;
     }
 
     public static bool TryOpenStore(LoadedConfiguration config, TimeProvider time, CliConsole console, [NotNullWhen(true)] out SqliteSupplyStore? store)

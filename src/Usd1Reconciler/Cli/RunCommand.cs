@@ -16,7 +16,7 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(string configPath, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!CommandSupport.TryLoadForReconciliation(configPath, console, out var config))
+        if (!CommandSupport.TryLoadForReconciliation(configPath, console, out var config, Configuration.ConfigurationUse.Run))
         {
             return ExitCodes.InvalidConfiguration;
         }

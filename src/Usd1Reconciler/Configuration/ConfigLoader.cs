@@ -10,7 +10,8 @@ public static class ConfigLoader
 {
     public const string EnvironmentPrefix = "USD1REC__";
 
-    public static LoadedConfiguration Load(string path)
+    /// <summary>Loads <paramref name="path"/> for <paramref name="use"/>, throwing <see cref="ConfigurationException"/> with every problem found.</summary>
+    public static LoadedConfiguration Load(string path, ConfigurationUse use = ConfigurationUse.Index)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
@@ -45,7 +46,7 @@ public static class ConfigLoader
             throw new ConfigurationException([.. problems, DescribeBindingError(ex)]);
         }
 
-        problems.AddRange(precheck.Unreported(OptionsValidator.Validate(options)));
+        problems.AddRange(precheck.Unreported(OptionsValidator.Validate(options, use)));
         if (problems.Count > 0)
         {
             throw new ConfigurationException(problems);

@@ -6,10 +6,19 @@ namespace Usd1Reconciler.Configuration;
 /// <summary>Checks a bound configuration; each problem is one line that starts with the key it concerns.</summary>
 public static partial class OptionsValidator
 {
-    public static IReadOnlyList<string> Validate(ReconcilerOptions options)
+    /// <summary>
+    /// Every problem of <paramref name="options"/> for <paramref name="use"/>: the checks every verb shares, plus what
+    /// that verb alone needs. The only validation there is — the verbs and `check-config` all come through here.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(ReconcilerOptions options, ConfigurationUse use = ConfigurationUse.Index)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
+        if (use is ConfigurationUse.Reconcile or ConfigurationUse.Run && options.Reserves.Feeds.Count == 0)
+        {
+            problems.Add("Reserves:Feeds: at least one reserve feed is required by `run` and `reconcile` (reconciling against nothing proves nothing); `index`, `supply`, `report` and `db` work without one");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Storage.Path))
         {
             problems.Add("Storage:Path: must not be empty");

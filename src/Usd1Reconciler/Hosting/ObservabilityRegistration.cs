@@ -65,8 +65,11 @@ internal static class ObservabilityRegistration
                 await reportMetrics.RefreshAsync(ct);
                 await chainMetrics.RefreshAsync(ct);
             },
-            store,
-            options.Networks.Select(n => n.Name).ToList(),
+            new ReadinessProbe(
+                store,
+                options.Networks.Select(n => n.Name).ToList(),
+                () => provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(),
+                JsonRpc.RpcResilienceOptions.Default.FailureThreshold),
             async (context, ct) =>
             {
                 context.Response.ContentType = "text/html; charset=utf-8";

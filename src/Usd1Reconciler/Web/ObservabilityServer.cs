@@ -1,28 +1,35 @@
 using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Metrics;
-using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Web;
 
 /// <summary>
 /// Kestrel serving /metrics, /healthz, /readyz and the status page, as a hosted service inside the daemon's host, so
 /// the scheduler host stays a plain Generic Host. /healthz says the process is alive; /readyz says its figures can be
-/// trusted to exist (store open and migrated, every network indexed at least once).
+/// trusted (store open, every network indexed at least once, its passes succeeding, an RPC endpoint usable): see
+/// <see cref="ReadinessProbe"/>.
 /// </summary>
 internal sealed class ObservabilityServer(
     string listen,
     ReconcilerMetrics metrics,
     Func<CancellationToken, Task> refreshMetrics,
-    SqliteSupplyStore store,
-    IReadOnlyList<string> networks,
+    ReadinessProbe readiness,
     Func<HttpContext, CancellationToken, Task>? statusPage,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
+    /// <summary>
+    /// /readyz is read by people with curl during an outage: quotes and dashes in causes stay as they are instead of
+    /// \u0027 and \u2014 (the body is JSON served as application/json, never embedded in HTML).
+    /// </summary>
+    private static readonly JsonSerializerOptions ReadableJson = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private WebApplication? _app;
 
     public Uri? BoundAddress { get; private set; }
@@ -42,10 +49,10 @@ internal sealed class ObservabilityServer(
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", async (CancellationToken ct) =>
         {
-            var report = await ReadinessAsync(ct);
+            var report = await readiness.CheckAsync(ct);
             return report.Ready
-                ? Results.Json(report)
-                : Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+                ? Results.Json(report, ReadableJson)
+                : Results.Json(report, ReadableJson, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
         {
@@ -79,28 +86,6 @@ internal sealed class ObservabilityServer(
         {
             await _app.DisposeAsync();
         }
-    }
-
-    internal async Task<ReadinessReport> ReadinessAsync(CancellationToken cancellationToken)
-    {
-        var waiting = new List<string>();
-        try
-        {
-            var stored = (await store.GetSupplyAsync(cancellationToken)).ToDictionary(s => s.Name, StringComparer.Ordinal);
-            foreach (var network in networks)
-            {
-                if (!stored.TryGetValue(network, out var s) || s.LastIndexedAt is null)
-                {
-                    waiting.Add($"network {network}: not indexed yet");
-                }
-            }
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
-        {
-            waiting.Add($"store: {ex.Message}");
-        }
-
-        return new ReadinessReport(waiting.Count == 0, waiting);
     }
 
     /// <summary>"host:port" (IPv4, [IPv6] or localhost); port 0 picks a free one.</summary>

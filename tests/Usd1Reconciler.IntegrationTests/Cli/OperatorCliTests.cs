@@ -30,12 +30,14 @@ public sealed class OperatorCliTests
     {
         using var dir = new TempDirectory("ops");
         var config = dir.File("config.json");
-        await File.WriteAllTextAsync(config, $$"""{"Storage":{"Path":"store.db"},"Networks":[{{Network}}]}""");
+        await File.WriteAllTextAsync(config, $$$"""{"Storage":{"Path":"store.db"},"Networks":[{{{Network}}}],"Reserves":{"Feeds":[{"Name":"bank","Kind":"File","Path":"reserves.json"}]}}""");
 
         var result = await RunAsync("check-config", "--config", config);
 
         Assert.That(result.Exit, Is.EqualTo(ExitCodes.Ok), result.Err);
-        Assert.That(result.Out, Does.StartWith("configuration ok").And.Contain("network eth: Evm, 1 RPC endpoint (http://127.0.0.1:1)"));
+        Assert.That(result.Out, Does.StartWith("configuration ok for run").And.Contain("network eth: Evm, 1 RPC endpoint (http://127.0.0.1:1)"));
+        Assert.That(result.Out, Does.Contain("valid for: run, reconcile, index, supply, report, db"));
+        Assert.That(result.Out, Does.Contain($"feed bank: File, {dir.File("reserves.json")} (does not exist yet"), "a missing feed file is a note, not an error: it may be dropped later");
         Assert.That(Directory.GetFiles(dir.Path), Is.EqualTo(new[] { config }), "check-config must write nothing");
     }
 
@@ -56,9 +58,9 @@ public sealed class OperatorCliTests
 
         Assert.That(result.Exit, Is.EqualTo(ExitCodes.InvalidConfiguration));
         var lines = Lines(result.Err);
-        Assert.That(lines[0], Is.EqualTo("usd1rec: invalid configuration (4 problems):"));
+        Assert.That(lines[0], Is.EqualTo("usd1rec: invalid configuration (5 problems):"));
         Assert.That(lines.Skip(1).Select(l => l[..l.IndexOf(": ", StringComparison.Ordinal)]),
-            Is.EquivalentTo(new[] { "Networks:0:ChainId", "Networks:1:RpcUrls", "Networks:2:Kind", "Networks:3:RpcUrlsFile" }),
+            Is.EquivalentTo(new[] { "Networks:0:ChainId", "Networks:1:RpcUrls", "Networks:2:Kind", "Networks:3:RpcUrlsFile", "Reserves:Feeds" }),
             "one line per problem, each starting with its key:\n" + result.Err);
         Assert.That(result.Out, Is.Empty);
         Assert.That(Directory.GetFiles(dir.Path), Is.EqualTo(new[] { config }), "a broken configuration must not create the store");

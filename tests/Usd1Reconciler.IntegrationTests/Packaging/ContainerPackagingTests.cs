@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Usd1Reconciler.Cli;
 using Usd1Reconciler.IntegrationTests.Fixtures;
 
 namespace Usd1Reconciler.IntegrationTests.Packaging;
@@ -9,7 +11,7 @@ namespace Usd1Reconciler.IntegrationTests.Packaging;
 [TestFixture]
 [Category("Integration")]
 [Category("Packaging")]
-public sealed class ContainerPackagingTests
+public sealed partial class ContainerPackagingTests
 {
     private static string Docker(string name) => Path.Combine(RepoPaths.Root, "docker", name);
 
@@ -74,4 +76,48 @@ public sealed class ContainerPackagingTests
             Assert.That(runtime, Has.Some.Contains("USD1REC__Storage__Path=/var/lib/usd1rec/"));
         });
     }
+    [Test]
+    public async Task ComposeConfig_DaemonConfigMount_HoldsUsd1recJsonThatPassesCheckConfig()
+    {
+        var result = await ExternalTool.RunAsync("docker-compose", "-f", Docker("docker-compose.yml"), "config");
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+
+        var mount = ConfigMount().Matches(result.Output).SingleOrDefault();
+        Assert.That(mount, Is.Not.Null, "the usd1rec service must mount its configuration at /etc/usd1rec:\n" + result.Output);
+        await AssertMountedConfigPassesAsync(mount!.Groups["source"].Value, mount.Groups["file"].Value);
+    }
+
+    [Test]
+    public async Task Dockerfile_DocumentedRunMount_HoldsUsd1recJsonThatPassesCheckConfig()
+    {
+        var text = File.ReadAllText(Docker("Dockerfile"));
+        Assert.That(text, Does.Contain("CMD [\"run\", \"--config\", \"/etc/usd1rec/usd1rec.json\"]"), "the image reads /etc/usd1rec/usd1rec.json");
+
+        // The comment's `docker run … -v "$PWD/<dir>:/etc/usd1rec:ro"`, run from the repository root as it says.
+        var mount = DocumentedRunMount().Match(text);
+        Assert.That(mount.Success, Is.True, "the Dockerfile documents a docker run line mounting the configuration at /etc/usd1rec");
+        await AssertMountedConfigPassesAsync(Path.Combine(RepoPaths.Root, mount.Groups["source"].Value), mount.Groups["file"].Value);
+    }
+
+    /// <summary>
+    /// A folder mounted at /etc/usd1rec must hold usd1rec.json (a file mounted at /etc/usd1rec/usd1rec.json must
+    /// exist): Docker would otherwise create an empty directory, and the container would exit 2 at every start.
+    /// </summary>
+    private static async Task AssertMountedConfigPassesAsync(string source, string mountedAsFile)
+    {
+        var config = mountedAsFile.Length == 0 ? Path.Combine(source, "usd1rec.json") : source;
+        Assert.That(File.Exists(config), Is.True, $"the configuration mount has no usd1rec.json: {config}");
+
+        var check = await CheckConfig.RunAsync(config);
+
+        Assert.That(check.ExitCode, Is.EqualTo(ExitCodes.Ok), "the mounted configuration must pass check-config (as `run` validates it):\n" + check);
+        Assert.That(check.Output, Does.StartWith("configuration ok for run:"));
+    }
+
+    // "    - /abs/path/docker/usd1rec:/etc/usd1rec:ro" or "- /abs/file.json:/etc/usd1rec/usd1rec.json:ro"
+    [GeneratedRegex(@"^\s*-\s*(?<source>/\S+?):/etc/usd1rec(?<file>/usd1rec\.json)?(:ro)?\s*$", RegexOptions.Multiline)]
+    private static partial Regex ConfigMount();
+
+    [GeneratedRegex(@"docker run .*-v ""\$PWD/(?<source>[^:""]+):/etc/usd1rec(?<file>/usd1rec\.json)?:ro""")]
+    private static partial Regex DocumentedRunMount();
 }

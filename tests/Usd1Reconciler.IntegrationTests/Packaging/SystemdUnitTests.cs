@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Usd1Reconciler.Cli;
 using Usd1Reconciler.IntegrationTests.Fixtures;
 
 namespace Usd1Reconciler.IntegrationTests.Packaging;
@@ -84,6 +85,40 @@ public sealed partial class SystemdUnitTests
             Assert.That(settings["MemoryDenyWriteExecute"], Is.Empty, "the .NET JIT needs executable pages it wrote; the runtime aborts under it");
         });
     }
+
+    [Test]
+    public async Task InstallRecipe_InstalledConfig_PassesTheCheckExecStartPreGatesOn()
+    {
+        var settings = File.ReadAllLines(UnitPath).Select(l => l.Trim()).ToList();
+        Assert.That(settings, Has.Member($"ExecStartPre={InstalledBinary} check-config --config /etc/usd1rec/usd1rec.json"),
+            "the unit refuses to start a configuration that check-config (for `run`, its default) refuses");
+        Assert.That(settings, Has.Member($"ExecStart={InstalledBinary} run --config /etc/usd1rec/usd1rec.json"), "… and runs the same file");
+
+        // Replays the recipe's install lines for /etc/usd1rec (in the unit's header and in the README) into a folder
+        // standing in for it: what the recipe installs must pass the check, feed documents included.
+        foreach (var recipe in new[] { File.ReadAllText(UnitPath), File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")) })
+        {
+            using var etc = new TempDirectory("etc-usd1rec");
+            var installs = InstallIntoEtc().Matches(recipe);
+            Assert.That(installs, Is.Not.Empty, "the recipe installs a configuration into /etc/usd1rec");
+            foreach (Match install in installs)
+            {
+                var source = Path.Combine(RepoPaths.Root, install.Groups["source"].Value);
+                Assert.That(File.Exists(source), Is.True, $"the recipe installs {install.Groups["source"].Value}, which is not in the repository");
+                var target = install.Groups["target"].Value;
+                File.Copy(source, etc.File(target.Length == 0 ? Path.GetFileName(source) : target));
+            }
+
+            var check = await CheckConfig.RunAsync(etc.File("usd1rec.json"));
+
+            Assert.That(check.ExitCode, Is.EqualTo(ExitCodes.Ok), "`systemctl enable` is gated on this check:\n" + check);
+            Assert.That(check.Output, Does.Not.Contain("does not exist yet: the feed"), "every feed document the example reads is installed beside it:\n" + check);
+        }
+    }
+
+    // "install -D -m 0644 config/usd1rec.example.json /etc/usd1rec/usd1rec.json" and "install -m 0644 config/x.json /etc/usd1rec/"
+    [GeneratedRegex(@"install (?:-D )?-m 0644 (?<source>config/\S+) /etc/usd1rec/(?<target>\S*)")]
+    private static partial Regex InstallIntoEtc();
 
     // "→ Overall exposure level for usd1rec.service: 1.2 OK 🙂"
     [GeneratedRegex(@"Overall exposure level for \S+: (?<score>\d+(\.\d+)?) (?<rating>[A-Z]+)")]

@@ -29,6 +29,47 @@ public sealed class ConfigLoaderTests
         Assert.That(loaded.Options.Networks.Single().Confirmations, Is.Null);
     }
 
+    [TestCase(ConfigurationUse.Run)]
+    [TestCase(ConfigurationUse.Reconcile)]
+    public void Load_NoReserveFeedForAReconcilingVerb_OneProblemNamingReservesFeeds(ConfigurationUse use)
+    {
+        var path = Write($$"""{"Networks":[{{GoodNetwork}}]}""");
+
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigLoader.Load(path, use));
+
+        Assert.That(ex!.Problems.Single(), Does.StartWith("Reserves:Feeds: at least one reserve feed is required by `run` and `reconcile`"));
+        Assert.That(ConfigLoader.Load(path, ConfigurationUse.Index).Options.Networks, Has.Count.EqualTo(1), "index, supply, report and db need no feed");
+    }
+
+    [Test]
+    public void Load_ForRunWithOtherProblemsToo_EveryProblemListedOnce()
+    {
+        var path = Write("""{"Networks":[{"Name":"eth","Kind":"Evm","ChainId":1,"RpcUrls":[],"Token":"0x1111111111111111111111111111111111111111"}]}""");
+
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigLoader.Load(path, ConfigurationUse.Run));
+
+        Assert.That(ex!.Problems.Select(p => p[..p.IndexOf(": ", StringComparison.Ordinal)]), Is.EquivalentTo(new[] { "Networks:0:RpcUrls", "Reserves:Feeds" }),
+            "the verb's own requirement joins the shared checks in one list");
+    }
+
+    [Test]
+    public void Load_ShippedExampleForRun_Valid()
+    {
+        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Usd1Reconciler.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("no Usd1Reconciler.sln above the test binaries");
+        }
+
+        var example = Path.Combine(root.FullName, "config", "usd1rec.example.json");
+
+        var loaded = ConfigLoader.Load(example, ConfigurationUse.Run);
+
+        Assert.That(loaded.Options.Reserves.Feeds, Has.Count.EqualTo(1), "the example runs as shipped: `run` refuses a file without a feed");
+        var feed = Path.GetFullPath(loaded.Options.Reserves.Feeds[0].Path!, Path.GetDirectoryName(loaded.FilePath)!);
+        Assert.That(File.Exists(feed), Is.True, $"the example's file feed reads a document shipped beside it: {feed}");
+    }
+
     [TestCase("""{"Networks":[]}""", "Networks: at least one network")]
     [TestCase("""{"Networks":[{"Name":"eth","Kind":"Evm","ChainId":1,"RpcUrls":[],"Token":"0x1111111111111111111111111111111111111111"}]}""", "Networks:0:RpcUrls: at least one RPC URL")]
     [TestCase("""{"Networks":[{"Name":"eth","Kind":"Evm","ChainId":1,"RpcUrls":["ftp://x"],"Token":"0x1111111111111111111111111111111111111111"}]}""", "Networks:0:RpcUrls:0: not an absolute http(s) URL")]

@@ -27,6 +27,14 @@ public sealed class JsonRpcResilienceTests
         return handler;
     }
 
+    /// <summary>How messages print a rest's end: UTC, rounded up to the second (never earlier than the real one).</summary>
+    private static string SecondUp(DateTimeOffset at)
+    {
+        var fraction = at.Ticks % TimeSpan.TicksPerSecond;
+        var up = fraction == 0 ? at : at.AddTicks(TimeSpan.TicksPerSecond - fraction);
+        return up.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static int Asked(RecordedReplyHandler handler, string host) => handler.Requests.Count(r => r.StartsWith(host + " ", StringComparison.Ordinal));
 
     [Test]
@@ -230,5 +238,83 @@ public sealed class JsonRpcResilienceTests
             Assert.That(health.LastError, Does.Contain("HTTP 502"));
             Assert.That(health.Network, Is.EqualTo("testnet"), "metrics label the series by network and endpoint");
         });
+    }
+    [Test]
+    public void CallAsync_EveryCircuitOpen_MessageNamesEachEndpointItsLastRealFailureAndWhenItIsAskedAgain()
+    {
+        // "a" answers 502 three times, "b" refuses the connection (no recorded reply): both circuits open.
+        var handler = Failing(new RecordedReplyHandler(), "a", 3);
+        var options = RpcResilienceOptions.NoRetry with { BreakDuration = TimeSpan.FromSeconds(30) };
+        var client = Client(handler, options, 1.0, "a", "b");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.ThrowsAsync<RpcUnavailableException>(() => client.CallAsync("eth_blockNumber", [], CancellationToken.None));
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        var opened = _time.GetUtcNow() - TimeSpan.FromSeconds(5);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var ex = Assert.ThrowsAsync<RpcUnavailableException>(() => client.CallAsync("eth_blockNumber", [], CancellationToken.None));
+
+        var closes = SecondUp(opened + TimeSpan.FromSeconds(30));
+        var failedAt = opened.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Failures, Is.Empty, "no endpoint was asked: every circuit is open");
+            Assert.That(ex.Message, Does.Not.Contain("0 attempt(s)"), "a count of nothing is no cause");
+            Assert.That(ex.Message, Does.Contain("no endpoint could be asked"));
+            Assert.That(ex.Message, Does.Contain($"http://a:8545 circuit open until {closes}, last failure at {failedAt}: HTTP 502"),
+                "endpoint a: its last real answer (HTTP 502) and when the circuit lets a trial call through");
+            Assert.That(ex.Message, Does.Contain($"http://b:8545 circuit open until {closes}, last failure at {failedAt}: connection refused (b)"),
+                "endpoint b: the refused connection, not the 'not asked' of this call");
+            Assert.That(ex.EndpointStates, Has.Count.EqualTo(2), "one line per failing endpoint");
+            Assert.That(ex.Message, Does.Not.Contain("SECRET").And.Not.Contain("/key/"), "scheme, host and port only: the path carries the API key");
+        });
+    }
+
+    [Test]
+    public void Unavailable_EndpointCheckWhileEveryEndpointRests_MessageCarriesTheCauseThoughNothingWasProbed()
+    {
+        var handler = Failing(new RecordedReplyHandler(), "a", 3, HttpStatusCode.ServiceUnavailable);
+        var client = Client(handler, RpcResilienceOptions.NoRetry, 1.0, "a");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.ThrowsAsync<RpcUnavailableException>(() => client.CallAsync("eth_chainId", [], CancellationToken.None));
+            _time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        // What the indexers' endpoint check throws when every endpoint rests and it probes none.
+        var ex = client.Unavailable("endpoint check (eth_chainId, eth_blockNumber)", []);
+
+        Assert.That(ex.Message, Does.StartWith("network 'testnet': endpoint check (eth_chainId, eth_blockNumber) failed: no endpoint could be asked — endpoints: http://a:8545 circuit open until "));
+        Assert.That(ex.Message, Does.Contain("last failure at ").And.Contain(": HTTP 503"), "the last real cause survives the open circuit");
+    }
+
+    [Test]
+    public void CallAsync_RoundsExhausted_MessageHasTheAttemptsAndWhenTheEndpointIsAskedAgain()
+    {
+        var handler = new RecordedReplyHandler();
+        var client = Client(handler, RpcResilienceOptions.NoRetry, 0.0, "a");
+
+        var ex = Assert.ThrowsAsync<RpcUnavailableException>(() => client.CallAsync("eth_chainId", [], CancellationToken.None));
+
+        Assert.That(ex!.Message, Does.Contain("(1 attempt(s) at 1 endpoint(s)): eth_chainId at http://a:8545: connection refused (a)"));
+        var retry = SecondUp(_time.GetUtcNow() + TimeSpan.FromMilliseconds(125));
+        Assert.That(ex.Message, Does.Contain($"http://a:8545 resting after a failure until {retry}, last failure at "),
+            "backoff 125 ms at jitter 0: the next try is named, rounded up to the second so it is never earlier than the real one");
+    }
+
+    [Test]
+    public async Task Unavailable_AfterRecovery_HealthyEndpointsAreNotListed()
+    {
+        var handler = Failing(new RecordedReplyHandler(), "a", 1).Reply("a", Ok);
+        var client = Client(handler, RpcResilienceOptions.NoRetry, 0.5, "a", "b");
+        Assert.ThrowsAsync<RpcUnavailableException>(() => client.CallAsync("eth_chainId", [], CancellationToken.None));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await client.CallAsync("eth_chainId", [], CancellationToken.None);
+
+        var ex = client.Unavailable("eth_chainId", []);
+
+        Assert.That(ex.EndpointStates.Single(), Does.StartWith("http://b:8545 "), "a answered last and explains nothing; b's refusal still does");
     }
 }
