@@ -37,6 +37,13 @@ public sealed class ReconcilerMetrics
         FeedRejections = f.CreateCounter("usd1_feed_rejections_total", "Reserve snapshots rejected, by reason.", "feed", "reason");
         Anomalies = f.CreateCounter("usd1_anomalies_total", "Anomalies detected, by rule and network.", "rule", "network");
         AlertsPending = f.CreateGauge("usd1_alerts_pending", "Alerts queued for Alertmanager and not yet accepted by it.");
+
+        // Store integrity (StoreIntegrityJob). No series until the first check has run: a default 0 would page
+        // damage that nobody found, a default 1 would claim a check that never happened.
+        var unsetUntilChecked = new GaugeConfiguration { SuppressInitialValue = true };
+        StoreIntegrityOk = f.CreateGauge("usd1_store_integrity_ok", "1 when the latest full SQLite integrity check of the store found no damage, 0 when it found some (see the log and `usd1rec db check`).", unsetUntilChecked);
+        StoreIntegrityLastCheck = f.CreateGauge("usd1_store_integrity_last_check_timestamp_seconds", "Unix time the latest full integrity check of the store finished.", unsetUntilChecked);
+        StoreIntegrityCheckDuration = f.CreateGauge("usd1_store_integrity_check_duration_seconds", "Seconds the latest full integrity check of the store took (it reads every page).", unsetUntilChecked);
     }
 
     public CollectorRegistry Registry { get; }
@@ -88,6 +95,12 @@ public sealed class ReconcilerMetrics
     public Counter Anomalies { get; }
 
     public Gauge AlertsPending { get; }
+
+    public Gauge StoreIntegrityOk { get; }
+
+    public Gauge StoreIntegrityLastCheck { get; }
+
+    public Gauge StoreIntegrityCheckDuration { get; }
 
     /// <summary>The text exposition format, as served at /metrics.</summary>
     public async Task<string> ExportAsync(CancellationToken cancellationToken)
