@@ -19,6 +19,9 @@ internal static class StoreOpenBenchmark
     /// <summary>The target: a big store's `supply --json` within this factor of the tiny store's.</summary>
     private const double TargetRatio = 1.2;
 
+    // Never called: supply reads the store only.
+    private static readonly string[] UnusedEndpoint = ["http://127.0.0.1:1"];
+
     public static async Task<int> RunAsync(long events, long tinyEvents, int runs, bool rebuild)
     {
         BenchEnvironment.EnsureReleaseBuild(rebuild);
@@ -82,8 +85,8 @@ internal static class StoreOpenBenchmark
             Storage = new { Path = store },
             Networks = new[]
             {
-                // The generator's network; supply reads the store only, so the endpoint is never called.
-                new { Name = "bench", Kind = "Evm", ChainId = 1, RpcUrls = new[] { "http://127.0.0.1:1" }, Token = "0x5fbdb2315678afecb367f032d93f642f64180aa3" },
+                // The generator's network.
+                new { Name = "bench", Kind = "Evm", ChainId = 1, RpcUrls = UnusedEndpoint, Token = "0x5fbdb2315678afecb367f032d93f642f64180aa3" },
             },
             Logging = new { Level = "Warning" },
         }));
