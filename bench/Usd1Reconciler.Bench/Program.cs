@@ -29,6 +29,8 @@ switch (verb)
         return await StoreLimitBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000));
     case "steady-memory":
         return await SteadyMemoryBenchmark.RunAsync(double.Parse(Option("--minutes", "10"), CultureInfo.InvariantCulture), options, rebuild);
+    case "store-open":
+        return await StoreOpenBenchmark.RunAsync(Number("--events", 10_000_000), Number("--tiny", 2_000), (int)Number("--runs", 7), rebuild);
     case "reconcile-latency":
         return await ReconciliationLatencyBenchmark.RunAsync(Number("--events", 10_000_000), (int)Number("--runs", 50));
     case "micro":
@@ -43,6 +45,7 @@ switch (verb)
               live-latency      [--mints 30] [--poll-ms 500] [--rebuild]
               store-limit       [--events 1000000] [--batch 10000]
               reconcile-latency [--events 10000000] [--runs 50]
+              store-open        [--events 10000000] [--tiny 2000] [--runs 7] [--rebuild]
               steady-memory     [--minutes 10] [--env DOTNET_NAME=VALUE]... [--rebuild]
               micro             [BenchmarkDotNet options, e.g. --filter *]
             """);

@@ -76,7 +76,7 @@ internal static class ReconciliationLatencyBenchmark
     }
 
     /// <summary>Writes N events straight into a fresh store: final ones with their running totals, the last <see cref="Provisional"/> not yet final.</summary>
-    private static void Generate(string path, long events)
+    internal static void Generate(string path, long events)
     {
         Console.WriteLine(BenchEnvironment.Invariant($"generating a store with {events} events at {path} …"));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -128,6 +128,11 @@ public sealed partial class EvmIndexer
                     next = pending.From;
                     continue;
                 }
+                catch (JsonRpcErrorException ex) when (ProviderErrors.SaysChainMoved(ex.Code, ex.RpcMessage))
+                {
+                    // Not a limit: the node's head is below the range (a reorg to a shorter chain). Start the pass over.
+                    throw new ChainMovedException($"{ex.Method} {pending.From}-{pending.To}: {ex.RpcMessage}");
+                }
 
                 window.Dequeue();
                 var first = fetched.Headers[pending.From];

@@ -4,11 +4,11 @@ namespace Usd1Reconciler.Evm.Indexing;
 
 /// <summary>
 /// Chooses eth_getLogs range sizes. Providers cap ranges by block count, result count or response size, each with
-/// its own error text; on any of them the range halves. The indexer's own cap is <see cref="MaxLogsPerReply"/>: a
-/// reply with more logs is abandoned mid-stream and the range halves too, so memory per range stays bounded whatever
-/// the chain holds. After an answer the next range is scaled towards <see cref="TargetLogs"/> logs: shrunk in
-/// proportion when an answer was well above it, doubled after a comfortably small one, up to the configured maximum
-/// (starting small, see <see cref="InitialSize"/>).
+/// its own error text (told apart in <see cref="ProviderErrors"/>); on any of them the range halves. The indexer's
+/// own cap is <see cref="MaxLogsPerReply"/>: a reply with more logs is abandoned mid-stream and the range halves
+/// too, so memory per range stays bounded whatever the chain holds. After an answer the next range is scaled towards
+/// <see cref="TargetLogs"/> logs: shrunk in proportion when an answer was well above it, doubled after a comfortably
+/// small one, up to the configured maximum (starting small, see <see cref="InitialSize"/>).
 /// </summary>
 internal sealed class LogRangeSizer(int maximum)
 {
@@ -58,15 +58,9 @@ internal sealed class LogRangeSizer(int maximum)
     public static bool IsRangeLimit(Exception exception) => exception switch
     {
         ReplyTooLargeException => true,
-        JsonRpcErrorException e => e.Code == -32005 || MentionsLimit(e.RpcMessage),
+        JsonRpcErrorException e => ProviderErrors.SaysRangeTooLarge(e.Code, e.RpcMessage),
         RpcUnavailableException u => u.Failures.Any(f => f is RpcTransportException { HttpStatus: 413 }
             || (f is RpcTransportException t && (t.Message.Contains("no answer within", StringComparison.Ordinal) || t.Message.Contains("reply not complete within", StringComparison.Ordinal)))),
         _ => false,
     };
-
-    private static bool MentionsLimit(string message)
-    {
-        string[] hints = ["range", "too many", "limit", "exceed", "more than", "too large", "response size", "10000", "timeout"];
-        return hints.Any(h => message.Contains(h, StringComparison.OrdinalIgnoreCase));
-    }
 }

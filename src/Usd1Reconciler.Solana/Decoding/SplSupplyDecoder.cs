@@ -14,6 +14,8 @@ namespace Usd1Reconciler.Solana.Decoding;
 /// <c>multisigMintAuthority</c> / <c>multisigAuthority</c> plus <c>signers</c> (the multisig account is the actor).
 /// Instructions run by another program through CPI appear in <c>meta.innerInstructions</c> under the index of the
 /// top-level instruction that caused them. A failed transaction (<c>meta.err</c> non-null) changed no supply.
+/// Versions legacy, 0 and 1 are read alike (<see cref="SolanaTransactionVersions"/>); any other is refused with
+/// <see cref="UnsupportedTransactionVersionException"/>.
 /// </para>
 /// </summary>
 public static class SplSupplyDecoder
@@ -29,6 +31,9 @@ public static class SplSupplyDecoder
         ArgumentException.ThrowIfNullOrEmpty(mint);
         var signature = ReadSignature(reply);
         var fail = (string message) => new SplTransactionFormatException(signature, message);
+
+        // Every known version renders the parsed instructions read below alike; an unknown one may not.
+        SolanaTransactionVersions.Read(reply, signature);
 
         if (!reply.TryGetProperty("slot", out var slotElement) || slotElement.ValueKind != JsonValueKind.Number
             || !slotElement.TryGetInt64(out var slot) || slot < 0)

@@ -120,34 +120,65 @@ public sealed partial class SolanaRpcClient(JsonRpcClient rpc)
     }
 
     /// <summary>
-    /// One transaction in <c>jsonParsed</c> encoding (v0 included), or null when the node does not have it at that
-    /// commitment. The envelope is checked here; <see cref="Decoding.SplSupplyDecoder"/> checks the instructions.
+    /// One transaction in <c>jsonParsed</c> encoding, in any version the decoder knows (see
+    /// <see cref="SolanaTransactionVersions"/>), or null when the node does not have it at that commitment. The
+    /// envelope is checked here; <see cref="Decoding.SplSupplyDecoder"/> checks the instructions.
     /// </summary>
+    /// <exception cref="UnsupportedTransactionVersionException">The transaction is in a version the decoder does not know.</exception>
     public async Task<JsonElement?> getTransaction(string signature, SolanaCommitment commitment, CancellationToken cancellationToken)
     {
-        return await Transport.CallAsync("getTransaction", [signature, TransactionConfig(commitment)], result =>
+        try
         {
-            return CheckTransaction(result, signature);
-        }, cancellationToken);
+            return await Transport.CallAsync("getTransaction", [signature, TransactionConfig(commitment)], result =>
+            {
+                return CheckTransaction(result, signature);
+            }, cancellationToken);
+        }
+        catch (JsonRpcErrorException ex) when (ex.Code == SolanaTransactionVersions.UnsupportedVersionErrorCode)
+        {
+            throw new UnsupportedTransactionVersionException(signature, SolanaTransactionVersions.VersionNamedIn(ex.RpcMessage), ex);
+        }
     }
 
     /// <summary>getTransaction for each signature in one JSON-RPC batch; entries are null where the node has no such transaction.</summary>
+    /// <exception cref="UnsupportedTransactionVersionException">A transaction is in a version the decoder does not know (the first such, in request order).</exception>
     public async Task<IReadOnlyList<JsonElement?>> GetTransactionsAsync(
         IReadOnlyList<string> signatures, SolanaCommitment commitment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signatures);
         var config = TransactionConfig(commitment);
         var requests = signatures.Select(s => new JsonRpcRequest("getTransaction", s, config)).ToList();
-        return await Transport.BatchAsync(requests, results =>
+
+        // A version refusal is the node's considered answer, the same from every endpoint: it is carried out of the
+        // reader (which would otherwise treat it as this endpoint's fault) and thrown once the batch is read.
+        var (transactions, unsupported) = await Transport.BatchAsync(requests, results =>
         {
-            var transactions = new List<JsonElement?>(results.Count);
+            var read = new List<JsonElement?>(results.Count);
+            UnsupportedTransactionVersionException? first = null;
             for (var i = 0; i < results.Count; i++)
             {
-                transactions.Add(CheckTransaction(results[i].GetResultOrThrow(), signatures[i]));
+                if (results[i].Error is { Code: SolanaTransactionVersions.UnsupportedVersionErrorCode } refusal)
+                {
+                    first ??= new UnsupportedTransactionVersionException(signatures[i], SolanaTransactionVersions.VersionNamedIn(refusal.RpcMessage), refusal);
+                    read.Add(null);
+                    continue;
+                }
+
+                try
+                {
+                    read.Add(CheckTransaction(results[i].GetResultOrThrow(), signatures[i]));
+                }
+                catch (UnsupportedTransactionVersionException ex)
+                {
+                    first ??= ex;
+                    read.Add(null);
+                }
             }
 
-            return transactions;
+            return (read, first);
         }, cancellationToken);
+
+        return unsupported is null ? transactions : throw unsupported;
     }
 
     public async Task<SolanaTokenSupply> getTokenSupply(string mint, SolanaCommitment commitment, CancellationToken cancellationToken)
@@ -224,8 +255,9 @@ public sealed partial class SolanaRpcClient(JsonRpcClient rpc)
         ["commitment"] = Wire(commitment),
         ["encoding"] = "jsonParsed",
 
-        // Without it a node answers -32015 for every v0 transaction, and v0 is what most wallets send today.
-        ["maxSupportedTransactionVersion"] = 0,
+        // The highest version the decoder knows. Without it a node answers -32015 for every versioned transaction;
+        // with 0 it refuses every v1 one (SIMD-0385), so a v1 transaction of the mint would stop indexing for good.
+        ["maxSupportedTransactionVersion"] = SolanaTransactionVersions.Highest,
     };
 
     private JsonElement? CheckTransaction(JsonElement result, string signature)
@@ -258,6 +290,12 @@ public sealed partial class SolanaRpcClient(JsonRpcClient rpc)
         if (!string.Equals(signatures[0].GetString(), signature, StringComparison.Ordinal))
         {
             throw Malformed(method, $"asked for {signature} but the reply is transaction {signatures[0].GetString()}");
+        }
+
+        // Asked with maxSupportedTransactionVersion, agave always says which version it encoded ("legacy" included).
+        if (SolanaTransactionVersions.Read(result, signature) is null)
+        {
+            throw Malformed(method, $"{where} lacks 'version' although maxSupportedTransactionVersion was sent; cannot tell which format was encoded");
         }
 
         return result;

@@ -11,9 +11,8 @@ namespace Usd1Reconciler.Storage.Maintenance;
 /// </summary>
 public static class SqliteMaintenance
 {
-    // SQLite error codes meaning "this file is not a usable database": SQLITE_CORRUPT (11) and SQLITE_NOTADB (26).
-    private const int SqliteCorrupt = 11;
-    private const int SqliteNotADatabase = 26;
+    private const int SqliteCorrupt = SqliteSupplyStore.SqliteCorrupt;
+    private const int SqliteNotADatabase = SqliteSupplyStore.SqliteNotADatabase;
 
     /// <summary>Opens (creating if needed) the store exactly as the indexer does and reports what was applied.</summary>
     /// <exception cref="StoreSchemaException">The store is damaged or carries a version newer than this build.</exception>
@@ -27,8 +26,9 @@ public static class SqliteMaintenance
     }
 
     /// <summary>
-    /// Runs the full `PRAGMA integrity_check` (every page and index, unlike the quick check done at each start) and
-    /// reports the schema. Opens the file read-only: a check never changes what it checks.
+    /// Runs the full `PRAGMA integrity_check` (every page and index; opening a store checks only its header, length
+    /// and schema, so this is where damage deeper in the file is found) and reports the schema. Opens the file
+    /// read-only: a check never changes what it checks.
     /// </summary>
     public static StoreCheckResult Check(string path)
     {

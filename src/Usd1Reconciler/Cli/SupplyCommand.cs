@@ -35,7 +35,18 @@ internal static class SupplyCommand
             return ExitCodes.Failure;
         }
 
-        var stored = await store.GetSupplyAsync(cancellationToken);
+        IReadOnlyList<Core.Supply.NetworkSupply> stored;
+        try
+        {
+            stored = await store.GetSupplyAsync(cancellationToken);
+        }
+        catch (Exception ex) when (SqliteSupplyStore.IsDamage(ex))
+        {
+            // Opening checks only the header and schema; damage in the pages this read touched surfaces here.
+            console.Error.WriteLine($"usd1rec: store {store.Path} is damaged ({ex.Message}); run `usd1rec db check` and restore it from a backup");
+            return ExitCodes.Failure;
+        }
+
         var report = SupplyReport.Build(stored, config.Options.Networks.Select(n => (n.Name, n.StaleAfter)).ToList(), time.GetUtcNow());
         if (json)
         {

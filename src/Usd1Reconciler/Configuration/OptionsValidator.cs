@@ -24,6 +24,11 @@ public static partial class OptionsValidator
             problems.Add("Storage:Path: must not be empty");
         }
 
+        if (options.Storage.IntegrityCheckInterval < TimeSpan.FromMinutes(1))
+        {
+            problems.Add("Storage:IntegrityCheckInterval: must be at least 00:01:00 (the check reads the whole store)");
+        }
+
         if (options.Networks.Count == 0)
         {
             problems.Add("Networks: at least one network is required");

@@ -9,7 +9,7 @@ namespace Usd1Reconciler.Scheduling;
 /// The Quartz schedules of `usd1rec run`, all from configuration, all in UTC, all on the injected TimeProvider.
 /// Misfire policy (a firing missed because the process was paused or busy):
 /// <list type="bullet">
-/// <item>Interval jobs (index, poll): skip what was missed and keep the rhythm — a late pass does the same work.</item>
+/// <item>Interval jobs (index, poll, store integrity): skip what was missed and keep the rhythm — a late pass does the same work.</item>
 /// <item>Reconcile: skip missed minutes; the next firing judges the current state anyway.</item>
 /// <item>End-of-day and retention: fire once as soon as possible — the day's report must exist even if late.</item>
 /// </list>
@@ -76,6 +76,15 @@ internal static class ScheduleRegistration
                 .ForJob(retention)
                 .WithIdentity("retention", "maintenance")
                 .WithCronSchedule(options.Reconciliation.RetentionSchedule, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+
+            // The full store check: once at start (in the background; opening no longer does it), then every interval.
+            var integrity = new JobKey("store-integrity", "maintenance");
+            q.AddJob<StoreIntegrityJob>(j => j.WithIdentity(integrity));
+            q.AddTrigger(t => t
+                .ForJob(integrity)
+                .WithIdentity("store-integrity", "maintenance")
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(options.Storage.IntegrityCheckInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

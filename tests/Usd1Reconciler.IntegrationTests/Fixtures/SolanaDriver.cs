@@ -37,7 +37,8 @@ internal sealed class SolanaDriver : IDisposable
     public static string Script => Path.Combine(RepoPaths.DevnetTools, "solana", "driver.mjs");
 
     /// <param name="program">token or token2022.</param>
-    public static async Task<SolanaDriver> SetupAsync(SolanaDevnetFixture devnet, string program = "token", bool multisig = false, bool v0 = false)
+    /// <param name="v0">Send version-0 transactions; <paramref name="v1"/>: version-1 (SIMD-0385) ones. Neither: legacy.</param>
+    public static async Task<SolanaDriver> SetupAsync(SolanaDevnetFixture devnet, string program = "token", bool multisig = false, bool v0 = false, bool v1 = false)
     {
         var driver = new SolanaDriver(devnet);
         var args = new List<string> { "setup", "--program", program, "--state", driver.StatePath };
@@ -49,6 +50,11 @@ internal sealed class SolanaDriver : IDisposable
         if (v0)
         {
             args.Add("--v0");
+        }
+
+        if (v1)
+        {
+            args.Add("--v1");
         }
 
         using var state = await driver.RunAsync(args);

@@ -12,12 +12,13 @@ public sealed class SolanaIndexerTests
     /// <summary>With the devnet's lag of 32, closing this many slots makes everything sent so far finalized.</summary>
     private const int SlotsToFinalize = 33;
 
-    [TestCase("token", false, false, TestName = "RunPass_AllFourKindsOnToken_IndexedAndLedgerProofHolds")]
-    [TestCase("token2022", true, true, TestName = "RunPass_AllFourKindsOnToken2022MultisigV0_IndexedAndLedgerProofHolds")]
-    public async Task RunPass_AllFourKinds_IndexedAndLedgerProofHolds(string program, bool multisig, bool v0)
+    [TestCase("token", false, false, false, TestName = "RunPass_AllFourKindsOnToken_IndexedAndLedgerProofHolds")]
+    [TestCase("token2022", true, true, false, TestName = "RunPass_AllFourKindsOnToken2022MultisigV0_IndexedAndLedgerProofHolds")]
+    [TestCase("token", false, false, true, TestName = "RunPass_AllFourKindsOnTokenV1_IndexedAndLedgerProofHolds")]
+    public async Task RunPass_AllFourKinds_IndexedAndLedgerProofHolds(string program, bool multisig, bool v0, bool v1)
     {
         await using var devnet = await SolanaDevnetFixture.StartAsync();
-        using var driver = await SolanaDriver.SetupAsync(devnet, program, multisig, v0);
+        using var driver = await SolanaDriver.SetupAsync(devnet, program, multisig, v0, v1);
         var mint = await driver.MintAsync(5_000_000);
         var mintChecked = await driver.MintAsync(2_500_000, isChecked: true);
         var burn = await driver.BurnAsync(1_000_000);

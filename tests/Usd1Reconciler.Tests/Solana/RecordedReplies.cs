@@ -14,6 +14,16 @@ internal static class RecordedReplies
     public const string TokenAccount = "8MvdHr2fsTbo2Q75HaEvZ3HhjfcML1iTMsddD1yrXgSj";
     public const string MintToSignature = "2TVVJEMbfXpMTHJJW1Hy8AVSb7nNqVEY7nSstTFx95ma87F9cwcnjs7coaA9Zk1R4adENGb49yzGSfRufK66E1qb";
     public const string Multisig = "99uDnMUHeXMFY7SVthEWk2HzS7VFx4XRgSAQUUjABJxM";
+    public const string MintV0Signature = "3Qm8Rd9whWQuSrYnXkL2ZBug2A8LULfPZ7Fe5CLNJCW7rtBGJ422zJ5LHyvYKwk5xDJoBJ1AN71aSf8pZshs7Wz4";
+
+    /// <summary>
+    /// mint-v1.json: a version-1 transaction (SIMD-0385) as agave's jsonParsed renders it — a UiParsedMessage of
+    /// accountKeys (all static, source "transaction": v1 has no address lookup tables), instructions and
+    /// recentBlockhash (the message's lifetime specifier), no addressTableLookups, and no ComputeBudget instruction
+    /// (the v1 message carries its budget in its config); meta as for any version. The devnet serves the same shape
+    /// from a v1 transaction LiteSVM executed (tools/devnet/solana/test/versions.test.mjs).
+    /// </summary>
+    public const string MintV1Signature = "bBeT2ScwUsSV2Nusz1Eka7dNUKzf28r8NeorDhX3ietauUsHzkX9FE9ZjRMqBWrpthr8bniRCtfE8vF3YJ5a4mq";
 
     public static string Text(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Solana", "Replies", name + ".json"));
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Solana.Rpc;
@@ -95,7 +96,7 @@ public sealed class SolanaRpcClientTests
     }
 
     [Test]
-    public async Task getTransaction_RecordedReply_SendsJsonParsedWithVersionZero()
+    public async Task getTransaction_RecordedReply_SendsJsonParsedWithHighestDecodedVersion()
     {
         var handler = new RecordedReplyHandler(Text("mint-to"));
 
@@ -107,9 +108,86 @@ public sealed class SolanaRpcClientTests
         Assert.Multiple(() =>
         {
             Assert.That(config.GetProperty("encoding").GetString(), Is.EqualTo("jsonParsed"), "the decoder reads parsed instructions");
-            Assert.That(config.GetProperty("maxSupportedTransactionVersion").GetInt32(), Is.Zero, "without it a node refuses every v0 transaction (-32015)");
+            Assert.That(config.GetProperty("maxSupportedTransactionVersion").GetInt32(), Is.EqualTo(1),
+                "with 0 a node refuses every v1 transaction (-32015) and the mint's indexing stops at it; 1 is the newest the decoder reads");
             Assert.That(config.GetProperty("commitment").GetString(), Is.EqualTo("confirmed"));
         });
+    }
+
+    [Test]
+    public async Task getTransaction_V1Reply_ReturnsTheTransaction()
+    {
+        var reply = await Client(Text("mint-v1")).getTransaction(MintV1Signature, SolanaCommitment.Confirmed, CancellationToken.None);
+
+        Assert.That(reply, Is.Not.Null, "a version-1 reply passes the envelope check");
+        Assert.That(reply!.Value.GetProperty("version").GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void getTransaction_Minus32015Refusal_ThrowsUnsupportedVersionNamingSignatureAndVersion()
+    {
+        var ex = Assert.ThrowsAsync<UnsupportedTransactionVersionException>(
+            () => Client(Text("unsupported-version-error")).getTransaction(MintV1Signature, SolanaCommitment.Confirmed, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Signature, Is.EqualTo(MintV1Signature), "the pass fails at a named signature, so the operator knows what blocks indexing");
+            Assert.That(ex.Version, Is.EqualTo("2"), "read from agave's wording 'Transaction version (2) is not supported'");
+            Assert.That(ex.Message, Does.Contain(MintV1Signature).And.Contain("version 2").And.Contain("upgrade"));
+            Assert.That(ex.InnerException, Is.InstanceOf<JsonRpcErrorException>().With.Property(nameof(JsonRpcErrorException.Code)).EqualTo(-32015));
+        });
+    }
+
+    [Test]
+    public void getTransaction_ReplyInUnknownVersion_ThrowsUnsupportedVersionNotProtocolError()
+    {
+        var reply = Text("mint-v1").Replace("\"version\": 1", "\"version\": 2", StringComparison.Ordinal);
+        Assert.That(reply, Is.Not.EqualTo(Text("mint-v1")), "precondition: the edit changed the version");
+
+        var ex = Assert.ThrowsAsync<UnsupportedTransactionVersionException>(
+            () => Client(reply).getTransaction(MintV1Signature, SolanaCommitment.Confirmed, CancellationToken.None));
+
+        Assert.That((ex!.Signature, ex.Version), Is.EqualTo((MintV1Signature, "2")),
+            "a format the decoder has never seen is refused by name, not failed over as a broken endpoint (every node would send the same)");
+    }
+
+    [Test]
+    public void getTransaction_ReplyWithoutVersion_ThrowsProtocolError()
+    {
+        var reply = Text("mint-to").Replace("\"version\": \"legacy\"", "\"versión\": \"legacy\"", StringComparison.Ordinal);
+        Assert.That(reply, Is.Not.EqualTo(Text("mint-to")), "precondition: the edit removed 'version'");
+
+        var ex = ProtocolFailure(() => Client(reply).getTransaction(MintToSignature, SolanaCommitment.Confirmed, CancellationToken.None));
+
+        Assert.That(ex!.Message, Does.Contain("lacks 'version'"), "asked with maxSupportedTransactionVersion, a node always names the version it encoded");
+    }
+
+    [Test]
+    public void GetTransactionsAsync_SecondRefusedWithMinus32015_ThrowsNamingTheRefusedSignature()
+    {
+        var handler = new BatchReplyHandler(Text("mint-to"), Text("unsupported-version-error"));
+
+        var ex = Assert.ThrowsAsync<UnsupportedTransactionVersionException>(
+            () => Client(handler).GetTransactionsAsync([MintToSignature, MintV1Signature], SolanaCommitment.Confirmed, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(handler.Requests, Is.EqualTo(1), "a version refusal is the node's answer: no failover, no retry");
+            Assert.That(ex!.Signature, Is.EqualTo(MintV1Signature), "the refused signature, not the batch's first");
+            Assert.That(ex.Version, Is.EqualTo("2"));
+        });
+    }
+
+    [Test]
+    public async Task GetTransactionsAsync_LegacyV0AndV1_AllReturned()
+    {
+        var handler = new BatchReplyHandler(Text("mint-to"), Text("mint-v0-lookup"), Text("mint-v1"));
+
+        var replies = await Client(handler).GetTransactionsAsync(
+            [MintToSignature, MintV0Signature, MintV1Signature], SolanaCommitment.Confirmed, CancellationToken.None);
+
+        Assert.That(replies.Select(r => r!.Value.GetProperty("version").ToString()), Is.EqualTo(new[] { "legacy", "0", "1" }),
+            "every version a current cluster serves is read");
     }
 
     private static SolanaRpcClient Client(string reply) => Client(new RecordedReplyHandler(reply));
@@ -125,8 +203,30 @@ public sealed class SolanaRpcClientTests
         return (RpcProtocolException)unavailable.Failures[0];
     }
 
-    private static SolanaRpcClient Client(RecordedReplyHandler handler) =>
+    private static SolanaRpcClient Client(HttpMessageHandler handler) =>
         new(new JsonRpcClient(new HttpClient(handler), "test", [new Uri("http://node.test:8899/secret-key")], TimeSpan.FromSeconds(5), NullLogger.Instance, RpcResilienceOptions.NoRetry));
+
+    /// <summary>Answers a JSON-RPC batch with one recorded reply per request, in order, each with its request's id.</summary>
+    private sealed class BatchReplyHandler(params string[] replies) : HttpMessageHandler
+    {
+        public int Requests { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests++;
+            var sent = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!.AsArray();
+            Assert.That(sent, Has.Count.EqualTo(replies.Length), "the test gives one reply per request of the batch");
+            var answer = new JsonArray();
+            for (var i = 0; i < sent.Count; i++)
+            {
+                var reply = JsonNode.Parse(replies[i])!;
+                reply["id"] = sent[i]!["id"]!.GetValue<long>();
+                answer.Add(reply);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer.ToJsonString(), Encoding.UTF8, "application/json") };
+        }
+    }
 
     /// <summary>Answers every request with one recorded reply, its id set to the request's so the envelope check passes.</summary>
     private sealed class RecordedReplyHandler(string reply) : HttpMessageHandler

@@ -1,6 +1,7 @@
 using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Solana.Decoding;
+using Usd1Reconciler.Solana.Rpc;
 using static Usd1Reconciler.Tests.Solana.RecordedReplies;
 
 namespace Usd1Reconciler.Tests.Solana;
@@ -51,6 +52,37 @@ public sealed class SplSupplyDecoderTests
 
         Assert.That(events, Has.Count.EqualTo(1), "a v0 transaction's mint is decoded like a legacy one");
         Assert.That(events[0].Holder, Is.EqualTo(TokenAccount), "the token account loaded from the lookup table is the holder");
+    }
+
+    [Test]
+    public void Decode_V1MintToChecked_YieldsOneMint()
+    {
+        var events = SplSupplyDecoder.Decode(Result("mint-v1"), Mint);
+
+        Assert.That(events, Has.Count.EqualTo(1), "a v1 transaction's parsed mintToChecked is decoded like any other version's");
+        Assert.Multiple(() =>
+        {
+            Assert.That(events[0].Kind, Is.EqualTo(SupplyEventKind.Mint));
+            Assert.That(events[0].Amount, Is.EqualTo(TokenAmount.ParseDecimal("2500000")), "info.tokenAmount.amount, not the balance change");
+            Assert.That(events[0].TransactionId, Is.EqualTo(MintV1Signature));
+            Assert.That(events[0].Holder, Is.EqualTo(TokenAccount));
+            Assert.That(events[0].BlockNumber, Is.EqualTo(301000400));
+        });
+    }
+
+    [TestCase("2", TestName = "Decode_VersionTwo_ThrowsUnsupportedVersionNamingSignature")]
+    [TestCase("\"v2\"", TestName = "Decode_VersionAsUnknownText_ThrowsUnsupportedVersionNamingSignature")]
+    public void Decode_UnknownVersion_ThrowsUnsupportedVersionNamingSignature(string version)
+    {
+        var reply = Result("mint-v1", text => text.Replace("\"version\": 1", $"\"version\": {version}", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<UnsupportedTransactionVersionException>(() => SplSupplyDecoder.Decode(reply, Mint));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Signature, Is.EqualTo(MintV1Signature), "the refusal names the transaction that blocks indexing");
+            Assert.That(ex.Message, Does.Contain(version.Trim('"')), "and the version it is in");
+        });
     }
 
     [Test]

@@ -5,6 +5,7 @@ using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Storage.Maintenance;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Tests.Storage;
@@ -246,5 +247,87 @@ public sealed class SqliteSupplyStoreTests
 
         Assert.That(ex!.Message, Does.Contain("damaged or not an SQLite database").And.Contain("backup"));
         Assert.That(File.ReadAllBytes(DbPath), Is.EqualTo(garbage), "a damaged store is reported, never overwritten");
+    }
+
+    [Test]
+    public async Task Open_DamagedPageOutsideTheSchema_OpensWithoutTheFullCheckAndDbCheckFindsTheDamage()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        var events = Enumerable.Range(0, 3000).Select(i => Mint(1 + (i / 10), $"0x{i:x6}", 1_000_000 + i, position: i % 10)).ToList();
+        await store.CommitBatchAsync(new IndexedBatch(id, events, [], new ChainTip(300, "0xhash300"), At) { FinalThrough = 300 }, CancellationToken.None);
+        var supplyBefore = (await store.GetSupplyAsync(CancellationToken.None)).Single().IndexedSupply;
+        Checkpoint(DbPath);
+        // The root page of the events table: every read of an event goes through it, opening reads none.
+        var eventsRoot = PageOf(DbPath, "supply_events");
+        Assert.That(eventsRoot.Offset, Is.GreaterThan(0), "precondition: not page 1, which opening reads");
+        Scribble(DbPath, eventsRoot.Offset, eventsRoot.Size);
+
+        // quick_check (which opening ran before) reads every page and would refuse this store: opening now does not.
+        var reopened = SqliteSupplyStore.Open(DbPath, TimeProvider.System);
+        var check = SqliteMaintenance.Check(DbPath);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(check.IsSound, Is.False, "the full check (`usd1rec db check`, the integrity job) finds the damage");
+            Assert.That(check.Problems, Is.Not.Empty);
+        });
+        Assert.That((await reopened.GetSupplyAsync(CancellationToken.None)).Single().IndexedSupply, Is.EqualTo(supplyBefore),
+            "supply reads the running totals, not the damaged event pages");
+    }
+
+    [Test]
+    public async Task Open_DamagedSchemaPage_RefusedNamingTheStore()
+    {
+        await OpenWithNetworkAsync();
+        Checkpoint(DbPath);
+        // Page 1 after its 100-byte file header holds sqlite_master, which every open reads.
+        Scribble(DbPath, 100, 4000);
+
+        var ex = Assert.Throws<StoreSchemaException>(() => SqliteSupplyStore.Open(DbPath, TimeProvider.System));
+
+        Assert.That(ex!.Message, Does.Contain(DbPath).And.Contain("damaged").And.Contain("backup"), "the refusal names the file and what to do");
+    }
+
+    [Test]
+    public async Task Open_AfterDamageOnRead_IsDamageRecognisesTheSqliteError()
+    {
+        var (store, id) = await OpenWithNetworkAsync();
+        await store.CommitBatchAsync(new IndexedBatch(id, [Mint(1, "0xa", 5)], [], new ChainTip(1, "0xhash1"), At), CancellationToken.None);
+        Checkpoint(DbPath);
+        var page = PageOf(DbPath, "supply_totals");
+        Scribble(DbPath, page.Offset, page.Size);
+
+        var reopened = SqliteSupplyStore.Open(DbPath, TimeProvider.System);
+        var ex = Assert.CatchAsync(() => reopened.GetSupplyAsync(CancellationToken.None));
+
+        Assert.That(SqliteSupplyStore.IsDamage(ex!), Is.True, $"callers (the supply command) turn this into a message naming the store: {ex!.Message}");
+    }
+
+    /// <summary>Checkpoints the WAL into the file and closes every handle, so that bytes written to the file are what SQLite reads.</summary>
+    private static void Checkpoint(string path)
+    {
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static (long Offset, int Size) PageOf(string path, string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        var root = connection.ExecuteScalar<long>("SELECT rootpage FROM sqlite_master WHERE name = @table", new { table });
+        var size = connection.ExecuteScalar<long>("PRAGMA page_size");
+        return ((root - 1) * size, (int)size);
+    }
+
+    private static void Scribble(string path, long offset, int length)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
+        file.Position = offset;
+        file.Write(Enumerable.Repeat((byte)0xA5, length).ToArray());
     }
 }

@@ -12,7 +12,7 @@ import {
   createSolanaRpc, createKeyPairSignerFromPrivateKeyBytes, createTransactionMessage, pipe,
   setTransactionMessageFeePayerSigner, setTransactionMessageLifetimeUsingBlockhash,
   appendTransactionMessageInstructions, signTransactionMessageWithSigners, getBase64EncodedWireTransaction,
-  getSignatureFromTransaction, address, lamports,
+  getSignatureFromTransaction, address, lamports, setTransactionMessageConfig,
 } from '@solana/kit';
 import { getCreateAccountInstruction } from '@solana-program/system';
 import {
@@ -57,6 +57,10 @@ async function blockhash(ctx, fresh = false) {
   return ctx.blockhash;
 }
 
+// A v1 transaction (SIMD-0385) carries its compute budget in the message; left unset, the budget is zero CUs and
+// zero loaded bytes and the transaction fails. These are the legacy defaults for one instruction.
+const V1_CONFIG = { computeUnitLimit: 200_000, loadedAccountsDataSizeLimit: 64 * 1024 * 1024 };
+
 /** Build and sign a transaction (base64 wire) paying with feePayer (a signer). */
 export async function buildTx(ctx, feePayer, ixs, { version = 'legacy', lifetime } = {}) {
   const bh = lifetime ?? await blockhash(ctx);
@@ -65,6 +69,7 @@ export async function buildTx(ctx, feePayer, ixs, { version = 'legacy', lifetime
     (m) => setTransactionMessageFeePayerSigner(feePayer, m),
     (m) => setTransactionMessageLifetimeUsingBlockhash(bh, m),
     (m) => appendTransactionMessageInstructions(ixs, m),
+    (m) => (version === 1 ? setTransactionMessageConfig(V1_CONFIG, m) : m),
   );
   const tx = await signTransactionMessageWithSigners(msg);
   return { signature: getSignatureFromTransaction(tx), wire: getBase64EncodedWireTransaction(tx) };
@@ -227,7 +232,7 @@ if (isMain) {
     options: {
       rpc: { type: 'string', default: 'http://127.0.0.1:8899' }, state: { type: 'string' },
       program: { type: 'string', default: 'token' }, multisig: { type: 'boolean', default: false },
-      v0: { type: 'boolean', default: false }, amount: { type: 'string', default: '1000000' },
+      v0: { type: 'boolean', default: false }, v1: { type: 'boolean', default: false }, amount: { type: 'string', default: '1000000' },
       checked: { type: 'boolean', default: false }, mints: { type: 'string', default: '100' },
       burns: { type: 'string', default: '0' }, batch: { type: 'string', default: '100' },
       'all-signatures': { type: 'boolean', default: false },
@@ -244,7 +249,7 @@ if (isMain) {
     switch (cmd) {
       case 'setup': {
         if (!['token', 'token2022'].includes(values.program)) throw new Error('--program must be token or token2022');
-        const st = await setup(ctx, { program: values.program, multisig: values.multisig, version: values.v0 ? 0 : 'legacy' });
+        const st = await setup(ctx, { program: values.program, multisig: values.multisig, version: values.v1 ? 1 : values.v0 ? 0 : 'legacy' });
         if (values.state) fs.writeFileSync(values.state, `${JSON.stringify(st, null, 2)}\n`);
         out(st);
         break;
@@ -263,7 +268,7 @@ if (isMain) {
       case 'advance': out(await devnet(ctx, 'devnet_advanceSlots', [Number(positionals[1] ?? 1)])); break;
       case 'drop': out(await devnet(ctx, 'devnet_dropUnfinalized')); break;
       default:
-        process.stderr.write('usage: node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|status|advance N|drop> [--state FILE] [--program token|token2022] [--multisig] [--v0] [--amount N] [--checked] [--mints N --burns M]\n');
+        process.stderr.write('usage: node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|status|advance N|drop> [--state FILE] [--program token|token2022] [--multisig] [--v0|--v1] [--amount N] [--checked] [--mints N --burns M]\n');
         process.exit(2);
     }
   } catch (e) {

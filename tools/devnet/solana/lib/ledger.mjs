@@ -206,7 +206,7 @@ export class Ledger {
     }
     const sigs = Object.values(tx.signatures).map((s) => (s ? toB58(s) : '1111111111111111111111111111111111111111111111111111111111111111'));
     if (!sigs.length) throw new RpcError(-32602, 'invalid transaction: Transaction has no signatures');
-    return { tx, msg, sigs };
+    return { tx, msg: msg.version === 1 ? withV1Instructions(msg) : msg, sigs };
   }
 
   _resolveLookups(msg) {
@@ -417,3 +417,17 @@ export class Ledger {
 }
 
 export { readU64 };
+
+/**
+ * A v1 message (SIMD-0385) keeps its instructions as headers + payloads and has no address lookup tables; give it the
+ * legacy/v0 `instructions` shape ({programAddressIndex, accountIndices, data}) the encoders read. Its compute budget
+ * travels in the message's config, not as ComputeBudget instructions, so no instruction is added or lost.
+ */
+function withV1Instructions(msg) {
+  const instructions = msg.instructionHeaders.map((h, i) => ({
+    programAddressIndex: h.programAccountIndex,
+    accountIndices: msg.instructionPayloads[i].instructionAccountIndices,
+    data: msg.instructionPayloads[i].instructionData,
+  }));
+  return { ...msg, instructions };
+}

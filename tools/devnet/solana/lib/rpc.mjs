@@ -289,12 +289,14 @@ export class Rpc {
 
   // ------------------------------------------------------------ transaction encoding
   encodeTx(r, encoding, maxVersion, _viewSlot) {
-    if (maxVersion !== undefined && maxVersion !== null && !Number.isInteger(maxVersion)) throw invalidParams('Invalid params: invalid type: expected u8.');
-    if (r.version !== 'legacy') {
-      if (maxVersion === undefined || maxVersion === null) {
-        throw new RpcError(-32015, `Transaction version (${r.version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${r.version}`);
-      }
-      if (r.version > maxVersion) throw new RpcError(-32015, `Transaction version (${r.version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${r.version}`);
+    if (maxVersion !== undefined && maxVersion !== null) {
+      if (!Number.isInteger(maxVersion)) throw invalidParams('Invalid params: invalid type: expected u8.');
+      // agave reads the option as a u8 (serde) and refuses anything outside 0-255
+      if (maxVersion < 0 || maxVersion > 255) throw invalidParams(`Invalid params: invalid value: integer \`${maxVersion}\`, expected u8.`);
+    }
+    // agave's validate_version: a legacy transaction always encodes; a numbered version needs a max at or above it
+    if (r.version !== 'legacy' && (maxVersion === undefined || maxVersion === null || r.version > maxVersion)) {
+      throw new RpcError(-32015, `Transaction version (${r.version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${r.version}`);
     }
     const parsed = encoding === 'jsonParsed';
     let transaction;
@@ -324,7 +326,7 @@ export class Rpc {
       }),
       recentBlockhash: m.lifetimeToken,
     };
-    if (r.version !== 'legacy') msg.addressTableLookups = lookupsJson(m);
+    if (r.version === 0) msg.addressTableLookups = lookupsJson(m); // legacy and v1 have no lookup tables
     return msg;
   }
 
@@ -353,7 +355,7 @@ export class Rpc {
       }),
       recentBlockhash: m.lifetimeToken,
     };
-    if (r.version !== 'legacy') msg.addressTableLookups = lookupsJson(m);
+    if (r.version === 0) msg.addressTableLookups = lookupsJson(m); // legacy and v1 have no lookup tables
     return msg;
   }
 
