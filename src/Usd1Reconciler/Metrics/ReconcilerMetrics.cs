@@ -37,6 +37,10 @@ public sealed class ReconcilerMetrics
         FeedRejections = f.CreateCounter("usd1_feed_rejections_total", "Reserve snapshots rejected, by reason.", "feed", "reason");
         Anomalies = f.CreateCounter("usd1_anomalies_total", "Anomalies detected, by rule and network.", "rule", "network");
         AlertsPending = f.CreateGauge("usd1_alerts_pending", "Alerts queued for Alertmanager and not yet accepted by it.");
+
+        // Token identity (issue 12, decimals are immutable).
+        TokenDecimals = f.CreateGauge("usd1_token_decimals", "The network's token decimals as stored at their first read from the chain (every figure in tokens uses them); -1 while never read, and then the network has no usd1_supply_tokens series and usd1_total_supply_tokens is not exported.", "network");
+        TokenIdentityMismatch = f.CreateGauge("usd1_token_identity_mismatch", "1 when the chain's token decimals or symbol differ from the stored ones (anomaly TokenIdentityChanged); figures keep the stored decimals.", "network");
     }
 
     public CollectorRegistry Registry { get; }
@@ -88,6 +92,10 @@ public sealed class ReconcilerMetrics
     public Counter Anomalies { get; }
 
     public Gauge AlertsPending { get; }
+
+    public Gauge TokenDecimals { get; }
+
+    public Gauge TokenIdentityMismatch { get; }
 
     /// <summary>The text exposition format, as served at /metrics.</summary>
     public async Task<string> ExportAsync(CancellationToken cancellationToken)
