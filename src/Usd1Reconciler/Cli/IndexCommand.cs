@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Indexing;
@@ -42,6 +43,11 @@ internal static class IndexCommand
         // Per-request timeouts live in the JSON-RPC client; the HttpClient's own would cut long backfill replies.
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        // SIGTERM (systemd, docker stop) and Ctrl+C stop indexing the way they stop `run`: the signal's default (the
+        // runtime ends the process, exit 143, mid-pass and without a word) is cancelled, the current pass ends at
+        // its next commit boundary, the lease is released and each network's position is printed.
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         var passes = new IndexPassRunner(store, TokenIdentityGuard.Create(config, store, http, time, loggers), time, logger);
         var networks = config.Options.Networks
             .Select(n => (Options: n, Indexer: NetworkIndexerFactory.Create(n, store, http, time, loggers)))
@@ -62,6 +68,12 @@ internal static class IndexCommand
         }
 
         return outcomes.All(ok => ok) ? ExitCodes.Ok : ExitCodes.Failure;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stopping.Cancel();
+        }
     }
 
     /// <returns>False when the pass failed; true when it succeeded or was stopped.</returns>
