@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Storage.Leasing;
+using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Cli;
 
@@ -26,7 +27,7 @@ internal static class WriterLeaseGate
 
             return held;
         }
-        catch (WriterLeaseHeldException ex)
+        catch (Exception ex) when (ex is WriterLeaseHeldException or StoreSchemaException)
         {
             console.Error.WriteLine($"usd1rec: {ex.Message}");
             return null;
