@@ -5,7 +5,10 @@ namespace Usd1Reconciler.Storage.Leasing;
 /// <summary>
 /// This process's identity for the lease, and whether a process on this host is still the one that took a lease.
 /// A pid alone is not enough: after the holder died the kernel may give its pid to an unrelated process, so the
-/// start time recorded with the lease must match too.
+/// recorded identity also carries the start time. And a pid means something only in its pid namespace since its
+/// boot: two containers sharing the store's volume may both be called after the same host name, and a reboot
+/// restarts the numbering — so the identity is "&lt;boot id&gt;:&lt;pid namespace&gt;/&lt;start time&gt;", and a lease
+/// recorded under another boot or namespace cannot be judged by /proc (the heartbeat decides).
 /// </summary>
 internal static class LocalProcess
 {
@@ -13,8 +16,40 @@ internal static class LocalProcess
 
     public static string Host => Environment.MachineName;
 
-    /// <summary>Start time of <paramref name="pid"/> in clock ticks since boot (/proc/&lt;pid&gt;/stat field 22); null without /proc or without the process.</summary>
-    public static string? StartTime(long pid)
+    /// <summary>Boot id and pid namespace of this process, e.g. "0b6f…:pid:[4026531836]"; null without /proc.</summary>
+    public static string? Namespace { get; } = ReadNamespace();
+
+    /// <summary>"&lt;namespace&gt;/&lt;start ticks&gt;" of <paramref name="pid"/> as this process sees it; null without /proc or without the process.</summary>
+    public static string? Identity(long pid) =>
+        Namespace is { } ns && StartTime(pid) is { } start ? $"{ns}/{start}" : null;
+
+    /// <summary>
+    /// Whether the process recorded as (<paramref name="pid"/>, <paramref name="identity"/>) still runs; null when
+    /// this process cannot tell (no /proc, or the lease was recorded under another boot or pid namespace).
+    /// </summary>
+    public static bool? IsAlive(long pid, string? identity)
+    {
+        if (Namespace is not { } ns)
+        {
+            return null;
+        }
+
+        if (identity is null)
+        {
+            return StartTime(pid) is not null;
+        }
+
+        var slash = identity.LastIndexOf('/');
+        if (slash < 0 || !string.Equals(identity[..slash], ns, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return string.Equals(StartTime(pid), identity[(slash + 1)..], StringComparison.Ordinal);
+    }
+
+    /// <summary>Start time of <paramref name="pid"/> in clock ticks since boot (/proc/&lt;pid&gt;/stat field 22); null without /proc or without a running process.</summary>
+    private static string? StartTime(long pid)
     {
         string stat;
         try
@@ -38,18 +73,17 @@ internal static class LocalProcess
         return fields[19];
     }
 
-    /// <summary>True when /proc describes this host's processes, so liveness can be checked rather than guessed from a heartbeat.</summary>
-    public static bool CanInspect => Directory.Exists("/proc/self");
-
-    /// <summary>Whether the process recorded as (<paramref name="pid"/>, <paramref name="startTime"/>) still runs on this host.</summary>
-    public static bool IsAlive(long pid, string? startTime)
+    private static string? ReadNamespace()
     {
-        var current = StartTime(pid);
-        if (current is null)
+        try
         {
-            return false;
+            var boot = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+            var pidNamespace = new FileInfo("/proc/self/ns/pid").LinkTarget;
+            return boot.Length == 0 || pidNamespace is null ? null : $"{boot}:{pidNamespace}";
         }
-
-        return startTime is null || string.Equals(current, startTime, StringComparison.Ordinal);
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

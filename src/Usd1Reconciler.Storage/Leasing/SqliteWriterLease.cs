@@ -12,8 +12,9 @@ namespace Usd1Reconciler.Storage.Leasing;
 /// of them finds the lease free. It is taken before the store is opened for writing — before migrations, which are
 /// writes too; that is why this class creates its table itself when it is missing (a store older than migration
 /// 0005, or a new file), with the same definition migration 0005 uses.
-/// A holder is gone when: on this host, its pid no longer runs with the recorded start time (/proc); on another host
-/// (a shared volume), its heartbeat is older than <see cref="StaleAfter"/>. Only then is the lease taken over, and the
+/// A holder is gone when: on this host (same boot and pid namespace), its pid no longer runs with the recorded start
+/// time (/proc); otherwise (another host or container on a shared volume, another boot), when its heartbeat is older
+/// than <see cref="StaleAfter"/>. Only then is the lease taken over, and the
 /// takeover is logged with the holder it replaced.
 /// </summary>
 public sealed class SqliteWriterLease : IWriterLease
@@ -87,7 +88,7 @@ public sealed class SqliteWriterLease : IWriterLease
         }
 
         var now = _time.GetUtcNow();
-        var me = new WriterLeaseHolder(LocalProcess.Pid, LocalProcess.StartTime(LocalProcess.Pid), LocalProcess.Host, verb, now, now);
+        var me = new WriterLeaseHolder(LocalProcess.Pid, LocalProcess.Identity(LocalProcess.Pid), LocalProcess.Host, verb, now, now);
         var token = Guid.NewGuid().ToString("N");
         WriterLeaseHolder? replaced;
         await using (var connection = await OpenAsync(cancellationToken))
@@ -155,10 +156,11 @@ public sealed class SqliteWriterLease : IWriterLease
 
     private bool IsAlive(WriterLeaseHolder holder, DateTimeOffset now)
     {
-        if (string.Equals(holder.Host, LocalProcess.Host, StringComparison.Ordinal) && LocalProcess.CanInspect)
+        // On this host (same boot and pid namespace) /proc answers for certain; the holder may be this very process
+        // (a second writer started inside it, e.g. in tests): alive too. Anything else is judged by its heartbeat.
+        if (string.Equals(holder.Host, LocalProcess.Host, StringComparison.Ordinal) && LocalProcess.IsAlive(holder.Pid, holder.ProcessStart) is { } alive)
         {
-            // The holder may be this very process (a second writer started inside it, e.g. in tests): alive too.
-            return LocalProcess.IsAlive(holder.Pid, holder.ProcessStart);
+            return alive;
         }
 
         return now - holder.Heartbeat < StaleAfter;

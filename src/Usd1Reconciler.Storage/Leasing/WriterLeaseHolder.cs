@@ -4,8 +4,8 @@ namespace Usd1Reconciler.Storage.Leasing;
 
 /// <summary>Who holds (or held) a store's writer lease.</summary>
 /// <param name="ProcessStart">
-/// The holder's start time as the kernel counts it (/proc/&lt;pid&gt;/stat field 22), so that a pid reused by another
-/// process after the holder died is not mistaken for the holder; null where /proc is not available.
+/// The holder's boot id, pid namespace and start time as the kernel counts it (/proc/&lt;pid&gt;/stat field 22), so
+/// that a pid reused by another process after the holder died is not mistaken for the holder; null without /proc.
 /// </param>
 /// <param name="Verb">The usd1rec verb writing, e.g. "run", "index", "db migrate".</param>
 /// <param name="Heartbeat">When the holder last renewed the lease.</param>

@@ -165,7 +165,8 @@ public sealed class WriterLeaseCliTests
 
         // A pid given to another process after the holder died (here: this test's own pid, alive, but started at
         // another time than the one recorded) is not the holder.
-        await PlantLeaseAsync(storePath, Environment.ProcessId, processStart: "1", Environment.MachineName);
+        var ownNamespace = $"{(await File.ReadAllTextAsync("/proc/sys/kernel/random/boot_id")).Trim()}:{new FileInfo("/proc/self/ns/pid").LinkTarget}";
+        await PlantLeaseAsync(storePath, Environment.ProcessId, processStart: ownNamespace + "/1", Environment.MachineName);
         var afterReuse = await RunAsync("index", "--config", config, "--once");
         SqliteConnection.ClearAllPools();
         Assert.That(afterReuse.Exit, Is.EqualTo(ExitCodes.Ok), afterReuse.Err);

@@ -86,11 +86,30 @@ public sealed class SqliteWriterLeaseTests
     {
         var time = new FakeTimeProvider(Start);
         // Heartbeat fresh: on this host liveness is decided by /proc, not by the heartbeat.
-        Plant(Environment.ProcessId, "1", Environment.MachineName, Start);
+        Plant(Environment.ProcessId, LocalProcess.Namespace + "/1", Environment.MachineName, Start);
 
         await using var held = await new SqliteWriterLease(DbPath, time).AcquireAsync("index", CancellationToken.None);
 
         Assert.That(held.TookOverFrom?.Pid, Is.EqualTo(Environment.ProcessId));
+    }
+
+    [Test]
+    public void Acquire_SameHostNameButAnotherBootOrPidNamespaceWithFreshHeartbeat_Refused()
+    {
+        // Another container on the same volume and host name: its pid means nothing here, its heartbeat decides.
+        Plant(Environment.ProcessId + 100_000, "other-boot:pid:[1]/5", Environment.MachineName, Start.AddSeconds(-20));
+
+        Assert.ThrowsAsync<WriterLeaseHeldException>(() => new SqliteWriterLease(DbPath, new FakeTimeProvider(Start)).AcquireAsync("index", CancellationToken.None));
+    }
+
+    [Test]
+    public async Task Acquire_ThisProcessAsRecordedByItself_Refused()
+    {
+        await using var held = await new SqliteWriterLease(DbPath, new FakeTimeProvider(Start)).AcquireAsync("run", CancellationToken.None);
+
+        Assert.That(held.Holder.ProcessStart, Does.StartWith(LocalProcess.Namespace + "/"));
+        Assert.ThrowsAsync<WriterLeaseHeldException>(() => new SqliteWriterLease(DbPath, new FakeTimeProvider(Start.AddHours(1))).AcquireAsync("index", CancellationToken.None),
+            "a live holder on this host is refused however old its heartbeat (a paused process still holds its lease)");
     }
 
     [Test]
