@@ -33,6 +33,7 @@ internal sealed class TokenIdentityGuard(
     private const string SymbolSelector = "0x95d89b41";
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastChecked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _unreadable = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger("usd1rec.token");
 
     /// <summary>The guard for a verb outside the daemon: anomalies go to the store's outbox, paged by the next `usd1rec run`.</summary>
@@ -78,7 +79,15 @@ internal sealed class TokenIdentityGuard(
         var (identity, reason) = await ReadAndRecordAsync(network, cancellationToken);
         if (identity is null)
         {
-            _logger.LogWarning("network {Network}: token decimals could not be read, checked again at the next pass: {Reason}", network, reason);
+            // Once per network until a read succeeds, not once per pass: passes run every few seconds.
+            if (_unreadable.TryAdd(network, reason ?? ""))
+            {
+                _logger.LogWarning("network {Network}: token decimals could not be read, tried again at each pass: {Reason}", network, reason);
+            }
+        }
+        else if (_unreadable.TryRemove(network, out _))
+        {
+            _logger.LogInformation("network {Network}: token decimals read: {Decimals}", network, identity.Decimals);
         }
     }
 
