@@ -47,6 +47,32 @@ public sealed class SqliteWriterLeaseTests
     }
 
     [Test]
+    public async Task Acquire_EightWritersAtOnceOnANewStore_ExactlyOneWins()
+    {
+        var time = new FakeTimeProvider(Start);
+        using var go = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            go.Wait();
+            try
+            {
+                return await new SqliteWriterLease(DbPath, time).AcquireAsync($"writer-{i}", CancellationToken.None);
+            }
+            catch (WriterLeaseHeldException)
+            {
+                return null;
+            }
+        })).ToList();
+
+        go.Set();
+        var held = (await Task.WhenAll(attempts)).Where(h => h is not null).ToList();
+
+        Assert.That(held, Has.Count.EqualTo(1), "the check and the claim are one write transaction: no two writers can both find the lease free");
+        Assert.That((await new SqliteWriterLease(DbPath, time).GetHolderAsync(CancellationToken.None))?.Verb, Is.EqualTo(held[0]!.Holder.Verb));
+        await held[0]!.DisposeAsync();
+    }
+
+    [Test]
     public async Task Dispose_HeldLease_ReleasedForTheNextWriter()
     {
         var time = new FakeTimeProvider(Start);
