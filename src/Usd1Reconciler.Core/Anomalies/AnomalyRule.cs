@@ -26,4 +26,7 @@ public enum AnomalyRule
 
     /// <summary>Supply changed on a network marked paused or deprecated.</summary>
     ActivityOnPausedNetwork,
+
+    /// <summary>The token's decimals or symbol read from the chain differ from those stored at the first read.</summary>
+    TokenIdentityChanged,
 }

@@ -110,6 +110,17 @@ public static class SupplyAnomalyDetector
             detail, block, null, null, null, at,
             string.Create(CultureInfo.InvariantCulture, $"{AnomalyRule.DeepReorg}|{network}|{block}|{depth}"));
 
+    /// <summary>
+    /// The chain's token decimals or symbol differ from the stored ones: every figure in tokens or dollars would change
+    /// scale, so it is a condition paged until the chain agrees with the stored identity again.
+    /// </summary>
+    public static Anomaly TokenIdentityChanged(string network, string change, string detail, DateTimeOffset at) =>
+        new(AnomalyRule.TokenIdentityChanged, network, "page",
+            $"token identity changed on {network}: {change}",
+            $"{detail}. Figures keep the stored identity and the network's reconciliation input is untrusted until an operator acts (runbook TokenIdentityChanged).",
+            null, null, null, null, at,
+            $"{AnomalyRule.TokenIdentityChanged}|{network}|{change}");
+
     private static Anomaly Make(AnomalyRule rule, string network, SupplyEvent e, string severity, string summary, string description) =>
         new(rule, network, severity, summary, description, e.BlockNumber, e.TransactionId, e.Actor, e.Amount, e.BlockTime,
             string.Create(CultureInfo.InvariantCulture, $"{rule}|{network}|{e.TransactionId}|{e.Position}|{e.SubPosition}"));

@@ -32,6 +32,15 @@ public sealed record NetworkSupply(
     /// <summary>The latest failing pass's reason (secret-free: endpoints appear as scheme://host:port).</summary>
     public string? FailingReason { get; init; }
 
+    /// <summary>
+    /// The token's decimals and symbol as stored at the first successful read (never re-guessed); null while they
+    /// were never read — then no figure in tokens or dollars exists for this network, only base units.
+    /// </summary>
+    public TokenIdentity? Token { get; init; }
+
+    /// <summary>What a later read of the chain found different from <see cref="Token"/> (e.g. "decimals 6 -> 18"); null while they agree.</summary>
+    public string? TokenIdentityMismatch { get; init; }
+
     /// <summary>Σ final mints − Σ final burns.</summary>
     public BigInteger IndexedSupply => FinalMinted - FinalBurned;
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Dapper;
+using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
 
 namespace Usd1Reconciler.Storage.Sqlite;
@@ -56,7 +57,8 @@ public sealed partial class SqliteSupplyStore
                    t.final_block AS FinalBlock, t.minted AS Minted, t.burned AS Burned, t.mints AS Mints, t.burns AS Burns,
                    c.tip_number AS TipNumber, c.indexed_at AS IndexedAt,
                    (SELECT COUNT(*) FROM reorgs r WHERE r.network_id = n.id) AS Reorgs,
-                   n.failing_since AS FailingSince, n.failing_reason AS FailingReason
+                   n.failing_since AS FailingSince, n.failing_reason AS FailingReason,
+                   n.token_decimals AS TokenDecimals, n.token_symbol AS TokenSymbol, n.token_identity_mismatch AS TokenIdentityMismatch
             FROM networks n
             JOIN supply_totals t ON t.network_id = n.id
             LEFT JOIN cursors c ON c.network_id = n.id
@@ -112,6 +114,8 @@ public sealed partial class SqliteSupplyStore
             {
                 FailingSince = n.FailingSince is null ? null : ParseTime(n.FailingSince),
                 FailingReason = n.FailingReason,
+                Token = n.TokenDecimals is { } decimals ? new TokenIdentity((int)decimals, n.TokenSymbol) : null,
+                TokenIdentityMismatch = n.TokenIdentityMismatch,
             });
         }
 
@@ -152,6 +156,9 @@ public sealed partial class SqliteSupplyStore
         public long Reorgs { get; init; }
         public string? FailingSince { get; init; }
         public string? FailingReason { get; init; }
+        public long? TokenDecimals { get; init; }
+        public string? TokenSymbol { get; init; }
+        public string? TokenIdentityMismatch { get; init; }
     }
 
     private sealed class ProofRow

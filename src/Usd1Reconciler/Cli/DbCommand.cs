@@ -16,7 +16,7 @@ internal static class DbCommand
     public static Command Create(Option<string> config, CliConsole console, TimeProvider time)
     {
         var migrate = new Command("migrate", "Create the store if needed, apply pending schema migrations and print the schema versions.") { config };
-        migrate.SetAction(result => Migrate(result.GetValue(config)!, console, time));
+        migrate.SetAction((result, ct) => MigrateAsync(result.GetValue(config)!, console, time, ct));
 
         var destination = new Argument<string>("destination")
         {
@@ -31,11 +31,19 @@ internal static class DbCommand
         return new Command("db", "Store maintenance: migrate, backup, check.") { migrate, backup, check };
     }
 
-    public static int Migrate(string configPath, CliConsole console, TimeProvider time)
+    /// <summary>Migrating is a write: it holds the writer lease, and beside a running writer it is refused and changes nothing.</summary>
+    public static async Task<int> MigrateAsync(string configPath, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
     {
         if (Load(configPath, console) is not { } config)
         {
             return ExitCodes.InvalidConfiguration;
+        }
+
+        using var loggers = LoggingSetup.Create(config.Options.Logging);
+        await using var lease = await WriterLeaseGate.TryAcquireAsync(config, "db migrate", console, time, loggers, cancellationToken);
+        if (lease is null)
+        {
+            return ExitCodes.Failure;
         }
 
         try

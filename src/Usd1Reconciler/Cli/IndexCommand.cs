@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging;
+using System.Runtime.InteropServices;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Indexing;
@@ -9,6 +9,9 @@ namespace Usd1Reconciler.Cli;
 /// <summary>
 /// `usd1rec index`: index every configured network up to its head. With --once, one pass per network and exit;
 /// otherwise follow the heads until stopped. Networks run side by side; one failing network does not stop the others.
+/// Passes follow the shared pass policy (<see cref="IndexPassRunner"/>). The verb is a writer: it holds the store's
+/// writer lease and is refused beside another writer. Stopping (SIGTERM, Ctrl+C) ends the current pass at a commit
+/// boundary and prints "network X: stopped at block N" for each network, exit 0, as `run` does.
 /// </summary>
 internal static class IndexCommand
 {
@@ -26,110 +29,126 @@ internal static class IndexCommand
 
         using var loggers = LoggingSetup.Create(config.Options.Logging);
         var logger = loggers.CreateLogger("usd1rec.index");
-        SqliteSupplyStore store;
-        try
+        await using var lease = await WriterLeaseGate.TryAcquireAsync(config, "index", console, time, loggers, cancellationToken);
+        if (lease is null)
         {
-            store = SqliteSupplyStore.Open(config.StoragePath, time);
+            return ExitCodes.Failure;
         }
-        catch (StoreSchemaException ex)
+
+        if (!CommandSupport.TryOpenStore(config, time, console, out var store))
         {
-            console.Error.WriteLine($"usd1rec: {ex.Message}");
             return ExitCodes.Failure;
         }
 
         // Per-request timeouts live in the JSON-RPC client; the HttpClient's own would cut long backfill replies.
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        // SIGTERM (systemd, docker stop) and Ctrl+C stop indexing the way they stop `run`: the signal's default (the
+        // runtime ends the process, exit 143, mid-pass and without a word) is cancelled, the current pass ends at
+        // its next commit boundary, the lease is released and each network's position is printed.
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        var passes = new IndexPassRunner(store, TokenIdentityGuard.Create(config, store, http, time, loggers), time, logger);
         var networks = config.Options.Networks
             .Select(n => (Options: n, Indexer: NetworkIndexerFactory.Create(n, store, http, time, loggers)))
             .ToList();
 
         var outcomes = await Task.WhenAll(networks.Select(n => once
-            ? RunOnceAsync(n.Indexer, store, console, logger, time, cancellationToken)
-            : FollowAsync(n.Indexer, store, n.Options.PollInterval, console, logger, time, cancellationToken)));
+            ? RunOnceAsync(n.Indexer, passes, console, stopping.Token)
+            : FollowAsync(n.Indexer, passes, n.Options.PollInterval, console, time, stopping.Token)));
+        if (lease.Lost.IsCancellationRequested)
+        {
+            console.Error.WriteLine($"usd1rec: store {config.StoragePath}: the writer lease was taken by another process; indexing stopped");
+            return ExitCodes.Failure;
+        }
+
+        if (stopping.IsCancellationRequested)
+        {
+            await PrintStoppedAsync(store, networks.Select(n => n.Options.Name).ToList(), console);
+        }
+
         return outcomes.All(ok => ok) ? ExitCodes.Ok : ExitCodes.Failure;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stopping.Cancel();
+        }
     }
 
-    private static async Task<bool> RunOnceAsync(INetworkIndexer indexer, SqliteSupplyStore store, CliConsole console, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    /// <returns>False when the pass failed; true when it succeeded or was stopped.</returns>
+    private static async Task<bool> RunOnceAsync(INetworkIndexer indexer, IndexPassRunner passes, CliConsole console, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await indexer.RunPassAsync(cancellationToken);
-            await store.RecordPassSuccessAsync(indexer.Network, cancellationToken);
-            console.WriteLine(Describe(result));
-            return true;
-        }
-        catch (Exception ex) when (IsNetworkFailure(ex))
-        {
-            logger.LogError("network {Network}: indexing failed: {Reason}", indexer.Network, ex.Message);
-            await RecordFailureAsync(store, indexer.Network, ex, logger, time);
-            console.Error.WriteLine($"usd1rec: {NameNetwork(indexer.Network, ex.Message)}");
+            var outcome = await passes.RunAsync(indexer, cancellationToken);
+            if (outcome.Result is { } result)
+            {
+                console.WriteLine(Describe(result));
+                return true;
+            }
+
+            console.Error.WriteLine($"usd1rec: {NameNetwork(indexer.Network, outcome.Failure!.Message)}");
             return false;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return true;
         }
     }
 
-    private static async Task<bool> FollowAsync(INetworkIndexer indexer, SqliteSupplyStore store, TimeSpan pollInterval, CliConsole console, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<bool> FollowAsync(INetworkIndexer indexer, IndexPassRunner passes, TimeSpan pollInterval, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
     {
         var healthy = true;
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                var result = await indexer.RunPassAsync(cancellationToken);
-                await store.RecordPassSuccessAsync(indexer.Network, cancellationToken);
-                if (result.EventsAdded > 0 || result.ReorgsHandled > 0 || !healthy)
+                var outcome = await passes.RunAsync(indexer, cancellationToken);
+                if (outcome.Result is { } result)
                 {
-                    console.WriteLine(Describe(result));
+                    if (result.EventsAdded > 0 || result.ReorgsHandled > 0 || !healthy)
+                    {
+                        console.WriteLine(Describe(result));
+                    }
+
+                    healthy = true;
+                }
+                else if (outcome.StopNetwork)
+                {
+                    // Final history changed: continuing would build on a ledger we can no longer vouch for.
+                    console.Error.WriteLine($"usd1rec: {NameNetwork(indexer.Network, outcome.Failure!.Message)}; indexing of this network stopped");
+                    return false;
+                }
+                else
+                {
+                    // Logged by the pass policy once per change of state; retried after the poll interval.
+                    healthy = false;
                 }
 
-                healthy = true;
-            }
-            catch (DeepReorganizationException ex)
-            {
-                // Final history changed: continuing would build on a ledger we can no longer vouch for.
-                logger.LogCritical("network {Network}: {Reason}; indexing of this network stopped", indexer.Network, ex.Message);
-                await RecordFailureAsync(store, indexer.Network, ex, logger, time);
-                console.Error.WriteLine($"usd1rec: {NameNetwork(indexer.Network, ex.Message)}");
-                return false;
-            }
-            catch (Exception ex) when (IsNetworkFailure(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                healthy = false;
-                logger.LogError("network {Network}: pass failed, retrying in {Interval}: {Reason}", indexer.Network, pollInterval, ex.Message);
-                await RecordFailureAsync(store, indexer.Network, ex, logger, time);
-            }
-
-            try
-            {
                 await Task.Delay(pollInterval, time, cancellationToken);
             }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping is the normal end of following.
         }
 
         return true;
     }
 
-    /// <summary>
-    /// Marks the network failing in the store, so `supply` (another process) shows its proof stale during the outage.
-    /// A store that cannot even record this is logged, not thrown: the pass failure is already being reported.
-    /// </summary>
-    private static async Task RecordFailureAsync(SqliteSupplyStore store, string network, Exception failure, ILogger logger, TimeProvider time)
+    /// <summary>Where each network stands in the store after a stop: every commit is whole, so this is where the next run resumes.</summary>
+    private static async Task PrintStoppedAsync(SqliteSupplyStore store, IReadOnlyList<string> networks, CliConsole console)
     {
-        try
+        var supply = await store.GetSupplyAsync(CancellationToken.None);
+        foreach (var name in networks)
         {
-            await store.RecordPassFailureAsync(network, time.GetUtcNow(), failure.Message, CancellationToken.None);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
-        {
-            logger.LogError("network {Network}: could not record the failed pass in the store: {Reason}", network, ex.Message);
+            var indexed = supply.FirstOrDefault(s => s.Name == name);
+            console.WriteLine(indexed is null || indexed.IndexedBlock < 0
+                ? $"network {name}: stopped before the first block was indexed"
+                : $"network {name}: stopped at block {indexed.IndexedBlock} (final {indexed.FinalBlock})");
         }
     }
-
-    // Everything but cancellation is one network's failure: it is reported with the network's name and the other
-    // networks carry on. Nothing is swallowed: --once exits non-zero, and the follow loop logs and retries.
-    private static bool IsNetworkFailure(Exception ex) => ex is not OperationCanceledException;
 
     private static string Describe(IndexPassResult r) =>
         $"network {r.Network}: indexed to {r.IndexedTip}, final {r.FinalBlock}, {r.EventsAdded} new events, {r.ReorgsHandled} reorgs, ledger proof {r.Proof.ToString().ToLowerInvariant()}";

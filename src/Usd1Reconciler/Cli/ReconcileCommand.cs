@@ -10,7 +10,10 @@ namespace Usd1Reconciler.Cli;
 /// <summary>
 /// `usd1rec reconcile --once`: one complete cycle — an index pass per network (so the ledger proofs are current),
 /// one poll per feed, then the rules — and the report appended to the hash chain. Exit code says the verdict:
-/// 0 Covered, 3 Undercollateralized, 4 Inconclusive (1 store failure, 2 invalid configuration).
+/// 0 Covered, 3 Undercollateralized, 4 Inconclusive (1 store failure or another writer, 2 invalid configuration).
+/// Index passes follow the shared pass policy (<see cref="IndexPassRunner"/>): a failure is recorded, and so is the
+/// recovery, so a network that failed earlier is current again as soon as a pass succeeds. A writer: it holds the
+/// store's writer lease, and beside another writer it is refused before anything is written (no report appended).
 /// </summary>
 internal static class ReconcileCommand
 {
@@ -42,25 +45,34 @@ internal static class ReconcileCommand
 
         using var loggers = LoggingSetup.Create(config.Options.Logging);
         var logger = loggers.CreateLogger("usd1rec.reconcile");
+        await using var lease = await WriterLeaseGate.TryAcquireAsync(config, "reconcile", console, time, loggers, cancellationToken);
+        if (lease is null)
+        {
+            return ExitCodes.Failure;
+        }
+
         if (!CommandSupport.TryOpenStore(config, time, console, out var store))
         {
             return ExitCodes.Failure;
         }
 
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        cancellationToken = stopping.Token;
         var reconciliationStore = new SqliteReconciliationStore(store);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var tokens = TokenIdentityGuard.Create(config, store, http, time, loggers);
+        var passes = new IndexPassRunner(store, tokens, time, loggers.CreateLogger("usd1rec.index"));
         foreach (var network in config.Options.Networks)
         {
-            try
+            var outcome = await passes.RunAsync(NetworkIndexerFactory.Create(network, store, http, time, loggers), cancellationToken);
+            if (outcome.Result is { } pass)
             {
-                var pass = await NetworkIndexerFactory.Create(network, store, http, time, loggers).RunPassAsync(cancellationToken);
                 logger.LogInformation("network {Network}: final {Final}, ledger proof {Proof}", network.Name, pass.FinalBlock, pass.Proof);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            else
             {
-                // The stale or missing proof this leaves behind makes the verdict Inconclusive and names the network.
-                logger.LogError("network {Network}: index pass failed: {Reason}", network.Name, ex.Message);
-                console.Error.WriteLine($"usd1rec: network '{network.Name}': {ex.Message}");
+                // Recorded as failing: the stale proof makes the verdict Inconclusive and names the network.
+                console.Error.WriteLine($"usd1rec: network '{network.Name}': {outcome.Failure!.Message}");
             }
         }
 
@@ -75,7 +87,7 @@ internal static class ReconcileCommand
 
         var runner = new ReconciliationRunner(
             config,
-            new CirculatingSupplyReader(config.Options.Networks, store, http, loggers),
+            new CirculatingSupplyReader(config.Options.Networks, store, tokens, http, loggers),
             reconciliationStore,
             reconciliationStore,
             time,

@@ -21,19 +21,35 @@ internal static class RunCommand
             return ExitCodes.InvalidConfiguration;
         }
 
+        // The writer lease comes before the store is opened (opening migrates): a second writer changes nothing.
+        using var leaseLoggers = LoggingSetup.Create(config.Options.Logging);
+        await using var lease = await WriterLeaseGate.TryAcquireAsync(config, "run", console, time, leaseLoggers, cancellationToken);
+        if (lease is null)
+        {
+            return ExitCodes.Failure;
+        }
+
         if (!CommandSupport.TryOpenStore(config, time, console, out var store))
         {
             return ExitCodes.Failure;
         }
 
+        // A lost lease (another process took it, believing this one dead) stops the daemon: two writers must never run.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         using var host = DaemonHost.Build(config, store, time);
         try
         {
-            await host.RunAsync(cancellationToken);
+            await host.RunAsync(stopping.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Stopping is the normal end of the daemon.
+        }
+
+        if (lease.Lost.IsCancellationRequested)
+        {
+            console.Error.WriteLine($"usd1rec: store {config.StoragePath}: the writer lease was taken by another process; the daemon stopped");
+            return ExitCodes.Failure;
         }
 
         return ExitCodes.Ok;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using Usd1Reconciler.Storage.Leasing;
 using Microsoft.Extensions.DependencyInjection;
 using Usd1Reconciler.Cli;
 using Usd1Reconciler.Configuration;
@@ -41,7 +42,7 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
             console.Line("demo stopped before the daemon started");
             return ExitCodes.Ok;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TimeoutException or IOException or ConfigurationException or SocketException)
+        catch (Exception ex) when (ex is WriterLeaseHeldException or InvalidOperationException or HttpRequestException or TimeoutException or IOException or ConfigurationException or SocketException)
         {
             cli.Error.WriteLine($"usd1rec demo: {ex.Message}");
             return ExitCodes.Failure;
@@ -99,6 +100,8 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
         var listen = ChooseListen(options.Listen, console);
         var configPath = await DemoConfig.WriteAsync(directory, listen, evm, solana, options.AlertmanagerUrl, ct);
         var config = ConfigLoader.Load(configPath);
+        // The demo runs `usd1rec run`'s host, so it is a writer like `run`: lease first (a reused --dir may be in use).
+        await using var lease = await new SqliteWriterLease(config.StoragePath, time).AcquireAsync("demo", ct);
         var store = SqliteSupplyStore.Open(config.StoragePath, time);
         using var host = DaemonHost.Build(config, store, time);
         await host.StartAsync(ct);

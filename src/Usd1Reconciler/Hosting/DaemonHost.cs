@@ -33,21 +33,30 @@ internal static class DaemonHost
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
-        builder.Services.AddSingleton(provider => CreateServices(config, store, provider.GetRequiredService<HttpClient>(), time, loggers));
+        builder.Services.AddSingleton(provider => new TokenIdentityGuard(
+            config.Options.Networks,
+            store,
+            provider.GetRequiredService<SqliteAnomalyStore>(),
+            config.Options.Alerting.ResolveAfter / 2,
+            provider.GetRequiredService<HttpClient>(),
+            time,
+            loggers));
+        builder.Services.AddSingleton(provider => new IndexPassRunner(store, provider.GetRequiredService<TokenIdentityGuard>(), time, loggers.CreateLogger("usd1rec.index")));
+        builder.Services.AddSingleton(provider => CreateServices(config, store, provider.GetRequiredService<TokenIdentityGuard>(), provider.GetRequiredService<HttpClient>(), time, loggers));
         builder.AddSchedules(config, time);
         builder.AddSystemdIntegration();
         builder.AddObservability(config, store, time);
         return builder.Build();
     }
 
-    private static DaemonServices CreateServices(LoadedConfiguration config, SqliteSupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggers)
+    private static DaemonServices CreateServices(LoadedConfiguration config, SqliteSupplyStore store, TokenIdentityGuard tokens, HttpClient http, TimeProvider time, ILoggerFactory loggers)
     {
         var reconciliationStore = new SqliteReconciliationStore(store);
         var indexers = config.Options.Networks.ToDictionary(n => n.Name, n => NetworkIndexerFactory.Create(n, store, http, time, loggers), StringComparer.Ordinal);
         var feeds = ReserveFeedFactory.CreateAll(config, reconciliationStore, http, time, loggers).ToDictionary(p => p.Feed, StringComparer.Ordinal);
         var runner = new ReconciliationRunner(
             config,
-            new CirculatingSupplyReader(config.Options.Networks, store, http, loggers),
+            new CirculatingSupplyReader(config.Options.Networks, store, tokens, http, loggers),
             reconciliationStore,
             reconciliationStore,
             time,

@@ -25,8 +25,7 @@ internal static class ObservabilityRegistration
         var anomalyOptions = options.Networks.ToDictionary(n => n.Name, n => n.Anomalies ?? new AnomalyOptions(), StringComparer.Ordinal);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(anomalyStore);
-        builder.Services.AddSingleton(provider => new StoreMetricsRefresher(
-            store, anomalyStore, metrics, new TokenDecimals(options.Networks, provider.GetRequiredService<HttpClient>()), staleAfter, time));
+        builder.Services.AddSingleton(new StoreMetricsRefresher(store, anomalyStore, metrics, staleAfter, time));
         builder.Services.AddSingleton(provider => new AnomalyScreener(
             store,
             anomalyStore,

@@ -49,12 +49,17 @@ public sealed class ReconcilerMetrics
         // a fresh start could export before its first read), so a restart exports the same truth.
         ReportChainLength = f.CreateGauge("usd1_report_chain_length", "Reports in the hash chain: stored plus pruned by retention behind the anchor (never shrinks unless reports were removed).", new GaugeConfiguration { SuppressInitialValue = true });
         ReportChainHeadInfo = f.CreateGauge("usd1_report_chain_head_info", "Always 1; labels: hash of the newest report (lower-case hex, as `usd1rec report verify --expect-head` takes it) and the chain length at which it is the head.", "hash", "length");
+
         // Store integrity (StoreIntegrityJob). No series until the first check has run: a default 0 would page
         // damage that nobody found, a default 1 would claim a check that never happened.
         var unsetUntilChecked = new GaugeConfiguration { SuppressInitialValue = true };
         StoreIntegrityOk = f.CreateGauge("usd1_store_integrity_ok", "1 when the latest full SQLite integrity check of the store found no damage, 0 when it found some (see the log and `usd1rec db check`).", unsetUntilChecked);
         StoreIntegrityLastCheck = f.CreateGauge("usd1_store_integrity_last_check_timestamp_seconds", "Unix time the latest full integrity check of the store finished.", unsetUntilChecked);
         StoreIntegrityCheckDuration = f.CreateGauge("usd1_store_integrity_check_duration_seconds", "Seconds the latest full integrity check of the store took (it reads every page).", unsetUntilChecked);
+
+        // Token identity (issue 12, decimals are immutable).
+        TokenDecimals = f.CreateGauge("usd1_token_decimals", "The network's token decimals as stored at their first read from the chain (every figure in tokens uses them); -1 while never read, and then the network has no usd1_supply_tokens series and usd1_total_supply_tokens is not exported.", "network");
+        TokenIdentityMismatch = f.CreateGauge("usd1_token_identity_mismatch", "1 when the chain's token decimals or symbol differ from the stored ones (anomaly TokenIdentityChanged); figures keep the stored decimals.", "network");
     }
 
     public CollectorRegistry Registry { get; }
@@ -116,11 +121,16 @@ public sealed class ReconcilerMetrics
     public Gauge ReportChainLength { get; }
 
     public Gauge ReportChainHeadInfo { get; }
+
     public Gauge StoreIntegrityOk { get; }
 
     public Gauge StoreIntegrityLastCheck { get; }
 
     public Gauge StoreIntegrityCheckDuration { get; }
+
+    public Gauge TokenDecimals { get; }
+
+    public Gauge TokenIdentityMismatch { get; }
 
     /// <summary>The text exposition format, as served at /metrics.</summary>
     public async Task<string> ExportAsync(CancellationToken cancellationToken)

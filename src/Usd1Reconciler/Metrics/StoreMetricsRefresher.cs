@@ -7,27 +7,41 @@ namespace Usd1Reconciler.Metrics;
 /// <summary>
 /// Sets the per-network gauges from the store, so that /metrics says what the store says (and what `usd1rec supply`
 /// prints), including staleness: a network without a fresh ledger proof is marked stale, never shown as all good.
+/// Supply in tokens uses the decimals stored with the network (read once, never re-read here), so the gauges keep
+/// their values through an RPC outage and a restart. A network whose decimals were never read has no supply series
+/// (usd1_token_decimals -1 says why) and the total is not exported, since a sum without it would be wrong.
 /// </summary>
 internal sealed class StoreMetricsRefresher(
     SqliteSupplyStore store,
     SqliteAnomalyStore anomalies,
     ReconcilerMetrics metrics,
-    TokenDecimals decimalsOf,
     IReadOnlyDictionary<string, TimeSpan> staleAfterOf,
     TimeProvider time)
 {
     private static readonly string[] ProofStatuses = ["ok", "mismatch", "stale"];
+    private static readonly string[] SupplyKinds = ["indexed", "provisional", "onchain"];
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var total = 0.0;
+        var totalKnown = true;
         foreach (var s in await store.GetSupplyAsync(cancellationToken))
         {
             var staleAfter = staleAfterOf.TryGetValue(s.Name, out var budget) ? budget : new Configuration.NetworkOptions().StaleAfter;
             var status = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, staleAfter, s.FailingSince);
             var stale = status == LedgerProofStatus.Stale || s.LastIndexedAt is null || now - s.LastIndexedAt > staleAfter;
-            if (await decimalsOf.GetAsync(s.Name, cancellationToken) is { } decimals)
+            metrics.TokenIdentityMismatch.WithLabels(s.Name).Set(s.TokenIdentityMismatch is null ? 0 : 1);
+            metrics.TokenDecimals.WithLabels(s.Name).Set(s.Token?.Decimals ?? -1);
+            if (s.Token?.Decimals is not { } decimals)
+            {
+                totalKnown = false;
+                foreach (var kind in SupplyKinds)
+                {
+                    metrics.Supply.RemoveLabelled(s.Name, kind);
+                }
+            }
+            else
             {
                 metrics.Supply.WithLabels(s.Name, "indexed").Set(Tokens(s.IndexedSupply, decimals));
                 metrics.Supply.WithLabels(s.Name, "provisional").Set(Tokens(s.ProvisionalSupply, decimals));
@@ -58,7 +72,15 @@ internal sealed class StoreMetricsRefresher(
             }
         }
 
-        metrics.TotalSupply.WithLabels("indexed").Set(total);
+        if (totalKnown)
+        {
+            metrics.TotalSupply.WithLabels("indexed").Set(total);
+        }
+        else
+        {
+            metrics.TotalSupply.RemoveLabelled("indexed");
+        }
+
         metrics.AlertsPending.Set(await anomalies.CountPendingAlertsAsync(cancellationToken));
     }
 

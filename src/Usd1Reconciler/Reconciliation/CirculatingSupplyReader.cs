@@ -1,4 +1,3 @@
-using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Ingest;
@@ -6,6 +5,7 @@ using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Evm.Rpc;
+using Usd1Reconciler.Indexing;
 using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Solana.Rpc;
 
@@ -16,10 +16,12 @@ namespace Usd1Reconciler.Reconciliation;
 /// balances read at that same block (EVM: balanceOf at the block) or slot (Solana: getTokenAccountBalance at
 /// finalized, accepted only when its context slot equals the proof's slot — else the input is stale, because the
 /// node cannot answer for a past slot). Any failure becomes the network's Problem, which makes the verdict Inconclusive.
+/// Decimals come from the store (<see cref="TokenIdentityGuard"/>: read once, stored, re-checked), never from a read
+/// that may fail: a network whose decimals were never read, or whose chain now answers other decimals than the stored
+/// ones, is a Problem — its base units never pass for dollars.
 /// </summary>
-internal sealed class CirculatingSupplyReader(IReadOnlyList<NetworkOptions> networks, ISupplyStore store, HttpClient http, ILoggerFactory loggers)
+internal sealed class CirculatingSupplyReader(IReadOnlyList<NetworkOptions> networks, ISupplyStore store, TokenIdentityGuard tokens, HttpClient http, ILoggerFactory loggers)
 {
-    private const string DecimalsSelector = "0x313ce567";
 
     public async Task<IReadOnlyList<NetworkCirculation>> ReadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -110,8 +112,29 @@ internal sealed class CirculatingSupplyReader(IReadOnlyList<NetworkOptions> netw
         var onchain = await rpc.TotalSupplyAsync(n.Token!, block, cancellationToken);
         var indexed = await store.GetFinalSupplyAtAsync(supply.NetworkId, block, cancellationToken);
         var status = indexed == onchain.Value ? LedgerProofStatus.Ok : LedgerProofStatus.Mismatch;
-        var (decimals, balances, problem) = await ReadEvmAsync(n, block, cancellationToken);
-        return new NetworkCirculation(n.Name, NetworkKind.Evm, block, decimals, onchain, status, balances, n.BridgedFrom, problem);
+        var (decimals, tokenProblem) = await DecimalsAsync(supply, cancellationToken);
+        var (balances, problem) = await ReadEvmAsync(n, block, cancellationToken);
+        return new NetworkCirculation(n.Name, NetworkKind.Evm, block, decimals, onchain, status, balances, n.BridgedFrom, tokenProblem ?? problem);
+    }
+
+    /// <summary>
+    /// The stored decimals (recorded now if this is the first read), and why the network's figures cannot be judged
+    /// when they are unknown (then 0 comes with a Problem, so no figure is made from it) or the chain disagrees.
+    /// </summary>
+    private async Task<(int Decimals, string? Problem)> DecimalsAsync(NetworkSupply supply, CancellationToken cancellationToken)
+    {
+        if (supply.TokenIdentityMismatch is { } changed)
+        {
+            return (supply.Token?.Decimals ?? 0, $"token identity changed on the chain ({changed}); figures are untrusted until an operator acts (anomaly TokenIdentityChanged)");
+        }
+
+        if (supply.Token is { } known)
+        {
+            return (known.Decimals, null);
+        }
+
+        var (identity, reason) = await tokens.GetAsync(supply.Name, cancellationToken);
+        return identity is null ? (0, reason) : (identity.Decimals, null);
     }
 
     private async Task<NetworkCirculation> ReadNetworkAsync(NetworkOptions n, NetworkSupply? supply, DateTimeOffset now, CancellationToken cancellationToken)
@@ -124,63 +147,57 @@ internal sealed class CirculatingSupplyReader(IReadOnlyList<NetworkOptions> netw
         }
 
         var status = LedgerProof.Evaluate(proof, supply.FinalBlock, now, n.StaleAfter, supply.FailingSince);
+        // Decimals first, from the store: an outage below cannot take them away.
+        var (decimals, tokenProblem) = await DecimalsAsync(supply, cancellationToken);
         try
         {
-            var (decimals, balances, problem) = kind == NetworkKind.Solana
-                ? await ReadSolanaAsync(n, proof.BlockNumber, cancellationToken)
+            var (balances, problem) = kind == NetworkKind.Solana
+                ? await ReadSolanaAsync(n, proof.BlockNumber, decimals, cancellationToken)
                 : await ReadEvmAsync(n, proof.BlockNumber, cancellationToken);
-            return new NetworkCirculation(n.Name, kind, proof.BlockNumber, decimals, proof.OnchainSupply, status, balances, n.BridgedFrom, problem);
+            return new NetworkCirculation(n.Name, kind, proof.BlockNumber, decimals, proof.OnchainSupply, status, balances, n.BridgedFrom, tokenProblem ?? problem);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            loggers.CreateLogger("usd1rec.reconcile").LogWarning("network {Network}: reading decimals and excluded balances failed: {Reason}", n.Name, ex.Message);
-            return new NetworkCirculation(n.Name, kind, proof.BlockNumber, 0, proof.OnchainSupply, status, [], n.BridgedFrom, $"reading decimals and excluded balances at {proof.BlockNumber} failed: {ex.Message}");
+            loggers.CreateLogger("usd1rec.reconcile").LogWarning("network {Network}: reading excluded balances failed: {Reason}", n.Name, ex.Message);
+            return new NetworkCirculation(n.Name, kind, proof.BlockNumber, decimals, proof.OnchainSupply, status, [], n.BridgedFrom,
+                tokenProblem ?? $"reading excluded balances at {proof.BlockNumber} failed: {ex.Message}");
         }
     }
 
-    private async Task<(int Decimals, IReadOnlyList<HolderBalance> Balances, string? Problem)> ReadEvmAsync(NetworkOptions n, long block, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<HolderBalance> Balances, string? Problem)> ReadEvmAsync(NetworkOptions n, long block, CancellationToken cancellationToken)
     {
         var rpc = new EvmRpcClient(Transport(n));
-        var word = await rpc.eth_call(n.Token!, DecimalsSelector, block, cancellationToken);
-        if (word.Length != 32)
-        {
-            return (0, [], $"token {n.Token} answered decimals() with {word.Length} bytes at block {block}, not a uint8");
-        }
-
-        var decimals = new BigInteger(word, isUnsigned: true, isBigEndian: true);
-        if (decimals > 77)
-        {
-            return (0, [], $"token {n.Token} reports {decimals} decimals");
-        }
-
         var balances = new List<HolderBalance>();
         foreach (var holder in n.ExcludedHolders)
         {
             balances.Add(new HolderBalance(holder.Address.ToLowerInvariant(), holder.Label, await rpc.BalanceOfAsync(n.Token!, holder.Address, block, cancellationToken)));
         }
 
-        return ((int)decimals, balances, null);
+        return (balances, null);
     }
 
-    private async Task<(int Decimals, IReadOnlyList<HolderBalance> Balances, string? Problem)> ReadSolanaAsync(NetworkOptions n, long slot, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<HolderBalance> Balances, string? Problem)> ReadSolanaAsync(NetworkOptions n, long slot, int decimals, CancellationToken cancellationToken)
     {
         var rpc = new SolanaRpcClient(Transport(n));
         var balances = new List<HolderBalance>();
-        int? decimals = null;
         foreach (var holder in n.ExcludedHolders)
         {
             var balance = await rpc.getTokenAccountBalance(holder.Address, SolanaCommitment.Finalized, cancellationToken);
             if (balance.Slot != slot)
             {
-                return (balance.Decimals, [], $"balance of {holder.Label} ({holder.Address}) was read at slot {balance.Slot} but the ledger proof is at slot {slot}: stale, re-index first");
+                return ([], $"balance of {holder.Label} ({holder.Address}) was read at slot {balance.Slot} but the ledger proof is at slot {slot}: stale, re-index first");
             }
 
-            decimals = balance.Decimals;
+            if (balance.Decimals != decimals)
+            {
+                // The account answers in another scale than the stored mint decimals: adding it would mix scales.
+                return ([], $"balance of {holder.Label} ({holder.Address}) is reported with {balance.Decimals} decimals, the stored token identity has {decimals}");
+            }
+
             balances.Add(new HolderBalance(holder.Address, holder.Label, balance.Amount));
         }
 
-        decimals ??= (await rpc.getTokenSupply(n.Mint!, SolanaCommitment.Finalized, cancellationToken)).Decimals;
-        return (decimals.Value, balances, null);
+        return (balances, null);
     }
 
     private JsonRpcClient Transport(NetworkOptions n) =>

@@ -1,0 +1,15 @@
+using Usd1Reconciler.Core.Ingest;
+
+namespace Usd1Reconciler.Indexing;
+
+/// <summary>What one pass of <see cref="IndexPassRunner"/> ended with: a result, or the failure already recorded in the store.</summary>
+/// <param name="Result">The pass's result when it succeeded.</param>
+/// <param name="Failure">Why it failed; null on success.</param>
+/// <param name="StopNetwork">
+/// True after a reorg below the final block (<see cref="DeepReorganizationException"/>): building on a final
+/// history that changed would be a silent rewrite, so the caller stops indexing this network.
+/// </param>
+internal sealed record IndexPassOutcome(IndexPassResult? Result, Exception? Failure, bool StopNetwork)
+{
+    public bool Succeeded => Result is not null;
+}

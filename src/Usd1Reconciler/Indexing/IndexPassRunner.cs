@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Indexing;
+
+/// <summary>
+/// The one pass policy (issue 12), shared by `index`, `reconcile --once` and the scheduled job, so none can drift:
+/// <list type="bullet">
+/// <item>a successful pass clears the network's failure state in the store (RecordPassSuccess) and then records or
+/// re-checks the token identity (<see cref="TokenIdentityGuard"/>);</item>
+/// <item>a failed pass records the failure (RecordPassFailure: failing since, last cause), so every reader — another
+/// process included — calls the network stale from the first failed pass;</item>
+/// <item>a reorg below the final block is recorded, logged critical and tells the caller to stop the network;</item>
+/// <item>logging follows the state, not the firing: one ERR when a network starts failing, one reminder every
+/// <see cref="ReminderEvery"/> while it keeps failing (with the latest cause and how long), one line when it
+/// recovers; the failed passes in between are logged at debug level.</item>
+/// </list>
+/// Cancellation of <c>cancellationToken</c> is not a failure: it propagates and nothing is recorded.
+/// </summary>
+internal sealed class IndexPassRunner(SqliteSupplyStore store, TokenIdentityGuard tokens, TimeProvider time, ILogger logger)
+{
+    private readonly ConcurrentDictionary<string, FailureState> _failing = new(StringComparer.Ordinal);
+
+    /// <summary>How often a network that keeps failing is logged at ERR again. Default 15 min.</summary>
+    public TimeSpan ReminderEvery { get; init; } = TimeSpan.FromMinutes(15);
+
+    public async Task<IndexPassOutcome> RunAsync(INetworkIndexer indexer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(indexer);
+        var network = indexer.Network;
+        IndexPassResult result;
+        try
+        {
+            result = await indexer.RunPassAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (DeepReorganizationException ex)
+        {
+            await RecordFailureAsync(network, ex);
+            logger.LogCritical("network {Network}: {Reason}; indexing of this network stops until an operator intervenes", network, ex.Message);
+            return new IndexPassOutcome(null, ex, StopNetwork: true);
+        }
+        catch (Exception ex)
+        {
+            await RecordFailureAsync(network, ex);
+            LogFailure(network, ex);
+            return new IndexPassOutcome(null, ex, StopNetwork: false);
+        }
+
+        await store.RecordPassSuccessAsync(network, cancellationToken);
+        if (_failing.TryRemove(network, out var ended))
+        {
+            logger.LogInformation(
+                "network {Network}: indexing recovered after {Failures} failed pass(es) since {Since:O}; indexed to {Tip}, final {Final}",
+                network, ended.Failures, ended.Since, result.IndexedTip, result.FinalBlock);
+        }
+
+        await tokens.CheckAsync(network, cancellationToken);
+        return new IndexPassOutcome(result, null, StopNetwork: false);
+    }
+
+    private void LogFailure(string network, Exception failure)
+    {
+        var now = time.GetUtcNow();
+        var state = _failing.GetOrAdd(network, _ => new FailureState(now));
+        lock (state)
+        {
+            state.Failures++;
+            if (state.Failures == 1)
+            {
+                state.LastLoggedAt = now;
+                logger.LogError("network {Network}: index pass failed, retried at the next pass (the network is stale meanwhile): {Reason}", network, failure.Message);
+            }
+            else if (now - state.LastLoggedAt >= ReminderEvery)
+            {
+                state.LastLoggedAt = now;
+                logger.LogError(
+                    "network {Network}: still failing since {Since:O} ({Failures} failed passes); latest cause: {Reason}",
+                    network, state.Since, state.Failures, failure.Message);
+            }
+            else
+            {
+                logger.LogDebug("network {Network}: index pass failed again ({Failures} since {Since:O}): {Reason}", network, state.Failures, state.Since, failure.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Marks the network failing in the store, so `supply` (another process) shows it stale during the outage. A store
+    /// that cannot even record this is logged, not thrown: the pass failure itself is already being reported.
+    /// </summary>
+    private async Task RecordFailureAsync(string network, Exception failure)
+    {
+        try
+        {
+            await store.RecordPassFailureAsync(network, time.GetUtcNow(), failure.Message, CancellationToken.None);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            logger.LogError("network {Network}: could not record the failed pass in the store: {Reason}", network, ex.Message);
+        }
+    }
+
+    private sealed class FailureState(DateTimeOffset since)
+    {
+        public DateTimeOffset Since { get; } = since;
+
+        public int Failures { get; set; }
+
+        public DateTimeOffset LastLoggedAt { get; set; }
+    }
+}
