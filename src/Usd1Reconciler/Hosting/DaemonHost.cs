@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Alerting;
 using Usd1Reconciler.Cli;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Indexing;
@@ -37,6 +38,7 @@ internal static class DaemonHost
             config.Options.Networks,
             store,
             provider.GetRequiredService<SqliteAnomalyStore>(),
+            AnomalyPagingFactory.Create(config.Options.Alerting),
             config.Options.Alerting.ResolveAfter / 2,
             provider.GetRequiredService<HttpClient>(),
             time,

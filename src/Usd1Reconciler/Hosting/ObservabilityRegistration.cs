@@ -30,7 +30,7 @@ internal static class ObservabilityRegistration
             store,
             anomalyStore,
             options.Networks.ToDictionary(n => n.Name, n => AnomalyPolicyFactory.Create(n.Anomalies), StringComparer.Ordinal),
-            new AnomalyPaging(options.Alerting.Cooldown, options.Alerting.Lookback, AlertmanagerConfigured: options.Alerting.AlertmanagerUrls.Count > 0),
+            AnomalyPagingFactory.Create(options.Alerting),
             options.Alerting.ResolveAfter / 2,
             metrics,
             time,

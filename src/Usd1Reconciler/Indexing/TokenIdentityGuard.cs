@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Alerting;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Networks;
@@ -24,6 +25,7 @@ internal sealed class TokenIdentityGuard(
     IReadOnlyList<NetworkOptions> networks,
     SqliteSupplyStore store,
     SqliteAnomalyStore anomalies,
+    AnomalyPaging paging,
     TimeSpan refreshAfter,
     HttpClient http,
     TimeProvider time,
@@ -40,7 +42,7 @@ internal sealed class TokenIdentityGuard(
     public static TokenIdentityGuard Create(LoadedConfiguration config, SqliteSupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new TokenIdentityGuard(config.Options.Networks, store, new SqliteAnomalyStore(store), config.Options.Alerting.ResolveAfter / 2, http, time, loggers);
+        return new TokenIdentityGuard(config.Options.Networks, store, new SqliteAnomalyStore(store), AnomalyPagingFactory.Create(config.Options.Alerting), config.Options.Alerting.ResolveAfter / 2, http, time, loggers);
     }
 
     /// <summary>How often a network's stored identity is compared with the chain again. Default 10 min.</summary>
@@ -123,7 +125,7 @@ internal sealed class TokenIdentityGuard(
             var detail = $"stored {Describe(stored)}, the chain now answers {Describe(read)} ({changed})";
             await store.RecordTokenIdentityMismatchAsync(network, changed, cancellationToken);
             var anomaly = SupplyAnomalyDetector.TokenIdentityChanged(network, changed, detail, now);
-            if (await anomalies.RaiseConditionAsync(anomaly, refreshAfter, now, cancellationToken) is not null)
+            if (await anomalies.RaiseConditionAsync(anomaly, refreshAfter, paging, now, cancellationToken) is not null)
             {
                 _logger.LogCritical("anomaly {Rule} on {Network}: {Detail}; figures keep the stored decimals and the network's reconciliation input is untrusted", AnomalyRule.TokenIdentityChanged, network, detail);
             }
@@ -131,7 +133,7 @@ internal sealed class TokenIdentityGuard(
         else
         {
             await store.RecordTokenIdentityMismatchAsync(network, null, cancellationToken);
-            if (await anomalies.ResolveConditionAsync(AnomalyRule.TokenIdentityChanged, network, now, cancellationToken) > 0)
+            if (await anomalies.ResolveConditionAsync(AnomalyRule.TokenIdentityChanged, network, paging, now, cancellationToken) > 0)
             {
                 _logger.LogInformation("anomaly {Rule} on {Network} resolved: the chain answers the stored {Identity} again", AnomalyRule.TokenIdentityChanged, network, Describe(stored));
             }

@@ -33,7 +33,7 @@ public sealed class IndexPassRunnerTests
         await store.RegisterNetworkAsync(new NetworkRegistration("eth", NetworkKind.Evm, 1, "0xtoken"), CancellationToken.None);
         // No configured networks: the token check after a success has nothing to read and touches no network.
         using var http = new HttpClient();
-        var tokens = new TokenIdentityGuard(Array.Empty<NetworkOptions>(), store, new SqliteAnomalyStore(store), TimeSpan.FromMinutes(5), http, time, NullLoggerFactory.Instance);
+        var tokens = new TokenIdentityGuard(Array.Empty<NetworkOptions>(), store, new SqliteAnomalyStore(store), new AnomalyPaging(TimeSpan.FromMinutes(5), TimeSpan.FromHours(1)), TimeSpan.FromMinutes(5), http, time, NullLoggerFactory.Instance);
         var log = new CapturingLogger();
         return (new IndexPassRunner(store, tokens, time, log) { ReminderEvery = TimeSpan.FromMinutes(15) }, store, log, time);
     }
