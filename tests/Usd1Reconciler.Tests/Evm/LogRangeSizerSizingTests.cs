@@ -14,17 +14,17 @@ public sealed class LogRangeSizerSizingTests
     }
 
     [Test]
-    public void OnSuccess_EmptyRanges_GrowFourfoldThenStopAtTheMaximum()
+    public void OnSuccess_EmptyRanges_DoubleThenStopAtTheMaximum()
     {
         var sizer = new LogRangeSizer(10_000);
         var sizes = new List<int>();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 9; i++)
         {
             sizer.OnSuccess(sizer.Size, 0);
             sizes.Add(sizer.Size);
         }
 
-        Assert.That(sizes, Is.EqualTo(new[] { 256, 1024, 4096, 10_000, 10_000 }), "a sparse stretch reaches the provider's range cap in four answers");
+        Assert.That(sizes, Is.EqualTo(new[] { 128, 256, 512, 1024, 2048, 4096, 8192, 10_000, 10_000 }), "a sparse stretch reaches the configured maximum and stays there");
         Assert.That(sizer.Calibrated, Is.True);
     }
 
@@ -42,16 +42,16 @@ public sealed class LogRangeSizerSizingTests
     {
         var sizer = new LogRangeSizer(10_000);
         sizer.OnSuccess(64, 0);
-        sizer.OnSuccess(256, 8_000);
+        sizer.OnSuccess(128, 8_000);
 
-        Assert.That(sizer.Size, Is.EqualTo(256));
+        Assert.That(sizer.Size, Is.EqualTo(128));
     }
 
     [Test]
     public void OnLimit_RangeHitAProviderLimit_LaterRangesAtMostHalfOfIt()
     {
         var sizer = new LogRangeSizer(10_000);
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 8; i++)
         {
             sizer.OnSuccess(sizer.Size, 0);
         }
