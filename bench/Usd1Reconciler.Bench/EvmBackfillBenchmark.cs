@@ -18,40 +18,54 @@ namespace Usd1Reconciler.Bench;
 /// </summary>
 internal static class EvmBackfillBenchmark
 {
-    public static async Task<int> RunAsync(long events, int rawRangeBlocks, int rawParallelism, bool rebuild)
+    /// <param name="dense">The second shape: 1,000 logs per transaction over 2 blocks instead of 10,000 over 100.</param>
+    /// <param name="compare">
+    /// Further usd1rec builds (paths to usd1rec.dll) to run on the same anvil, alternating with this one
+    /// <paramref name="runs"/> times, before the limits are measured: an A/B in the same window of a shared machine.
+    /// </param>
+    /// <param name="pipelineOnly">Only the usd1rec runs, not the node's and the store's limits.</param>
+    public static async Task<int> RunAsync(
+        long events, int rawRangeBlocks, int rawParallelism, bool rebuild, bool dense = false, IReadOnlyList<string>? compare = null, int runs = 1, bool pipelineOnly = false)
     {
         BenchEnvironment.EnsureReleaseBuild(rebuild);
-        var fixture = EvmFixture.Ensure(events);
+        var fixture = dense ? EvmFixture.Ensure(events, 1_000, 1) : EvmFixture.Ensure(events);
         var work = Directory.CreateTempSubdirectory("usd1rec-bench-evm").FullName;
         try
         {
             await using var anvil = await AnvilProcess.StartAsync(fixture.StatePath);
-            Console.WriteLine(BenchEnvironment.Invariant($"anvil loaded {new FileInfo(fixture.StatePath).Length / 1e6:0} MB of state in {anvil.StartTime.TotalSeconds:0.0} s; blocks {fixture.FirstBlock}-{fixture.Head}, {fixture.Events} events ({fixture.Mints} mints, {fixture.Burns} burns)"));
+            Console.WriteLine(BenchEnvironment.Invariant($"anvil loaded {new FileInfo(fixture.StatePath).Length / 1e6:0} MB of state in {anvil.StartTime.TotalSeconds:0.0} s; blocks {fixture.FirstBlock}-{fixture.Head}, {fixture.Events} events ({fixture.Mints} mints, {fixture.Burns} burns){(dense ? ", dense shape (1,000 logs per transaction over 2 blocks)" : string.Empty)}"));
 
             // 1. The pipeline, end to end, as an operator runs it.
-            var storePath = Path.Combine(work, "index.db");
-            var config = Path.Combine(work, "usd1rec.json");
-            await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+            var builds = new List<string> { BenchEnvironment.Usd1recDll };
+            builds.AddRange(compare ?? []);
+            ChildRun? run = null;
+            string storePath = string.Empty;
+            var anvilCpu = TimeSpan.Zero;
+            for (var round = 1; round <= runs; round++)
             {
-                Storage = new { Path = storePath },
-                Logging = new { Level = "Warning" },
-                Networks = new[] { new { Name = "bench", Kind = "Evm", ChainId = fixture.ChainId, RpcUrls = new[] { anvil.Url.ToString() }, Token = fixture.Token, StartBlock = fixture.FirstBlock } },
-            }));
-            var anvilBefore = anvil.CpuUsed ?? TimeSpan.Zero;
-            var run = await ChildRun.RunAsync("dotnet", [BenchEnvironment.Usd1recDll, "index", "--config", config, "--once"]);
-            var anvilCpu = (anvil.CpuUsed ?? TimeSpan.Zero) - anvilBefore;
-            if (run.ExitCode != 0)
+                foreach (var build in builds)
+                {
+                    var label = BenchEnvironment.Invariant($"{(build == BenchEnvironment.Usd1recDll ? "this build" : build)} run {round}");
+                    var (thisRun, thisStore, thisCpu) = await IndexOnceAsync(anvil, fixture, work, build, label);
+                    Console.WriteLine(BenchEnvironment.Invariant(
+                        $"  {label}: {thisRun.Wall.TotalSeconds:0.00} s = {fixture.Events / thisRun.Wall.TotalSeconds:0} events/s, peak RSS {thisRun.PeakRssBytes / 1048576.0:0} MiB ({thisRun.PeakRssBytes / 1e6:0} MB), CPU {thisRun.CpuTime.TotalSeconds:0.00} s"));
+                    if (build == BenchEnvironment.Usd1recDll)
+                    {
+                        (run, storePath, anvilCpu) = (thisRun, thisStore, thisCpu);
+                    }
+                }
+            }
+
+            if (pipelineOnly)
             {
-                Console.Error.WriteLine(run.StandardError);
-                throw new InvalidOperationException($"usd1rec index exited with {run.ExitCode}");
+                return 0;
             }
 
             var store = SqliteSupplyStore.Open(storePath, TimeProvider.System);
             var supply = (await store.GetSupplyAsync(CancellationToken.None)).Single();
-            var stored = supply.FinalMints + supply.FinalBurns;
-            if (stored != fixture.Events || supply.IndexedSupply.ToString(CultureInfo.InvariantCulture) != fixture.Supply)
+            if (run is null)
             {
-                throw new InvalidOperationException($"the store holds {stored} final events and supply {supply.IndexedSupply}, the fixture {fixture.Events} and {fixture.Supply}");
+                throw new InvalidOperationException("no run of this build");
             }
 
             var pipelineRate = fixture.Events / run.Wall.TotalSeconds;
@@ -94,6 +108,38 @@ internal static class EvmBackfillBenchmark
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>`usd1rec index --once` of <paramref name="dll"/> into a fresh store; checks the store holds exactly the fixture's events and supply.</summary>
+    private static async Task<(ChildRun Run, string StorePath, TimeSpan AnvilCpu)> IndexOnceAsync(AnvilProcess anvil, EvmFixture fixture, string work, string dll, string label)
+    {
+        var name = Guid.NewGuid().ToString("N");
+        var storePath = Path.Combine(work, $"index-{name}.db");
+        var config = Path.Combine(work, $"usd1rec-{name}.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            Storage = new { Path = storePath },
+            Logging = new { Level = "Warning" },
+            Networks = new[] { new { Name = "bench", Kind = "Evm", ChainId = fixture.ChainId, RpcUrls = new[] { anvil.Url.ToString() }, Token = fixture.Token, StartBlock = fixture.FirstBlock } },
+        }));
+        var anvilBefore = anvil.CpuUsed ?? TimeSpan.Zero;
+        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"]);
+        var anvilCpu = (anvil.CpuUsed ?? TimeSpan.Zero) - anvilBefore;
+        if (run.ExitCode != 0)
+        {
+            Console.Error.WriteLine(run.StandardError);
+            throw new InvalidOperationException($"{label}: usd1rec index exited with {run.ExitCode}");
+        }
+
+        var store = SqliteSupplyStore.Open(storePath, TimeProvider.System);
+        var supply = (await store.GetSupplyAsync(CancellationToken.None)).Single();
+        var stored = supply.FinalMints + supply.FinalBurns;
+        if (stored != fixture.Events || supply.IndexedSupply.ToString(CultureInfo.InvariantCulture) != fixture.Supply)
+        {
+            throw new InvalidOperationException($"{label}: the store holds {stored} final events and supply {supply.IndexedSupply}, the fixture {fixture.Events} and {fixture.Supply}");
+        }
+
+        return (run, storePath, anvilCpu);
     }
 
     private static async Task<(long Logs, long Bytes, int Requests, TimeSpan Time, double Rate)> FetchRawAsync(Uri url, EvmFixture fixture, int rangeBlocks, int parallelism)

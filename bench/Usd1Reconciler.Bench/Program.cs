@@ -20,7 +20,11 @@ var rebuild = options.Contains("--rebuild");
 switch (verb)
 {
     case "evm-backfill":
-        return await EvmBackfillBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--raw-range", 200), (int)Number("--raw-parallelism", 4), rebuild);
+        return await EvmBackfillBenchmark.RunAsync(
+            Number("--events", 1_000_000), (int)Number("--raw-range", 200), (int)Number("--raw-parallelism", 4), rebuild, options.Contains("--dense"),
+            Option("--compare", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries), (int)Number("--runs", 1), options.Contains("--pipeline-only"));
+    case "rate-limited-backfill":
+        return await RateLimitedBackfillBenchmark.RunAsync(options, rebuild);
     case "solana-backfill":
         return await SolanaBackfillBenchmark.RunAsync((int)Number("--mints", 7_000), (int)Number("--burns", 3_000), rebuild);
     case "live-latency":
@@ -41,6 +45,9 @@ switch (verb)
             """
             usage: dotnet run -c Release --project bench/Usd1Reconciler.Bench -- <verb> [options]
               evm-backfill      [--events 1000000] [--raw-range 200] [--raw-parallelism 4] [--rebuild]
+                                [--dense] [--compare other/usd1rec.dll,...] [--runs 1] [--pipeline-only]
+              rate-limited-backfill [--rps 25] [--latency-ms 80] [--events 250000] [--clustered 150000] [--runs 1]
+                                [--baseline-dll path/usd1rec.dll] [--variants baseline,unbudgeted,budget] [--rebuild]
               solana-backfill   [--mints 7000] [--burns 3000] [--rebuild]
               live-latency      [--mints 30] [--poll-ms 500] [--rebuild]
               store-limit       [--events 1000000] [--batch 10000]

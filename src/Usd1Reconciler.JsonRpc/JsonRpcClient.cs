@@ -17,9 +17,17 @@ public sealed class JsonRpcClient : IEndpointHealthSource
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 
+    // Rate-limited rounds one call may wait out on top of MaxRounds: a provider that keeps refusing fails the call
+    // after this many Retry-After rests instead of holding it for ever.
+    private const int MaxRateLimitedRounds = 10;
+
+    // The rest after a 429 without Retry-After: providers count per second.
+    private static readonly TimeSpan RateLimitRestWithoutRetryAfter = TimeSpan.FromSeconds(1);
+
     private readonly HttpClient _http;
     private readonly List<RpcEndpoint> _endpoints;
     private readonly List<EndpointTracker> _trackers;
+    private readonly List<RequestBudget> _budgets;
     private readonly string _network;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
@@ -55,7 +63,14 @@ public sealed class JsonRpcClient : IEndpointHealthSource
         _timeout = timeout;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _budgets = _endpoints.Select(_ => new RequestBudget(_options.MaxRequestsPerSecond, _time)).ToList();
     }
+
+    /// <summary>Largest JSON-RPC batch worth building: the per-endpoint request budget when one is configured, else <paramref name="preferred"/>.</summary>
+    public int MaxBatchSize(int preferred) => _options.MaxRequestsPerSecond is { } max ? Math.Min(preferred, max) : preferred;
+
+    /// <summary>Requests that waited for an endpoint's request budget or for its rate-limit rest before they were sent, over all endpoints.</summary>
+    public long ThrottledRequests => _budgets.Sum(b => b.Throttled);
 
     public string Network => _network;
 
@@ -230,10 +245,12 @@ public sealed class JsonRpcClient : IEndpointHealthSource
     {
         var failures = new List<RpcException>();
         var rounds = 0;
+        var rateLimitedRounds = 0;
         while (true)
         {
             var now = _time.GetUtcNow();
             var usable = _trackers.Where(t => t.IsUsable(now)).ToList();
+            var roundFailures = failures.Count;
             foreach (var tracker in usable)
             {
                 var endpoint = tracker.Endpoint;
@@ -284,7 +301,15 @@ public sealed class JsonRpcClient : IEndpointHealthSource
                 }
             }
 
-            if (usable.Count > 0 && ++rounds >= _options.MaxRounds)
+            // A round in which every endpoint asked only refused for rate is the provider's flow control, not a fault:
+            // it is waited out (Retry-After, within MaxWait) without using up the rounds, up to MaxRateLimitedRounds
+            // (except with a single round, which is asked for to see the first failure).
+            var onlyRateLimited = usable.Count > 0 && _options.MaxRounds > 1 && failures.Skip(roundFailures).All(IsRateLimited);
+            if (onlyRateLimited && ++rateLimitedRounds <= MaxRateLimitedRounds)
+            {
+                // Not counted.
+            }
+            else if (usable.Count > 0 && ++rounds >= _options.MaxRounds)
             {
                 throw Unavailable(methodLabel, failures);
             }
@@ -324,11 +349,14 @@ public sealed class JsonRpcClient : IEndpointHealthSource
         }
     }
 
+    private static bool IsRateLimited(RpcException ex) =>
+        ex is RpcTransportException { HttpStatus: 429 } or RpcTransportException { HttpStatus: 503, RetryAfter: not null };
+
     private void OnFailure(EndpointTracker tracker, RpcException ex)
     {
         tracker.OnRequest();
         var transport = ex as RpcTransportException;
-        var rateLimited = transport?.HttpStatus == 429 || (transport?.HttpStatus == 503 && transport.RetryAfter is not null);
+        var rateLimited = IsRateLimited(ex);
         var opened = tracker.OnFailure(_time.GetUtcNow(), ex.Detail, transport?.RetryAfter, rateLimited);
         _logger.LogWarning("network {Network}: {Method} failed at {Endpoint}: {Reason}", _network, ex.Method, tracker.Endpoint.Label, ex.Detail);
         if (opened)
@@ -361,6 +389,8 @@ public sealed class JsonRpcClient : IEndpointHealthSource
         var ids = new long[requests.Count];
         var payload = BuildPayload(requests, ids);
 
+        // The budget is waited for before the request timeout starts: waiting our turn is not the endpoint being slow.
+        using var lease = await _budgets[_endpoints.IndexOf(endpoint)].AcquireAsync(requests.Count, cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         using var content = new ByteArrayContent(payload);
@@ -388,10 +418,20 @@ public sealed class JsonRpcClient : IEndpointHealthSource
                 var retryAfter = response.Headers.RetryAfter is { } header
                     ? header.Delta ?? (header.Date is { } date ? date - _time.GetUtcNow() : null)
                     : null;
+                if ((int)response.StatusCode == 429 || ((int)response.StatusCode == 503 && retryAfter is not null))
+                {
+                    lease.RateLimited(_time.GetUtcNow() + (retryAfter is { } rest && rest > TimeSpan.Zero ? rest : RateLimitRestWithoutRetryAfter));
+                }
+                else
+                {
+                    lease.Answered();
+                }
+
                 throw new RpcTransportException(
                     methodLabel, endpoint.Label, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", (int)response.StatusCode, retryAfter);
             }
 
+            lease.Answered();
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);

@@ -36,6 +36,13 @@ public sealed record RpcResilienceOptions
     /// </summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// <value>Default: none.</value> Requests each endpoint may be sent per second, a JSON-RPC batch counting one per
+    /// element (see <see cref="RequestBudget"/>): calls wait their turn instead of drawing 429s from a provider that caps
+    /// its plan's rate. Without it requests go out as fast as the callers make them, and a 429 is still waited out.
+    /// </summary>
+    public int? MaxRequestsPerSecond { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>
     public void Validate()
     {
@@ -47,6 +54,11 @@ public sealed record RpcResilienceOptions
         if (FailureThreshold < 1)
         {
             throw new ArgumentException($"{nameof(FailureThreshold)} must be at least 1", nameof(FailureThreshold));
+        }
+
+        if (MaxRequestsPerSecond is < 1)
+        {
+            throw new ArgumentException($"{nameof(MaxRequestsPerSecond)} must be at least 1", nameof(MaxRequestsPerSecond));
         }
 
         if (BaseBackoff < TimeSpan.Zero || MaxBackoff < BaseBackoff || BreakDuration < TimeSpan.Zero || MaxWait < TimeSpan.Zero)

@@ -88,44 +88,54 @@ public sealed partial class EvmIndexer
     }
 
     /// <summary>
-    /// Indexes from the stored tip to <paramref name="head"/> in adaptive ranges. Up to <see cref="RangesInFlight"/>
+    /// Indexes from the stored tip to <paramref name="head"/> in adaptive ranges. Up to <see cref="_rangesInFlight"/>
     /// ranges are fetched, checked and decoded at once, but they commit one by one in chain order, each in its own
-    /// transaction and each only after its first block is seen to link onto the tip committed just before it — so the
-    /// store moves exactly as in a sequential walk, just without waiting for the node between commits.
+    /// transaction and each only after its first block is seen to link onto the tip committed just before it (where
+    /// that tip's hash was read, see <see cref="GetHeadersAsync"/>) — so the store moves exactly as in a sequential
+    /// walk, just without waiting for the node between commits.
     /// </summary>
     private async Task<int> CatchUpAsync(long networkId, long head, long finalTarget, CancellationToken cancellationToken)
     {
         var tip = await _store.GetTipAsync(networkId, cancellationToken);
         var next = tip is null ? _settings.StartBlock : tip.Number + 1;
         var previousHash = tip?.Id ?? string.Empty;
+        // The first range links onto the stored tip when its hash is known; later ranges link onto the range before.
+        var linkFrom = previousHash.Length > 0 ? next : long.MinValue;
         var added = 0;
-        var window = new Queue<PendingRange>();
+        var window = new LinkedList<PendingRange>();
         var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        PendingRange Start(long from, long to) =>
+            new(from, to, FetchRangeAsync(from, to, finalTarget, from == linkFrom, generation.Token));
         try
         {
             while (window.Count > 0 || next <= head)
             {
-                while (window.Count < RangesInFlight && next <= head)
+                // Until one answer has shown how dense this stretch of chain is, one range at a time: ranges sized
+                // blind and fetched together would all come back at the size the first one proves too large.
+                var inFlight = _ranges.Calibrated ? _rangesInFlight : 1;
+                while (window.Count < inFlight && next <= head && LogsHeld(window) < MaxLogsHeld)
                 {
                     var to = Math.Min(head, next + _ranges.Size - 1);
-                    window.Enqueue(new PendingRange(next, to, FetchRangeAsync(next, to, finalTarget, generation.Token)));
+                    window.AddLast(Start(next, to));
                     next = to + 1;
                 }
 
-                var pending = window.Peek();
+                var pending = window.First!.Value;
                 FetchedRange fetched;
                 try
                 {
                     fetched = await pending.Fetch;
                 }
-                catch (Exception ex) when (LogRangeSizer.IsRangeLimit(ex) && _ranges.Shrink())
+                catch (Exception ex) when (LogRangeSizer.IsRangeLimit(ex) && pending.To > pending.From)
                 {
-                    _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); range now {Size} blocks", Network, pending.From, pending.To, ex.Message, _ranges.Size);
-                    // The ranges behind it were sized before the limit showed: drop them and go on from here, smaller.
-                    await DrainAsync(window, generation);
-                    generation.Dispose();
-                    generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    next = pending.From;
+                    // Only this range is too large: it is fetched again as two halves, in its place; the ranges
+                    // behind it were already asked for and stand or fall on their own answers.
+                    _ranges.OnLimit((int)(pending.To - pending.From + 1));
+                    var middle = pending.From + ((pending.To - pending.From) / 2);
+                    _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); split at {Middle}, ranges now {Size} blocks", Network, pending.From, pending.To, ex.Message, middle, _ranges.Size);
+                    window.RemoveFirst();
+                    window.AddFirst(Start(middle + 1, pending.To));
+                    window.AddFirst(Start(pending.From, middle));
                     continue;
                 }
                 catch (JsonRpcErrorException ex) when (ProviderErrors.SaysChainMoved(ex.Code, ex.RpcMessage))
@@ -134,16 +144,20 @@ public sealed partial class EvmIndexer
                     throw new ChainMovedException($"{ex.Method} {pending.From}-{pending.To}: {ex.RpcMessage}");
                 }
 
-                window.Dequeue();
-                var first = fetched.Headers[pending.From];
-                if (previousHash.Length > 0 && first.ParentHash != previousHash)
+                window.RemoveFirst();
+                if (previousHash.Length > 0)
                 {
-                    throw new ChainMovedException($"block {pending.From} has parent {first.ParentHash}, not the stored tip {previousHash}");
+                    var first = fetched.Headers.GetValueOrDefault(pending.From)
+                        ?? throw new InvalidOperationException($"network '{Network}': block {pending.From} was not read, so it cannot be linked onto the tip {previousHash}");
+                    if (first.ParentHash != previousHash)
+                    {
+                        throw new ChainMovedException($"block {pending.From} has parent {first.ParentHash}, not the stored tip {previousHash}");
+                    }
                 }
 
                 await _store.CommitBatchAsync(fetched.Batch(networkId, _time.GetUtcNow()), cancellationToken);
                 added += fetched.Events.Count;
-                _ranges.OnSuccess(fetched.LogCount);
+                _ranges.OnSuccess((int)(pending.To - pending.From + 1), fetched.LogCount);
                 previousHash = fetched.NewTip.Id;
             }
         }
@@ -156,11 +170,26 @@ public sealed partial class EvmIndexer
         return added;
     }
 
+    /// <summary>Logs of the ranges fetched but not yet committed: what the window holds in memory now.</summary>
+    private static long LogsHeld(LinkedList<PendingRange> window)
+    {
+        long held = 0;
+        foreach (var range in window)
+        {
+            if (range.Fetch.IsCompletedSuccessfully)
+            {
+                held += range.Fetch.Result.LogCount;
+            }
+        }
+
+        return held;
+    }
+
     /// <summary>Cancels and awaits the ranges still in flight; their outcome no longer matters.</summary>
-    private static async Task DrainAsync(Queue<PendingRange> window, CancellationTokenSource generation)
+    private static async Task DrainAsync(LinkedList<PendingRange> window, CancellationTokenSource generation)
     {
         await generation.CancelAsync();
-        while (window.TryDequeue(out var abandoned))
+        foreach (var abandoned in window)
         {
             try
             {
@@ -171,16 +200,19 @@ public sealed partial class EvmIndexer
                 // Cancelled or failed after the pass gave it up: nothing of it was committed.
             }
         }
+
+        window.Clear();
     }
 
     /// <summary>One range, fetched and checked on its own (everything but the link to the tip before it, which only the commit order can check) and decoded.</summary>
-    private async Task<FetchedRange> FetchRangeAsync(long from, long to, long finalTarget, CancellationToken cancellationToken)
+    /// <param name="linkToTip">Whether the range starts right above a stored tip whose hash is known: then its first header is read, to check the link.</param>
+    private async Task<FetchedRange> FetchRangeAsync(long from, long to, long finalTarget, bool linkToTip, CancellationToken cancellationToken)
     {
         // Headers first, then logs. A fork between the two reads leaves either a log whose blockHash differs from its
         // header (caught below) or stored headers of the abandoned chain, which the next pass's tip check rolls back.
         // The other order could store the new chain's headers with the old chain's logs: a block that gained logs in
         // the fork would then be missed for good, its header matching the chain.
-        var headers = await GetHeadersAsync(from, to, finalTarget, cancellationToken);
+        var headers = await GetHeadersAsync(from, to, finalTarget, linkToTip, cancellationToken);
         // A single block cannot be split, so it is read whole however many logs it holds.
         var maxLogs = to > from ? LogRangeSizer.MaxLogsPerReply : int.MaxValue;
         var logs = await _rpc.eth_getLogs(_token, EventTopics.All, from, to, cancellationToken, maxLogs);
@@ -195,7 +227,8 @@ public sealed partial class EvmIndexer
             .OrderBy(h => h.Number)
             .Select(h => new BlockHeader(h.Number, h.Hash, h.ParentHash, h.Timestamp))
             .ToList();
-        return new FetchedRange(headers, events, keep, new ChainTip(to, headers[to].Hash), logs.Count, to <= finalTarget ? to : null);
+        var tip = new ChainTip(to, headers.TryGetValue(to, out var end) ? end.Hash : string.Empty);
+        return new FetchedRange(headers, events, keep, tip, logs.Count, to <= finalTarget ? to : null);
     }
 
     private sealed record PendingRange(long From, long To, Task<FetchedRange> Fetch);
@@ -207,22 +240,31 @@ public sealed partial class EvmIndexer
         public IndexedBatch Batch(long networkId, DateTimeOffset at) => new(networkId, Events, Keep, NewTip, at) { FinalThrough = FinalThrough };
     }
 
-    /// <summary>Headers of the range's ends, of the final target when it is in range, and of every block in it that is not final yet, fetched in batches.</summary>
-    private async Task<Dictionary<long, EvmBlock>> GetHeadersAsync(long from, long to, long finalTarget, CancellationToken cancellationToken)
+    /// <summary>
+    /// The headers a range needs, fetched in batches: every block from the final target (or the range's start, if
+    /// later) to its end — the unfinal ones are stored linked parentHash ⇒ hash for the reorg walk, and the final
+    /// target's own is the anchor the endpoint check compares every endpoint with — plus the first block when the
+    /// range starts right above a stored tip with a known hash (<paramref name="linkToTip"/>), to check the link.
+    /// A range wholly below the final target reads no header at all: its blocks can no longer be reorganised (a fork
+    /// there is a deep reorg, which the endpoint check and the stored anchor catch), its logs carry their own block
+    /// hashes, and its end is stored as a tip without a hash, which the next range does not link onto. During a
+    /// backfill that is one eth_getLogs per range and no eth_getBlockByNumber until the final target.
+    /// </summary>
+    private async Task<Dictionary<long, EvmBlock>> GetHeadersAsync(long from, long to, long finalTarget, bool linkToTip, CancellationToken cancellationToken)
     {
-        var numbers = new SortedSet<long> { from, to };
-        if (finalTarget >= from && finalTarget <= to)
+        var numbers = new SortedSet<long>();
+        if (linkToTip)
         {
-            numbers.Add(finalTarget);
+            numbers.Add(from);
         }
 
-        for (var n = Math.Max(from, finalTarget + 1); n <= to; n++)
+        for (var n = Math.Max(from, finalTarget); n <= to; n++)
         {
             numbers.Add(n);
         }
 
         var headers = new Dictionary<long, EvmBlock>(numbers.Count);
-        foreach (var chunk in numbers.Chunk(HeadersPerBatch))
+        foreach (var chunk in numbers.Chunk(_rpc.Transport.MaxBatchSize(HeadersPerBatch)))
         {
             var blocks = await _rpc.GetBlocksAsync(chunk, cancellationToken);
             for (var i = 0; i < chunk.Length; i++)

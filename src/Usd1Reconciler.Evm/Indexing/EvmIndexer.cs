@@ -19,8 +19,17 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private const int HeadersPerBatch = 100;
 
     // Ranges fetched and decoded ahead of the one being committed: enough to keep the node and the store busy at the
-    // same time on two cores; with LogRangeSizer's per-reply cap it bounds memory to a few ranges of logs.
+    // same time on two cores (more made a local node slower, see docs/benchmarks.md).
     private const int RangesInFlight = 3;
+
+    // With a request budget, the ranges in flight are what keeps it used: about a quarter of a second's worth, so that
+    // the replies' latency is covered (25 requests/s and ~100-200 ms per reply: 7 ranges), at most 16. They wait for
+    // their turn in the budget before they are sent.
+    private const int MaxRangesInFlight = 16;
+
+    // Logs of fetched, decoded ranges waiting for their commit beyond which no further range is started: what the
+    // window holds is bounded by its logs (about 0.5 KB each in memory), not by its number of ranges or blocks.
+    private const long MaxLogsHeld = 3L * LogRangeSizer.TargetLogs;
 
     private readonly EvmNetworkSettings _settings;
     private readonly EvmRpcClient _rpc;
@@ -29,6 +38,7 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private readonly ILogger _logger;
     private readonly LogRangeSizer _ranges;
     private readonly string _token;
+    private readonly int _rangesInFlight;
     private long? _networkId;
 
     public EvmIndexer(EvmNetworkSettings settings, EvmRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger)
@@ -41,6 +51,9 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
         _logger = logger;
         _ranges = new LogRangeSizer(settings.MaxBlockRange);
         _token = EvmHex.NormalizeAddress(settings.Token);
+        _rangesInFlight = settings.Resilience?.MaxRequestsPerSecond is { } budget
+            ? Math.Clamp((budget + 3) / 4, RangesInFlight, MaxRangesInFlight)
+            : RangesInFlight;
     }
 
     public string Network => _settings.Name;

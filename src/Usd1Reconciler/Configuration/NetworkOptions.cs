@@ -41,6 +41,13 @@ public sealed class NetworkOptions
     /// </summary>
     public long? MaxHeadLag { get; set; }
 
+    /// <summary>
+    /// <value>Default: none.</value> Requests per second each RPC endpoint may be sent, every element of a JSON-RPC batch
+    /// counting as one: set it to the provider plan's cap, and the indexer keeps its ranges in flight within it instead
+    /// of being answered 429.
+    /// </summary>
+    public int? MaxRequestsPerSecond { get; set; }
+
     /// <summary><value>Default 30 s.</value> Time one RPC request may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

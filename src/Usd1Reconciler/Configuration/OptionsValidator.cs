@@ -96,6 +96,11 @@ public static partial class OptionsValidator
                 problems.Add($"{key}:PollInterval: must be positive");
             }
 
+            if (n.MaxRequestsPerSecond is < 1 or > 100_000)
+            {
+                problems.Add($"{key}:MaxRequestsPerSecond: must be between 1 and 100000 (or left out for no budget)");
+            }
+
             if (n.MaxHeadLag is < 0)
             {
                 problems.Add($"{key}:MaxHeadLag: must not be negative");

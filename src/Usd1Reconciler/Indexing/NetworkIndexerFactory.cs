@@ -3,6 +3,7 @@ using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Evm.Indexing;
+using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Solana.Indexing;
 using Usd1Reconciler.Solana.Rpc;
 using Usd1Reconciler.Storage.Sqlite;
@@ -25,7 +26,8 @@ internal static class NetworkIndexerFactory
                     options.Confirmations,
                     options.MaxBlockRange,
                     options.RequestTimeout,
-                    options.MaxHeadLag ?? EvmNetworkSettings.DefaultMaxHeadLag),
+                    options.MaxHeadLag ?? EvmNetworkSettings.DefaultMaxHeadLag,
+                    Resilience(options)),
                 store,
                 http,
                 time,
@@ -39,6 +41,7 @@ internal static class NetworkIndexerFactory
                     options.RequestTimeout)
                 {
                     MaxSlotLag = options.MaxHeadLag ?? SolanaNetworkSettings.DefaultMaxSlotLag,
+                    Resilience = Resilience(options),
                     // Beside the store, on the data volume: /tmp may be a small tmpfs (docker/docker-compose.yml).
                     SpoolDirectory = Path.GetDirectoryName(store.Path),
                 },
@@ -48,4 +51,7 @@ internal static class NetworkIndexerFactory
                 loggers),
             _ => throw new NotSupportedException($"network '{options.Name}': kind {options.Kind} is not supported by this build"),
         };
+
+    private static RpcResilienceOptions? Resilience(NetworkOptions options) =>
+        options.MaxRequestsPerSecond is { } budget ? RpcResilienceOptions.Default with { MaxRequestsPerSecond = budget } : null;
 }
