@@ -126,15 +126,20 @@ public sealed partial class EvmIndexer
                 {
                     fetched = await pending.Fetch;
                 }
-                catch (Exception ex) when (LogRangeSizer.IsRangeLimit(ex) && pending.To > pending.From)
+                catch (Exception ex) when (LogRangeSizer.IsRangeLimit(ex) && (pending.To > pending.From || _ranges.Size > 1))
                 {
                     // Only this range is too large: it is fetched again as two halves, in its place; the ranges
-                    // behind it were already asked for and stand or fall on their own answers.
+                    // behind it were already asked for and stand or fall on their own answers. A single block
+                    // cannot be split: it is asked once more, as the ranges' shrinking to one block used to allow.
                     _ranges.OnLimit((int)(pending.To - pending.From + 1));
                     var middle = pending.From + ((pending.To - pending.From) / 2);
                     _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); split at {Middle}, ranges now {Size} blocks", Network, pending.From, pending.To, ex.Message, middle, _ranges.Size);
                     window.RemoveFirst();
-                    window.AddFirst(Start(middle + 1, pending.To));
+                    if (middle < pending.To)
+                    {
+                        window.AddFirst(Start(middle + 1, pending.To));
+                    }
+
                     window.AddFirst(Start(pending.From, middle));
                     continue;
                 }

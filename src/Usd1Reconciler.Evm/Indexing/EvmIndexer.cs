@@ -28,7 +28,8 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private const int MaxRangesInFlight = 16;
 
     // Logs of fetched, decoded ranges waiting for their commit beyond which no further range is started: what the
-    // window holds is bounded by its logs (about 0.5 KB each in memory), not by its number of ranges or blocks.
+    // window holds is bounded by its logs — of near-constant size for one token's filter, so by bytes too — not by its
+    // number of ranges or blocks.
     private const long MaxLogsHeld = 3L * LogRangeSizer.TargetLogs;
 
     private readonly EvmNetworkSettings _settings;
