@@ -71,8 +71,8 @@ internal sealed class AnomalyScreener(
             var a = stored.Anomaly;
             metrics.Anomalies.WithLabels(a.Rule.ToString(), a.Network).Inc();
             logger.LogWarning(
-                "anomaly {Rule} on {Network} at block {Block} tx {Tx}: {Summary} (actor {Actor}, amount {Amount}, paging {PageState}{PageNote})",
-                a.Rule, a.Network, a.BlockNumber, a.TransactionId, a.Summary, a.Actor, a.Amount?.ToString(), stored.PageState, stored.PageNote is { } note ? $": {note}" : "");
+                "anomaly {Rule} on {Network} at block {Block} tx {Tx}: {Summary} (actor {Actor}, amount {Amount}, {Paging})",
+                a.Rule, a.Network, a.BlockNumber, a.TransactionId, a.Summary, a.Actor, a.Amount?.ToString(), stored.PageNote ?? $"paging {stored.PageState}");
         }
 
         return found;
