@@ -150,14 +150,20 @@ public sealed partial class EvmIndexer
                 }
 
                 window.RemoveFirst();
-                if (previousHash.Length > 0)
+                // A range links onto the tip committed before it where its first header was read: always for unfinal
+                // blocks (every unfinal header is read), and for the first range of a pass. A final range started
+                // ahead of its predecessor reads no header and needs none — final blocks are not replaced — even when
+                // the range before it happened to read its end (a one-block range left by splits at provider limits).
+                if (previousHash.Length > 0 && fetched.Headers.TryGetValue(pending.From, out var first))
                 {
-                    var first = fetched.Headers.GetValueOrDefault(pending.From)
-                        ?? throw new InvalidOperationException($"network '{Network}': block {pending.From} was not read, so it cannot be linked onto the tip {previousHash}");
                     if (first.ParentHash != previousHash)
                     {
                         throw new ChainMovedException($"block {pending.From} has parent {first.ParentHash}, not the stored tip {previousHash}");
                     }
+                }
+                else if (previousHash.Length > 0 && pending.From >= finalTarget)
+                {
+                    throw new InvalidOperationException($"network '{Network}': unfinal block {pending.From} was not read, so it cannot be linked onto the tip {previousHash}");
                 }
 
                 await _store.CommitBatchAsync(fetched.Batch(networkId, _time.GetUtcNow()), cancellationToken);

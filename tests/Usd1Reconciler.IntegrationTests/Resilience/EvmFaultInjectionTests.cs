@@ -172,4 +172,30 @@ public sealed class EvmFaultInjectionTests
         ReliabilityLog.Record("EVM getLogs", $"{limit} (range cap 3 blocks / result cap 200 logs / 160 KB response cap)",
             $"ranges halved until accepted; {result.EventsAdded} events indexed, store = chain");
     }
+
+    [Test]
+    public async Task RunPass_FinalBlocksAfterALinkedTipUnderOneBlockCap_OneBlockRangesCommitStoreEqualsChain()
+    {
+        await using var setup = await EvmFaultSetup.StartAsync(proxies: 1, confirmations: 1);
+        var indexer = setup.NewIndexer(maxBlockRange: 2000, requestTimeout: TimeSpan.FromSeconds(10));
+        // First pass: the tip is the unfinal head, so its hash is stored and the next pass links onto it.
+        await indexer.RunPassAsync(CancellationToken.None);
+        for (var i = 0; i < 4; i++)
+        {
+            await setup.Chain.SendAsync(EvmTestChain.Deployer, setup.Token, Abi.Call("mintMany(address,uint256,uint256)", EvmTestChain.Bob, 5, 3));
+        }
+
+        await setup.Chain.MineAsync(4);
+        var proxy = setup.Proxies[0];
+        proxy.LogRangeCap = 1;
+        proxy.Always(FaultKind.LogRangeCap, "eth_getLogs");
+
+        // Every range is split to one block. The first links onto the stored tip (its header is read); the final
+        // one-block ranges behind it read no header, and must commit all the same (they once failed with "block N was
+        // not read, so it cannot be linked onto the tip": found by the soak test under load).
+        var result = await indexer.RunPassAsync(CancellationToken.None);
+
+        await setup.Harness.AssertStoreEqualsChainAsync(setup.Chain, "final blocks indexed one block per range after a linked tip");
+        Assert.That(result.EventsAdded, Is.EqualTo(4 * 3), "every mint of the second stretch once");
+    }
 }
