@@ -4,7 +4,7 @@ using Usd1Reconciler.Core.Anomalies;
 
 namespace Usd1Reconciler.Alerting;
 
-/// <summary>Turns validated <see cref="AnomalyOptions"/> into the pure rules' policy.</summary>
+/// <summary>Turns <see cref="AnomalyOptions"/>, validated by their attributes at load, into the pure rules' policy.</summary>
 internal static class AnomalyPolicyFactory
 {
     public static AnomalyPolicy Create(AnomalyOptions? options)
@@ -26,39 +26,4 @@ internal static class AnomalyPolicyFactory
     }
 
     private static TokenAmount? Parse(string? value) => value is null ? null : TokenAmount.ParseDecimal(value);
-
-    /// <summary>One line per problem, each naming its key under <paramref name="key"/>.</summary>
-    public static IEnumerable<string> Validate(AnomalyOptions options, string key)
-    {
-        foreach (var (name, value) in new[] { ("MaxMint", options.MaxMint), ("MaxBurn", options.MaxBurn), ("MaxNetMint", options.MaxNetMint) })
-        {
-            if (value is not null && !TokenAmount.TryParseDecimal(value, out _, out var error))
-            {
-                yield return $"{key}:{name}: {error} (amounts are strings of base units)";
-            }
-        }
-
-        foreach (var (minter, quota) in options.MinterQuotas)
-        {
-            if (!TokenAmount.TryParseDecimal(quota, out _, out var error))
-            {
-                yield return $"{key}:MinterQuotas:{minter}: {error} (amounts are strings of base units)";
-            }
-        }
-
-        if (options.Window <= TimeSpan.Zero)
-        {
-            yield return $"{key}:Window: must be positive";
-        }
-
-        if (options.DeepReorgDepth < 1)
-        {
-            yield return $"{key}:DeepReorgDepth: must be at least 1";
-        }
-
-        if (options.ExplorerTxUrl is { } explorer && !explorer.Contains("{tx}", StringComparison.Ordinal))
-        {
-            yield return $"{key}:ExplorerTxUrl: must contain {{tx}} where the transaction id goes";
-        }
-    }
 }

@@ -46,7 +46,7 @@ public static class ConfigLoader
             throw new ConfigurationException([.. problems, DescribeBindingError(ex)]);
         }
 
-        problems.AddRange(precheck.Unreported(OptionsValidator.Validate(options, use)));
+        problems.AddRange(precheck.Unreported(OptionsValidator.Validate(options, use, precheck.SecretKeys)));
         if (problems.Count > 0)
         {
             throw new ConfigurationException(problems);

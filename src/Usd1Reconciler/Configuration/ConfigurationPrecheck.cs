@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Microsoft.Extensions.Configuration;
 
 namespace Usd1Reconciler.Configuration;
@@ -11,7 +10,8 @@ namespace Usd1Reconciler.Configuration;
 /// </summary>
 internal static class ConfigurationPrecheck
 {
-    public sealed record Result(IConfiguration Configuration, IReadOnlyList<string> Problems, IReadOnlyList<string> ReportedKeys)
+    /// <param name="SecretKeys">Keys whose values came from secret files: no message may show them.</param>
+    public sealed record Result(IConfiguration Configuration, IReadOnlyList<string> Problems, IReadOnlyList<string> ReportedKeys, IReadOnlySet<string> SecretKeys)
     {
         /// <summary>
         /// Drops validation problems about a key already reported (an unconvertible <c>Kind</c> would otherwise also
@@ -33,6 +33,7 @@ internal static class ConfigurationPrecheck
         var reported = new List<string>();
         var secretKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         SecretFileResolver.Apply(data, optionsType, baseDirectory, secretKeys, problems, reported);
+        var resolved = new ConfigurationBuilder().AddInMemoryCollection(data).Build();
 
         var unknownReported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var key in data.Keys.Order(StringComparer.OrdinalIgnoreCase).ToList())
@@ -65,7 +66,7 @@ internal static class ConfigurationPrecheck
                 continue;
             }
 
-            if (resolution.Type is { } type && OptionsShape.IsScalar(type) && !Converts(type, data[key]))
+            if (resolution.Type is { } type && OptionsShape.IsScalar(type) && !Converts(resolved, type, key))
             {
                 var shown = secretKeys.Contains(key) ? "the value from its secret file" : $"'{data[key]}'";
                 problems.Add($"{key}: {shown} is not {Expected(type)}");
@@ -74,28 +75,23 @@ internal static class ConfigurationPrecheck
             }
         }
 
-        return new Result(new ConfigurationBuilder().AddInMemoryCollection(data).Build(), problems, reported);
+        return new Result(new ConfigurationBuilder().AddInMemoryCollection(data).Build(), problems, reported, secretKeys);
     }
 
-    // Mirrors the binder: a nullable target takes an empty string as null; otherwise the type's converter decides.
-    private static bool Converts(Type type, string? value)
+    // The binder's own conversion decides (a nullable target takes "" as null, otherwise the type's converter), so this
+    // check cannot drift from the bind that follows; asked key by key, it reports every bad value, not the first.
+    private static bool Converts(IConfiguration resolved, Type type, string key)
     {
-        var underlying = Nullable.GetUnderlyingType(type);
-        if (type == typeof(string) || value is null || (underlying is not null && value.Length == 0))
-        {
-            return true;
-        }
-
-        var target = underlying ?? type;
         try
         {
-            var converted = TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
+            var converted = resolved.GetValue(type, key);
 
             // EnumConverter takes any number ("7") as a member; the binder would accept it, validation would then
             // call it unsupported without saying which names are. Name them here instead.
-            return !target.IsEnum || (converted is not null && Enum.IsDefined(target, converted));
+            var target = Nullable.GetUnderlyingType(type) ?? type;
+            return !target.IsEnum || converted is null || Enum.IsDefined(target, converted);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException or InvalidCastException)
+        catch (InvalidOperationException)
         {
             return false;
         }

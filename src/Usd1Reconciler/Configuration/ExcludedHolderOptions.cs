@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Usd1Reconciler.Configuration;
 
 /// <summary>A holder whose balance is not circulating: issuer treasury, unissued inventory, a bridge lock box.</summary>
@@ -7,5 +9,6 @@ public sealed class ExcludedHolderOptions
     public string Address { get; set; } = string.Empty;
 
     /// <summary>Required: what it is ("treasury", "bridge escrow to base"); shown in reports.</summary>
+    [Required(ErrorMessage = "required (treasury, unissued, bridge escrow …)")]
     public string Label { get; set; } = string.Empty;
 }

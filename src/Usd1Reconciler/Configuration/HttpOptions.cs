@@ -8,5 +8,6 @@ public sealed class HttpOptions
     /// status page and metrics reveal treasury figures, so exposing them is an operator's decision (the container image
     /// sets 0.0.0.0 because its network namespace is the boundary). Empty string disables the endpoints.
     /// </summary>
+    [ListenAddress]
     public string Listen { get; set; } = "127.0.0.1:9464";
 }

@@ -69,7 +69,14 @@ internal static class OptionsShape
 
     /// <summary>The public properties the binder would fill, by their configuration name.</summary>
     public static IReadOnlyList<string> PropertyNames(Type type) =>
-        BindableProperties(type).Select(p => p.Name).ToList();
+        Properties(type).Select(p => p.Name).ToList();
+
+    /// <summary>The public properties the binder would fill, with their configuration names.</summary>
+    public static IReadOnlyList<(string Name, PropertyInfo Property)> Properties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetMethod is not null && p.GetIndexParameters().Length == 0)
+            .Select(p => (p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name, p))
+            .ToList();
 
     private static Type? Step(Type type, string segment, out IReadOnlyList<string>? known)
     {
@@ -102,7 +109,7 @@ internal static class OptionsShape
             return null;
         }
 
-        var properties = BindableProperties(type);
+        var properties = Properties(type);
         var match = properties.FirstOrDefault(p => string.Equals(p.Name, segment, StringComparison.OrdinalIgnoreCase));
         if (match.Property is null)
         {
@@ -121,10 +128,4 @@ internal static class OptionsShape
             : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
         return dictionary?.GetGenericArguments()[1];
     }
-
-    private static List<(string Name, PropertyInfo Property)> BindableProperties(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetMethod is not null && p.GetIndexParameters().Length == 0)
-            .Select(p => (p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name, p))
-            .ToList();
 }

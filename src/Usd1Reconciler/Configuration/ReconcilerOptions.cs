@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Usd1Reconciler.Configuration;
 
 /// <summary>The whole configuration file (appsettings-style JSON; every key overridable as USD1REC__Section__Key).</summary>
@@ -6,6 +8,7 @@ public sealed class ReconcilerOptions
     public StorageOptions Storage { get; set; } = new();
 
     /// <summary>The networks to follow; at least one.</summary>
+    [MinLength(1, ErrorMessage = "at least one network is required")]
     public List<NetworkOptions> Networks { get; set; } = [];
 
     public LoggingOptions Logging { get; set; } = new();

@@ -7,5 +7,6 @@ public sealed class ReservesOptions
     public List<ReserveFeedOptions> Feeds { get; set; } = [];
 
     /// <summary><value>Default 2 min.</value> How far in the future a snapshot's as-of time may lie (clock skew between custodian and us) before it is refused.</summary>
+    [DurationRange("00:00:00")]
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Usd1Reconciler.Configuration;
 
 public sealed class StorageOptions
@@ -6,6 +8,7 @@ public sealed class StorageOptions
     /// SQLite file. <value>Default <c>usd1rec.db</c>.</value> A relative path is taken relative to the configuration
     /// file's folder, so the same file works from any working directory (systemd starts units in /).
     /// </summary>
+    [Required(ErrorMessage = "must not be empty")]
     public string Path { get; set; } = "usd1rec.db";
 
     /// <summary>
@@ -13,5 +16,6 @@ public sealed class StorageOptions
     /// longer does: it costs ~1.3 s per GB), exporting <c>usd1_store_integrity_ok</c>. The first check runs at start,
     /// in the background. <value>Default 1 day; at least 1 minute.</value>
     /// </summary>
+    [DurationRange("00:01:00", Reason = "as the check reads the whole store")]
     public TimeSpan IntegrityCheckInterval { get; set; } = TimeSpan.FromDays(1);
 }

@@ -88,17 +88,6 @@ internal sealed class ObservabilityServer(
         }
     }
 
-    /// <summary>"host:port" (IPv4, [IPv6] or localhost); port 0 picks a free one.</summary>
-    internal static IPEndPoint ParseListen(string listen)
-    {
-        var colon = listen.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(listen.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
-        {
-            throw new FormatException($"Http:Listen '{listen}' is not host:port");
-        }
-
-        var host = listen[..colon].Trim('[', ']');
-        var address = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var parsed) ? parsed : throw new FormatException($"Http:Listen host '{host}' is not an IP address");
-        return new IPEndPoint(address, port);
-    }
+    /// <summary>"host:port" (IPv4, [IPv6] or localhost); port 0 picks a free one. The rule is the configuration's, which validates Http:Listen.</summary>
+    internal static IPEndPoint ParseListen(string listen) => Configuration.ListenEndpoint.Parse(listen);
 }

@@ -76,8 +76,9 @@ public sealed class ConfigLoaderTests
     [TestCase("""{"Networks":[{"Name":"eth","Kind":"Evm","RpcUrls":["http://x"],"Token":"0x1111111111111111111111111111111111111111"}]}""", "Networks:0:ChainId: required")]
     [TestCase("""{"Networks":[{"Name":"eth","Kind":"Evm","ChainId":1,"RpcUrls":["http://x"],"Token":"0x11"}]}""", "Networks:0:Token:")]
     [TestCase("""{"Networks":[{"Name":"eth","Kind":"Evm","ChainId":1,"RpcUrls":["http://x"],"Token":"0x1111111111111111111111111111111111111111","Confirmations":-1}]}""", "Networks:0:Confirmations: must not be negative")]
-    [TestCase("""{"Networks":[{"Name":"sol","Kind":"Solana","RpcUrls":["http://x"],"Mint":"not-base58!"}]}""", "Networks:0:Mint: required for a Solana network")]
-    [TestCase("""{"Networks":[{"Name":"sol","Kind":"Solana","RpcUrls":["http://x"],"Mint":"So11111111111111111111111111111111111111112","Commitment":"processed"}]}""", "Networks:0:Commitment: 'processed'")]
+    [TestCase("""{"Networks":[{"Name":"sol","Kind":"Solana","RpcUrls":["http://x"],"Mint":"not-base58!"}]}""", "Networks:0:Mint: must be a base58 address")]
+    [TestCase("""{"Networks":[{"Name":"sol","Kind":"Solana","RpcUrls":["http://x"],"Mint":"So11111111111111111111111111111111111111112","Commitment":"processed"}]}""", "Networks:0:Commitment: must be confirmed or finalized; processed can still be rolled back by any fork (was 'processed')")]
+    [TestCase("""{"Networks":[{"Name":"sol","Kind":"Solana","RpcUrls":["http://x"]}]}""", "Networks:0:Mint: required for a Solana network")]
     [TestCase("""{"Networks":[{"Name":"bad name","Kind":"Evm","ChainId":1,"RpcUrls":["http://x"],"Token":"0x1111111111111111111111111111111111111111"}]}""", "Networks:0:Name:")]
     [TestCase("""{"Networks":[{"Name":"eth","RpcUrls":["http://x"]}]}""", "Networks:0:Kind: required")]
     public void Load_InvalidValue_ProblemNamesTheKey(string json, string expected)
