@@ -15,7 +15,7 @@ namespace Usd1Reconciler.Configuration;
 ///   judge the collection itself; any other attribute judges each element, named by its index or key.</item>
 /// <item>A message is the attribute's <c>ErrorMessage</c> taken as it is written (no placeholders), else a
 ///   description of the BCL rule (<c>[Range]</c>, <c>[Required]</c>, …), else <see cref="OptionRuleAttribute.Problem"/>.</item>
-/// <item>The offending value is appended as "(was …)" when it is a scalar, unless the attribute may see secrets
+/// <item>The offending value is appended as "(was …)" when it is a scalar and not merely blank (<c>[Required]</c>), unless the attribute may see secrets
 ///   (<see cref="OptionRuleAttribute.ShowsValue"/>) or the value came from a secret file.</item>
 /// </list>
 /// </summary>
@@ -100,7 +100,7 @@ internal static class OptionsAttributeWalker
         };
         var shown = value is not null
             && OptionsShape.IsScalar(value.GetType())
-            && attribute is not OptionRuleAttribute { ShowsValue: false }
+            && attribute is not (OptionRuleAttribute { ShowsValue: false } or RequiredAttribute)
             && !hidden.Contains(key);
         problems.Add(shown ? $"{key}: {message} (was {Show(value!)})" : $"{key}: {message}");
     }
