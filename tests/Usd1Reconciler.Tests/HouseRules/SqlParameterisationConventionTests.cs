@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Usd1Reconciler.Tests.Resilience;
+namespace Usd1Reconciler.Tests.HouseRules;
 
 /// <summary>
 /// Convention: SQL is only ever parameterised. Any string literal in src/ that holds SQL may interpolate only named

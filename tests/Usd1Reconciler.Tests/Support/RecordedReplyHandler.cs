@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 
-namespace Usd1Reconciler.Tests.JsonRpc;
+namespace Usd1Reconciler.Tests.Support;
 
 /// <summary>
 /// Answers HTTP requests from recorded replies, per endpoint host, echoing the request's id where the reply says

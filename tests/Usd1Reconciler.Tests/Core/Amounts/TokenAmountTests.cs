@@ -1,7 +1,7 @@
 using System.Numerics;
 using Usd1Reconciler.Core.Amounts;
 
-namespace Usd1Reconciler.Tests.Core;
+namespace Usd1Reconciler.Tests.Core.Amounts;
 
 public sealed class TokenAmountTests
 {

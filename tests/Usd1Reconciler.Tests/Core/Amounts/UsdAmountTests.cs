@@ -1,7 +1,7 @@
 using System.Numerics;
 using Usd1Reconciler.Core.Amounts;
 
-namespace Usd1Reconciler.Tests.Reconciliation;
+namespace Usd1Reconciler.Tests.Core.Amounts;
 
 [TestFixture]
 public sealed class UsdAmountTests

@@ -2,7 +2,7 @@ using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Supply;
 
-namespace Usd1Reconciler.Tests.Core;
+namespace Usd1Reconciler.Tests.Core.Anomalies;
 
 public sealed class SupplyAnomalyDetectorTests
 {

@@ -1,6 +1,6 @@
 using Usd1Reconciler.Core.Networks;
 
-namespace Usd1Reconciler.Tests.Core;
+namespace Usd1Reconciler.Tests.Core.Networks;
 
 public sealed class TokenIdentityTests
 {

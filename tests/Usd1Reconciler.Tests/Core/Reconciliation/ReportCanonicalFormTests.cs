@@ -5,7 +5,7 @@ using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Reserves;
 using Usd1Reconciler.Core.Supply;
 
-namespace Usd1Reconciler.Tests.Reconciliation;
+namespace Usd1Reconciler.Tests.Core.Reconciliation;
 
 [TestFixture]
 public sealed class ReportCanonicalFormTests

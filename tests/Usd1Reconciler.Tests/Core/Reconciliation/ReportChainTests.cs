@@ -1,6 +1,6 @@
 using Usd1Reconciler.Core.Reconciliation;
 
-namespace Usd1Reconciler.Tests.Core;
+namespace Usd1Reconciler.Tests.Core.Reconciliation;
 
 public sealed class ReportChainTests
 {

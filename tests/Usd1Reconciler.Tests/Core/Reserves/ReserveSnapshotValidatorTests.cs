@@ -1,7 +1,7 @@
 using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reserves;
 
-namespace Usd1Reconciler.Tests.Reserves;
+namespace Usd1Reconciler.Tests.Core.Reserves;
 
 [TestFixture]
 public sealed class ReserveSnapshotValidatorTests

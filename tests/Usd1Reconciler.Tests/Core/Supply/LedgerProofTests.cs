@@ -1,7 +1,7 @@
 using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Supply;
 
-namespace Usd1Reconciler.Tests.Core;
+namespace Usd1Reconciler.Tests.Core.Supply;
 
 public sealed class LedgerProofTests
 {

@@ -2,7 +2,7 @@ using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Evm.Decoding;
 using Usd1Reconciler.Evm.Rpc;
 
-namespace Usd1Reconciler.Tests.Evm;
+namespace Usd1Reconciler.Tests.Evm.Decoding;
 
 public sealed class Erc20SupplyDecoderTests
 {

@@ -1,6 +1,6 @@
 using Usd1Reconciler.Evm.Decoding;
 
-namespace Usd1Reconciler.Tests.Evm;
+namespace Usd1Reconciler.Tests.Evm.Decoding;
 
 public sealed class EventTopicsTests
 {

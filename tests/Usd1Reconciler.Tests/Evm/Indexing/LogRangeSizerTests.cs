@@ -1,9 +1,9 @@
 using Usd1Reconciler.Evm.Indexing;
 
-namespace Usd1Reconciler.Tests.Evm;
+namespace Usd1Reconciler.Tests.Evm.Indexing;
 
 /// <summary>How eth_getLogs ranges are sized from the answers: grown on sparse stretches, shrunk on dense ones, halved at a limit.</summary>
-public sealed class LogRangeSizerSizingTests
+public sealed class LogRangeSizerTests
 {
     [Test]
     public void Calibrated_BeforeAnyAnswer_FalseAndSizeIsTheSmallStart()

@@ -1,7 +1,7 @@
 using Usd1Reconciler.Evm.Indexing;
 using Usd1Reconciler.JsonRpc;
 
-namespace Usd1Reconciler.Tests.Evm;
+namespace Usd1Reconciler.Tests.Evm.Indexing;
 
 /// <summary>
 /// One case per table entry, each with the message the client or provider sends (from its source, or as recorded by

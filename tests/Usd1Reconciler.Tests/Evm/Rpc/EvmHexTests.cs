@@ -1,6 +1,6 @@
 using Usd1Reconciler.Evm.Rpc;
 
-namespace Usd1Reconciler.Tests.Evm;
+namespace Usd1Reconciler.Tests.Evm.Rpc;
 
 public sealed class EvmHexTests
 {

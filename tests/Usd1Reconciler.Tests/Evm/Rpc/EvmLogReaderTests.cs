@@ -2,9 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Usd1Reconciler.Evm.Decoding;
 using Usd1Reconciler.Evm.Rpc;
 using Usd1Reconciler.JsonRpc;
-using Usd1Reconciler.Tests.JsonRpc;
+using Usd1Reconciler.Tests.Support;
 
-namespace Usd1Reconciler.Tests.Evm;
+namespace Usd1Reconciler.Tests.Evm.Rpc;
 
 /// <summary>
 /// eth_getLogs through the real client and its token-by-token log reader: every field checked whatever the member

@@ -7,7 +7,7 @@ using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Alerting;
+namespace Usd1Reconciler.Tests.Host.Alerting;
 
 public sealed class AlertDispatcherTests
 {

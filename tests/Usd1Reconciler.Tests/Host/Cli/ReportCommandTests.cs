@@ -4,7 +4,7 @@ using Usd1Reconciler.Cli;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Cli;
+namespace Usd1Reconciler.Tests.Host.Cli;
 
 /// <summary>`usd1rec report verify|export` over a temp store written by the storage layer (no RPC: report verbs read the store only).</summary>
 public sealed class ReportCommandTests

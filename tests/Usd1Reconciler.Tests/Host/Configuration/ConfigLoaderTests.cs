@@ -1,6 +1,6 @@
 using Usd1Reconciler.Configuration;
 
-namespace Usd1Reconciler.Tests.Configuration;
+namespace Usd1Reconciler.Tests.Host.Configuration;
 
 public sealed class ConfigLoaderTests
 {

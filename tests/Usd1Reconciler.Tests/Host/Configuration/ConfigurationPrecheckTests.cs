@@ -1,6 +1,6 @@
 using Usd1Reconciler.Configuration;
 
-namespace Usd1Reconciler.Tests.Configuration;
+namespace Usd1Reconciler.Tests.Host.Configuration;
 
 /// <summary>Unknown keys and wrong types are all reported at once, each with its full key.</summary>
 public sealed class ConfigurationPrecheckTests

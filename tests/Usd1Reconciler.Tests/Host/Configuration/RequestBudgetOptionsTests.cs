@@ -1,6 +1,6 @@
 using Usd1Reconciler.Configuration;
 
-namespace Usd1Reconciler.Tests.Configuration;
+namespace Usd1Reconciler.Tests.Host.Configuration;
 
 /// <summary>Networks:N:MaxRequestsPerSecond is validated like the other per-network options.</summary>
 public sealed class RequestBudgetOptionsTests

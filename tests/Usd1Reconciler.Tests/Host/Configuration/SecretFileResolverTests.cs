@@ -1,6 +1,6 @@
 using Usd1Reconciler.Configuration;
 
-namespace Usd1Reconciler.Tests.Configuration;
+namespace Usd1Reconciler.Tests.Host.Configuration;
 
 /// <summary>Secret files (`KeyFile`) through the real loader: file, environment and validation together.</summary>
 public sealed class SecretFileResolverTests

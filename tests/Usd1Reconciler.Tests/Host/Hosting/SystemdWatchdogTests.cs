@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Usd1Reconciler.Hosting;
 
-namespace Usd1Reconciler.Tests.Hosting;
+namespace Usd1Reconciler.Tests.Host.Hosting;
 
 public sealed class SystemdWatchdogTests
 {

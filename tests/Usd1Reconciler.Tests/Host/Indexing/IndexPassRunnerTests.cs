@@ -9,7 +9,7 @@ using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Indexing;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Indexing;
+namespace Usd1Reconciler.Tests.Host.Indexing;
 
 public sealed class IndexPassRunnerTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using Usd1Reconciler.Indexing;
 
-namespace Usd1Reconciler.Tests.Indexing;
+namespace Usd1Reconciler.Tests.Host.Indexing;
 
 public sealed class TokenIdentityGuardTests
 {

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Prometheus;
 using Usd1Reconciler.Metrics;
 
-namespace Usd1Reconciler.Tests.Metrics;
+namespace Usd1Reconciler.Tests.Host.Metrics;
 
 public sealed partial class ReconcilerMetricsTests
 {

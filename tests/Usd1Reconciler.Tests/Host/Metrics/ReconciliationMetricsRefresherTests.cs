@@ -5,9 +5,9 @@ using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Storage.Sqlite;
-using Usd1Reconciler.Tests.Reconciliation;
+using Usd1Reconciler.Tests.Core.Reconciliation;
 
-namespace Usd1Reconciler.Tests.Metrics;
+namespace Usd1Reconciler.Tests.Host.Metrics;
 
 public sealed class ReconciliationMetricsRefresherTests
 {

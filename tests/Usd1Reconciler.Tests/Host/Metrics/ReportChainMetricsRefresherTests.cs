@@ -4,7 +4,7 @@ using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Metrics;
+namespace Usd1Reconciler.Tests.Host.Metrics;
 
 public sealed class ReportChainMetricsRefresherTests
 {

@@ -1,8 +1,9 @@
 using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Reconciliation;
+using Usd1Reconciler.Tests.Core.Reconciliation;
 
-namespace Usd1Reconciler.Tests.Reconciliation;
+namespace Usd1Reconciler.Tests.Host.Reconciliation;
 
 public sealed class ReportFormatterTests
 {

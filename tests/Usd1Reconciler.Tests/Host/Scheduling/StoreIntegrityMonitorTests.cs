@@ -6,7 +6,7 @@ using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Scheduling;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Scheduling;
+namespace Usd1Reconciler.Tests.Host.Scheduling;
 
 public sealed class StoreIntegrityMonitorTests
 {

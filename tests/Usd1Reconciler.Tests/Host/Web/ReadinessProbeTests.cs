@@ -3,7 +3,7 @@ using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Web;
 
-namespace Usd1Reconciler.Tests.Web;
+namespace Usd1Reconciler.Tests.Host.Web;
 
 /// <summary>/readyz: not ready while a network is unindexed, its passes fail, or none of its endpoints is usable — each line naming the network and the cause.</summary>
 public sealed class ReadinessProbeTests

@@ -3,7 +3,7 @@ using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Web;
 
-namespace Usd1Reconciler.Tests.Web;
+namespace Usd1Reconciler.Tests.Host.Web;
 
 public sealed class StatusPageTests
 {

@@ -2,7 +2,7 @@ using System.Text;
 using Usd1Reconciler.Core.Reserves;
 using Usd1Reconciler.Reserves.Parsing;
 
-namespace Usd1Reconciler.Tests.Reserves;
+namespace Usd1Reconciler.Tests.Reserves.Parsing;
 
 [TestFixture]
 public sealed class ParserTests

@@ -4,7 +4,7 @@ using Usd1Reconciler.Solana.Decoding;
 using Usd1Reconciler.Solana.Rpc;
 using static Usd1Reconciler.Tests.Solana.RecordedReplies;
 
-namespace Usd1Reconciler.Tests.Solana;
+namespace Usd1Reconciler.Tests.Solana.Decoding;
 
 public sealed class SplSupplyDecoderTests
 {

@@ -1,7 +1,7 @@
 using Usd1Reconciler.Solana.Indexing;
 using Usd1Reconciler.Solana.Rpc;
 
-namespace Usd1Reconciler.Tests.Solana;
+namespace Usd1Reconciler.Tests.Solana.Indexing;
 
 /// <summary>Signatures listed newest-first come back oldest-first, whole and exact, whether their pages stayed in memory or spilled to disk.</summary>
 public sealed class SignatureSpoolTests

@@ -7,7 +7,7 @@ using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Solana.Rpc;
 using static Usd1Reconciler.Tests.Solana.RecordedReplies;
 
-namespace Usd1Reconciler.Tests.Solana;
+namespace Usd1Reconciler.Tests.Solana.Rpc;
 
 /// <summary>
 /// Reply parsing on recorded replies. The transport is a handler that answers with the recorded text (id rewritten to

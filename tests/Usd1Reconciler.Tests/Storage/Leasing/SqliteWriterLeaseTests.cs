@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Usd1Reconciler.Storage.Leasing;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Storage;
+namespace Usd1Reconciler.Tests.Storage.Leasing;
 
 public sealed class SqliteWriterLeaseTests
 {

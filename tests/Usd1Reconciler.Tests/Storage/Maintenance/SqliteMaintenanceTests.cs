@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Usd1Reconciler.Storage.Maintenance;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Storage;
+namespace Usd1Reconciler.Tests.Storage.Maintenance;
 
 public sealed class SqliteMaintenanceTests
 {

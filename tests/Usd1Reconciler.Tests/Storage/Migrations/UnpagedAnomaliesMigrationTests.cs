@@ -3,7 +3,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Storage;
+namespace Usd1Reconciler.Tests.Storage.Migrations;
 
 /// <summary>
 /// Migration 0006 rebuilds anomalies and alert_outbox (a CHECK constraint cannot change in place): a store written by

@@ -6,7 +6,7 @@ using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Alerting;
+namespace Usd1Reconciler.Tests.Storage.Sqlite;
 
 public sealed class SqliteAnomalyStoreTests
 {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Storage;
+namespace Usd1Reconciler.Tests.Storage.Sqlite;
 
 public sealed class SqliteFileHeaderTests
 {

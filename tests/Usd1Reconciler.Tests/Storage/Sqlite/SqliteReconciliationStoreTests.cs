@@ -4,8 +4,9 @@ using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Reserves;
 using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Tests.Core.Reconciliation;
 
-namespace Usd1Reconciler.Tests.Storage;
+namespace Usd1Reconciler.Tests.Storage.Sqlite;
 
 public sealed class SqliteReconciliationStoreTests
 {
@@ -156,9 +157,9 @@ public sealed class SqliteReconciliationStoreTests
         var store = Open();
         // Exactly the rows the previous version appended (format 1, including an inconclusive report with a partial sum).
         var noon = new DateTimeOffset(2025, 6, 30, 12, 0, 0, TimeSpan.Zero);
-        await store.AppendReportAsync("scheduled", noon, noon, "covered", "0", Reconciliation.ReportCanonicalFormTests.OldCovered, CancellationToken.None);
-        await store.AppendReportAsync("scheduled", noon.AddHours(1), noon.AddHours(1), "inconclusive", "0", Reconciliation.ReportCanonicalFormTests.OldInconclusiveWithPartialSum, CancellationToken.None);
-        await store.AppendReportAsync("scheduled", noon, noon, "undercollateralized", "0.5", Reconciliation.ReportCanonicalFormTests.OldUndercollateralized, CancellationToken.None);
+        await store.AppendReportAsync("scheduled", noon, noon, "covered", "0", ReportCanonicalFormTests.OldCovered, CancellationToken.None);
+        await store.AppendReportAsync("scheduled", noon.AddHours(1), noon.AddHours(1), "inconclusive", "0", ReportCanonicalFormTests.OldInconclusiveWithPartialSum, CancellationToken.None);
+        await store.AppendReportAsync("scheduled", noon, noon, "undercollateralized", "0.5", ReportCanonicalFormTests.OldUndercollateralized, CancellationToken.None);
         await AppendVerdictAsync(store, "scheduled", "inconclusive", At);
 
         var (reports, anchor) = await store.GetChainAsync(CancellationToken.None);

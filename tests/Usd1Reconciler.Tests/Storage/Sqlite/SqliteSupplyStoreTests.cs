@@ -8,7 +8,7 @@ using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Storage.Maintenance;
 using Usd1Reconciler.Storage.Sqlite;
 
-namespace Usd1Reconciler.Tests.Storage;
+namespace Usd1Reconciler.Tests.Storage.Sqlite;
 
 public sealed class SqliteSupplyStoreTests
 {
