@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Usd1Reconciler.JsonRpc;
+using Usd1Reconciler.Tests.Support;
 
 namespace Usd1Reconciler.Tests.JsonRpc;
 

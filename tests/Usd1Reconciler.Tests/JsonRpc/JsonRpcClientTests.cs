@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Usd1Reconciler.JsonRpc;
+using Usd1Reconciler.Tests.Support;
 
 namespace Usd1Reconciler.Tests.JsonRpc;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Usd1Reconciler.JsonRpc;
+using Usd1Reconciler.Tests.Support;
 
 namespace Usd1Reconciler.Tests.JsonRpc;
 

@@ -1,0 +1,175 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Evm.Indexing;
+using Usd1Reconciler.Storage.Sqlite;
+
+namespace Usd1Reconciler.Tests.Evm.Indexing;
+
+/// <summary>
+/// The fork walk (<c>EvmIndexer.Sync.cs</c>) against a <see cref="ScriptedEvmChain"/> in memory and a real SQLite file:
+/// the same reorganisations the anvil tests (IntegrationTests/Evm/EvmReorgTests) make, at unit-test speed, with the
+/// fork point and the final boundary placed exactly. After every pass the store must hold the canonical chain's supply
+/// events, each once: a reorg that loses a replaced block's event, or keeps an abandoned one, fails here.
+/// </summary>
+public sealed class EvmIndexerSyncTests
+{
+    private const int Confirmations = 10;
+    private const string Alice = "0x00000000000000000000000000000000000a11ce";
+    private const string Bob = "0x0000000000000000000000000000000000000b0b";
+
+    private string _directory = null!;
+    private ScriptedEvmChain _chain = null!;
+    private HttpClient _http = null!;
+    private SqliteSupplyStore _store = null!;
+    private long _finalBefore = -1;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _directory = Directory.CreateTempSubdirectory("usd1rec-reorg-").FullName;
+        _chain = new ScriptedEvmChain();
+        _http = new HttpClient(_chain, disposeHandler: false);
+        _store = SqliteSupplyStore.Open(Path.Combine(_directory, "store.db"), TimeProvider.System);
+        _finalBefore = -1;
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _http.Dispose();
+        _chain.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Test]
+    public async Task RunPassAsync_ReorgOfDepthOne_StoreEqualsCanonicalChain()
+    {
+        _chain.MineMints(30, Alice, 1_000);
+        await AssertPassFollowsChainAsync(expectedReorgs: 0, "before the reorg");
+        var replacedTip = _chain.HashAt(_chain.Head);
+
+        _chain.Abandon(1).Mine(ScriptedTransfer.Mint(Bob, 7_000), ScriptedTransfer.Burn(Alice, 5));
+        Assert.That(_chain.HashAt(_chain.Head), Is.Not.EqualTo(replacedTip), "the scripted fork must replace the tip");
+
+        await AssertPassFollowsChainAsync(expectedReorgs: 1, "after a depth-1 reorg");
+        Assert.That((await SupplyAsync()).Reorgs, Is.EqualTo(1), "the reorg is recorded once");
+    }
+
+    // Depth k with the fork point above the final boundary (head − Confirmations): the walk goes back k stored headers
+    // to the common ancestor. k = Confirmations puts the ancestor on the final block itself, the deepest reorg that is
+    // still followed. The replacement is shorter, as long, or longer than what it replaces.
+    [TestCase(2, 2)]
+    [TestCase(5, 1)]
+    [TestCase(5, 8)]
+    [TestCase(Confirmations - 1, Confirmations - 1)]
+    [TestCase(Confirmations, Confirmations + 3)]
+    public async Task RunPassAsync_ReorgOfDepthKAboveFinalBoundary_StoreEqualsCanonicalChain(int depth, int replacementBlocks)
+    {
+        _chain.MineMints(40, Alice, 1_000);
+        var first = await AssertPassFollowsChainAsync(expectedReorgs: 0, "before the reorg");
+        Assert.That(first.FinalBlock, Is.EqualTo(_chain.Head - Confirmations), "the final boundary the fork must stay above");
+
+        _chain.Abandon(depth);
+        for (var i = 0; i < replacementBlocks; i++)
+        {
+            // Other holders and amounts, a burn now and then, and empty blocks: nothing of the abandoned blocks survives.
+            _chain.Mine(i % 3 == 2 ? [] : [ScriptedTransfer.Mint(Bob, 50_000 + i), .. i % 2 == 0 ? new[] { ScriptedTransfer.Burn(Alice, 3) } : []]);
+        }
+
+        await AssertPassFollowsChainAsync(expectedReorgs: 1, $"after a depth-{depth} reorg replaced by {replacementBlocks} blocks");
+
+        // The chain grows on the fork until the reorganised blocks are final: they are finalised as the fork has them.
+        _chain.MineMints(Confirmations + 2, Bob, 10);
+        var later = await AssertPassFollowsChainAsync(expectedReorgs: 0, "after the fork became final");
+        Assert.That(later.Proof, Is.EqualTo(LedgerProofStatus.Ok), "Σ final events must equal totalSupply() at the final block on the fork");
+        Assert.That((await SupplyAsync()).Reorgs, Is.EqualTo(1), "the reorg is recorded once");
+    }
+
+    [Test]
+    public async Task RunPassAsync_ReorgsInSuccessivePasses_StoreEqualsCanonicalChainAfterEach()
+    {
+        _chain.MineMints(25, Alice, 100);
+        await AssertPassFollowsChainAsync(expectedReorgs: 0, "before the reorgs");
+
+        for (var round = 1; round <= 6; round++)
+        {
+            _chain.Abandon(round).MineMints(round + 1, Bob, 1_000 * round);
+            await AssertPassFollowsChainAsync(expectedReorgs: 1, $"after reorg {round} (depth {round})");
+            _chain.MineMints(2, Alice, 7);
+            await AssertPassFollowsChainAsync(expectedReorgs: 0, $"after growth following reorg {round}");
+        }
+
+        Assert.That((await SupplyAsync()).Reorgs, Is.EqualTo(6), "every reorg is recorded, once");
+    }
+
+    // A fork below the final block: final events cannot be rolled back, so the pass fails loudly as a deep reorg and
+    // the store is left exactly as it was — final figures of the old chain, no event of the fork.
+    [TestCase(Confirmations + 1)]
+    [TestCase(Confirmations + 6)]
+    public async Task RunPassAsync_ReorgDeeperThanConfirmations_FailsAsDeepReorganizationAndKeepsTheStore(int depth)
+    {
+        _chain.MineMints(40, Alice, 1_000);
+        var before = await AssertPassFollowsChainAsync(expectedReorgs: 0, "before the reorg");
+        var storedBefore = await StoredKeysAsync();
+        var supplyBefore = await SupplyAsync();
+
+        _chain.Abandon(depth).MineMints(depth + 2, Bob, 9_000);
+
+        var error = Assert.ThrowsAsync<DeepReorganizationException>(() => NewIndexer().RunPassAsync(CancellationToken.None));
+        var storedAfter = await StoredKeysAsync();
+        var supplyAfter = await SupplyAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Network, Is.EqualTo("scripted"));
+            Assert.That(error.FinalBlock, Is.EqualTo(before.FinalBlock), "the exception names the final block the fork contradicts");
+            Assert.That(storedAfter, Is.EqualTo(storedBefore), "a refused deep reorg must not touch the stored events");
+            Assert.That(supplyAfter.IndexedSupply, Is.EqualTo(supplyBefore.IndexedSupply), "the final supply stays the old chain's");
+            Assert.That(supplyAfter.FinalBlock, Is.EqualTo(supplyBefore.FinalBlock));
+            Assert.That(supplyAfter.Reorgs, Is.EqualTo(0), "a refused fork is not recorded as a followed reorg");
+        });
+    }
+
+    /// <summary>Runs one pass with a fresh indexer and asserts the store holds exactly the canonical chain's events.</summary>
+    private async Task<IndexPassResult> AssertPassFollowsChainAsync(int expectedReorgs, string because)
+    {
+        var result = await NewIndexer().RunPassAsync(CancellationToken.None);
+        var finalBefore = _finalBefore;
+        _finalBefore = result.FinalBlock;
+        var supply = await SupplyAsync();
+        var stored = await StoredKeysAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ReorgsHandled, Is.EqualTo(expectedReorgs), $"reorgs followed in the pass {because}");
+            Assert.That(result.IndexedTip, Is.EqualTo(_chain.Head), $"the pass must reach the head {because}");
+            // Final blocks stay final: a fork to a shorter chain does not move the boundary back.
+            Assert.That(result.FinalBlock, Is.EqualTo(Math.Max(finalBefore, _chain.Head - Confirmations)), $"final boundary {because}");
+            Assert.That(stored, Is.EqualTo(_chain.EventKeys()), $"the store must hold the canonical chain's events, each once, {because}");
+            Assert.That(supply.ProvisionalSupply, Is.EqualTo(_chain.TotalSupplyAt(_chain.Head)), $"supply to the head must equal totalSupply() {because}");
+            Assert.That(supply.IndexedSupply, Is.EqualTo(_chain.TotalSupplyAt(result.FinalBlock)), $"final supply must equal totalSupply() at the final block {because}");
+        });
+        return result;
+    }
+
+    private EvmIndexer NewIndexer()
+    {
+        var settings = new EvmNetworkSettings(
+            "scripted", ScriptedEvmChain.ChainId, [_chain.Url], ScriptedEvmChain.Token, StartBlock: 1, Confirmations, MaxBlockRange: 2000, TimeSpan.FromSeconds(10));
+        return EvmIndexer.Create(settings, _store, _http, TimeProvider.System, NullLoggerFactory.Instance);
+    }
+
+    private async Task<NetworkSupply> SupplyAsync() =>
+        (await _store.GetSupplyAsync(CancellationToken.None)).Single(s => s.Name == "scripted");
+
+    private async Task<IReadOnlyList<string>> StoredKeysAsync()
+    {
+        var supply = await SupplyAsync();
+        var events = await _store.GetEventsAsync(supply.NetworkId, CancellationToken.None);
+        return events
+            .Select(e => ScriptedEvmChain.Key(e.Event.TransactionId, e.Event.Position, e.Event.Kind, e.Event.Holder, e.Event.Amount.ToString(), e.Event.BlockNumber, e.Event.BlockHash))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+}

@@ -1,0 +1,58 @@
+using Usd1Reconciler.Configuration;
+
+namespace Usd1Reconciler.Tests.Host.Configuration;
+
+/// <summary>
+/// The rules that moved to attributes (anomaly limits, listen address, cron, durations) and the ones that stayed in
+/// code (Kind-dependent keys, cross-field rules), through the real loader: one line each, starting with its key.
+/// </summary>
+public sealed class OptionsValidatorTests
+{
+    private const string Evm = "\"Name\":\"eth\",\"Kind\":\"Evm\",\"ChainId\":1,\"RpcUrls\":[\"http://127.0.0.1:8545\"],\"Token\":\"0x1111111111111111111111111111111111111111\"";
+    private string _directory = null!;
+
+    [SetUp]
+    public void SetUp() => _directory = Directory.CreateTempSubdirectory("usd1rec-validator-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_directory, recursive: true);
+
+    private IReadOnlyList<string> Problems(string json)
+    {
+        var path = Path.Combine(_directory, "config.json");
+        File.WriteAllText(path, json);
+        return Assert.Throws<ConfigurationException>(() => ConfigLoader.Load(path))!.Problems;
+    }
+
+    [TestCase("\"Anomalies\":{\"MinterQuotas\":{\"0xabc\":\"1e6\"}}", "Networks:0:Anomalies:MinterQuotas:0xabc: amount '1e6' is not a base-10 unsigned integer (amounts are strings of base units)")]
+    [TestCase("\"Anomalies\":{\"MaxMint\":\"-5\"}", "Networks:0:Anomalies:MaxMint: amount '-5' is not a base-10 unsigned integer (amounts are strings of base units)")]
+    [TestCase("\"Anomalies\":{\"ExplorerTxUrl\":\"https://etherscan.io/tx/\"}", "Networks:0:Anomalies:ExplorerTxUrl: must contain {tx} where the transaction id goes (was 'https://etherscan.io/tx/')")]
+    [TestCase("\"Anomalies\":{\"DeepReorgDepth\":0}", "Networks:0:Anomalies:DeepReorgDepth: must be at least 1 (was 0)")]
+    [TestCase("\"Mint\":\"So11111111111111111111111111111111111111112\"", "Networks:0:Mint: applies to Solana networks only; an Evm network names its Token")]
+    public void Load_NetworkRuleBroken_OneLineNamingTheKey(string member, string expected) =>
+        Assert.That(Problems($$"""{"Networks":[{{{Evm}},{{member}}}]}"""), Is.EqualTo(new[] { expected }));
+
+    [TestCase("""{"Http":{"Listen":"localhost"}}""", "Http:Listen: 'localhost' is not host:port")]
+    [TestCase("""{"Http":{"Listen":"example.org:80"}}""", "Http:Listen: host 'example.org' is not an IP address")]
+    [TestCase("""{"Reconciliation":{"Schedule":"* * * * *"}}""", "Reconciliation:Schedule: must be a Quartz cron expression (seconds minutes hours day-of-month month day-of-week) (was '* * * * *')")]
+    [TestCase("""{"Reconciliation":{"MaxConcentrationBps":0}}""", "Reconciliation:MaxConcentrationBps: must be between 1 and 10000 (was 0)")]
+    [TestCase("""{"Storage":{"IntegrityCheckInterval":"00:00:10"}}""", "Storage:IntegrityCheckInterval: must be at least 00:01:00, as the check reads the whole store (was 00:00:10)")]
+    [TestCase("""{"Alerting":{"AlertmanagerUrls":["http://127.0.0.1:9093","am.local:9093"]}}""", "Alerting:AlertmanagerUrls:1: not an absolute http(s) URL")]
+    [TestCase("""{"Reserves":{"Feeds":[{"Name":"bank","Kind":"Http","Path":"x.json"}]}}""", "Reserves:Feeds:0:Url: an Http feed needs a Url (and no Path)")]
+    public void Load_SectionRuleBroken_OneLineNamingTheKey(string section, string expected)
+    {
+        var json = section[..^1] + $$""","Networks":[{{{Evm}}}]}""";
+
+        Assert.That(Problems(json), Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void Load_SecretValueFailsAnAttributeRule_KeyNamedValueNotEchoed()
+    {
+        File.WriteAllText(Path.Combine(_directory, "token"), "sk-live-0123456789");
+
+        var problem = Problems("""{"Networks":[{"Name":"eth","Kind":"Evm","ChainId":1,"RpcUrls":["http://x"],"TokenFile":"token"}]}""").Single();
+
+        Assert.That(problem, Is.EqualTo("Networks:0:Token: must be 0x followed by 40 hex digits"), "a value from a secret file never reaches a message");
+    }
+}
