@@ -7,7 +7,7 @@ using Usd1Reconciler.IntegrationTests.Fixtures;
 namespace Usd1Reconciler.IntegrationTests.Demo;
 
 /// <summary>
-/// `usd1rec demo` as a newcomer runs it, in a child process: it must reach a Covered verdict on its own devnets,
+/// `usd1rec-demo` (what tools/demo.sh runs) as a newcomer runs it, in a child process: it must reach a Covered verdict on its own devnets,
 /// serve the status page, notice a staged incident, stop by itself after --duration and leave no process behind.
 /// </summary>
 [TestFixture]
@@ -29,7 +29,7 @@ public sealed partial class DemoCommandTests
         };
         foreach (var argument in new[]
                  {
-                     Path.Combine(AppContext.BaseDirectory, "usd1rec.dll"), "demo", "--duration", "00:01:00", "--dir", directory.Path,
+                     Path.Combine(AppContext.BaseDirectory, "usd1rec-demo.dll"), "--duration", "00:01:00", "--dir", directory.Path,
                      "--listen", "127.0.0.1:0", "--incident", "oversized-mint", "--incident-after", "00:00:03",
                  })
         {
