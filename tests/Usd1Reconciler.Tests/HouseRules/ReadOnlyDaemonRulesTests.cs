@@ -129,7 +129,7 @@ public sealed class ReadOnlyDaemonRulesTests
             .Select(assembly => (AssemblyMetadataScan.Read(Path.Combine(AppContext.BaseDirectory, assembly.Assembly)), assembly.Sources))
             .ToList();
 
-    /// <summary>"usd1rec.dll: the RPC method name 'evm_' (src/Usd1Reconciler/Demo/X.cs:12)".</summary>
+    /// <summary>"usd1rec.dll: the RPC method name 'evm_' (src/Usd1Reconciler/Cli/X.cs:12)".</summary>
     private static string Finding((AssemblyMetadataScan Metadata, string Sources) scan, string what, string sourceText)
     {
         var lines = SourceTree.CSharpFiles(scan.Sources)
