@@ -28,7 +28,6 @@ public static class CommandLineApp
         root.Subcommands.Add(ReconcileCommand.Create(config, console, time));
         root.Subcommands.Add(ReportCommand.Create(config, console, time));
         root.Subcommands.Add(RunCommand.Create(config, console, time));
-        root.Subcommands.Add(Demo.DemoCommand.Create(console, time));
         return root;
     }
 }

@@ -1,28 +1,28 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Usd1Reconciler.Devnet;
 using Usd1Reconciler.Evm.Rpc;
 
 namespace Usd1Reconciler.IntegrationTests.Fixtures;
 
 /// <summary>
 /// Drives a token on an anvil the way its users would: deploys the committed artifact and sends one transaction at a
-/// time from anvil's unlocked accounts (concurrent sends can stick in anvil's pool), waiting for each receipt.
+/// time from anvil's unlocked accounts (concurrent sends can stick in anvil's pool), waiting for each receipt — the
+/// sending is Usd1Reconciler.Devnet's <see cref="AnvilSender"/>; this class only names the token calls tests make.
 /// </summary>
 internal sealed class EvmTestChain(AnvilNode node)
 {
-    public const string Deployer = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
-    public const string Alice = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
-    public const string Bob = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
+    public const string Deployer = AnvilDevAccounts.Account0;
+    public const string Alice = AnvilDevAccounts.Account1;
+    public const string Bob = AnvilDevAccounts.Account2;
 
     public AnvilNode Node { get; } = node;
 
     public async Task<string> DeployAsync(string artifactName, string constructorArgs = "")
     {
-        var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Contracts, "artifacts", artifactName + ".json")));
-        var bytecode = artifact.RootElement.GetProperty("bytecode").GetString()!;
-        var receipt = await SendAsync(Deployer, to: null, bytecode + constructorArgs);
-        return receipt.GetProperty("contractAddress").GetString()!.ToLowerInvariant();
+        var contract = await Node.Sender.DeployAsync(RepoPaths.Devnet.Artifact(artifactName), constructorArgs, Deployer, CancellationToken.None);
+        return contract.Address;
     }
 
     /// <summary>The project's USD1 token, all roles held by the deployer.</summary>
@@ -44,33 +44,7 @@ internal sealed class EvmTestChain(AnvilNode node)
     public async Task<string> TransferAsync(string token, string from, string to, BigInteger amount) =>
         TxHash(await SendAsync(from, token, Abi.Call("transfer(address,uint256)", to, amount)));
 
-    public async Task<JsonElement> SendAsync(string from, string? to, string data)
-    {
-        var tx = new Dictionary<string, object> { ["from"] = from, ["data"] = data, ["gas"] = "0x1c9c380" };
-        if (to is not null)
-        {
-            tx["to"] = to;
-        }
-
-        var hash = (await Node.CallAsync("eth_sendTransaction", tx)).GetString()!;
-        for (var i = 0; i < 200; i++)
-        {
-            var receipt = await Node.CallAsync("eth_getTransactionReceipt", hash);
-            if (receipt.ValueKind == JsonValueKind.Object)
-            {
-                if (receipt.GetProperty("status").GetString() != "0x1")
-                {
-                    throw new InvalidOperationException($"transaction {hash} reverted");
-                }
-
-                return receipt;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
-        }
-
-        throw new TimeoutException($"transaction {hash} was not mined");
-    }
+    public Task<JsonElement> SendAsync(string from, string? to, string data) => Node.Sender.SendAsync(from, to, data, CancellationToken.None);
 
     public async Task<long> HeadAsync() => EvmHex.ParseQuantity((await Node.CallAsync("eth_blockNumber")).GetString(), "head");
 
@@ -98,7 +72,7 @@ internal sealed class EvmTestChain(AnvilNode node)
         {
             new Dictionary<string, object>
             {
-                ["from"] = Deployer, ["to"] = r.To, ["data"] = r.Data, ["gas"] = "0x1c9c380", ["nonce"] = EvmHex.Quantity(nonce++),
+                ["from"] = Deployer, ["to"] = r.To, ["data"] = r.Data, ["gas"] = AnvilSender.Gas, ["nonce"] = EvmHex.Quantity(nonce++),
             },
             r.Offset,
         }).ToArray();

@@ -1,24 +1,23 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Usd1Reconciler.Devnet;
 
 namespace Usd1Reconciler.IntegrationTests.Fixtures;
 
 /// <summary>
 /// Runs tools/devnet/solana/driver.mjs against a devnet: creates a mint (Token or Token-2022, keypair or 2-of-3
 /// multisig authority, legacy or v0 transactions) and sends mints, burns, transfers, failing burns and bulk loads,
-/// all as real signed transactions over JSON-RPC. One driver = one mint, its state kept in a temp file.
+/// all as real signed transactions over JSON-RPC (Usd1Reconciler.Devnet's <see cref="SplDriver"/>). One driver = one
+/// mint, its state kept in a temp file.
 /// </summary>
 internal sealed class SolanaDriver : IDisposable
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
-
-    private readonly SolanaDevnetFixture _devnet;
     private readonly TempDirectory _directory = new("solana-driver");
+    private readonly SplDriver _driver;
 
     private SolanaDriver(SolanaDevnetFixture devnet)
     {
-        _devnet = devnet;
+        _driver = new SplDriver(RepoPaths.Devnet, devnet.Url, _directory.File("state.json"));
     }
 
     public string Mint { get; private set; } = string.Empty;
@@ -32,16 +31,12 @@ internal sealed class SolanaDriver : IDisposable
 
     public string Holder { get; private set; } = string.Empty;
 
-    private string StatePath => _directory.File("state.json");
-
-    public static string Script => Path.Combine(RepoPaths.DevnetTools, "solana", "driver.mjs");
-
     /// <param name="program">token or token2022.</param>
     /// <param name="v0">Send version-0 transactions; <paramref name="v1"/>: version-1 (SIMD-0385) ones. Neither: legacy.</param>
     public static async Task<SolanaDriver> SetupAsync(SolanaDevnetFixture devnet, string program = "token", bool multisig = false, bool v0 = false, bool v1 = false)
     {
         var driver = new SolanaDriver(devnet);
-        var args = new List<string> { "setup", "--program", program, "--state", driver.StatePath };
+        var args = new List<string> { "setup", "--program", program };
         if (multisig)
         {
             args.Add("--multisig");
@@ -76,7 +71,7 @@ internal sealed class SolanaDriver : IDisposable
     /// <summary>A burn of more than the balance sent without preflight: it lands as a failed transaction, fee charged.</summary>
     public async Task<string> FailingBurnAsync()
     {
-        using var reply = await RunAsync(["fail", "--state", StatePath]);
+        using var reply = await RunAsync(["fail"]);
         return reply.RootElement.GetProperty("signature").GetString()!;
     }
 
@@ -85,7 +80,7 @@ internal sealed class SolanaDriver : IDisposable
     {
         using var reply = await RunAsync(
         [
-            "bulk", "--state", StatePath, "--mints", mints.ToString(CultureInfo.InvariantCulture), "--burns", burns.ToString(CultureInfo.InvariantCulture),
+            "bulk", "--mints", mints.ToString(CultureInfo.InvariantCulture), "--burns", burns.ToString(CultureInfo.InvariantCulture),
         ]);
         return reply.RootElement.GetProperty("count").GetInt32();
     }
@@ -94,7 +89,7 @@ internal sealed class SolanaDriver : IDisposable
 
     private async Task<string> SignatureOf(string command, ulong amount, bool isChecked)
     {
-        var args = new List<string> { command, "--state", StatePath, "--amount", amount.ToString(CultureInfo.InvariantCulture) };
+        var args = new List<string> { command, "--amount", amount.ToString(CultureInfo.InvariantCulture) };
         if (isChecked)
         {
             args.Add("--checked");
@@ -104,42 +99,5 @@ internal sealed class SolanaDriver : IDisposable
         return reply.RootElement.GetProperty("signature").GetString()!;
     }
 
-    private async Task<JsonDocument> RunAsync(List<string> args)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoPaths.DevnetTools,
-        };
-        start.ArgumentList.Add(Script);
-        start.ArgumentList.Add("--rpc");
-        start.ArgumentList.Add(_devnet.Url.ToString().TrimEnd('/'));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start the Solana driver");
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"driver.mjs {string.Join(' ', args)} did not finish within {CommandTimeout}");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"driver.mjs {args[0]} failed with exit code {process.ExitCode}: {await stderr}");
-        }
-
-        return JsonDocument.Parse(await stdout);
-    }
+    private Task<JsonDocument> RunAsync(List<string> args) => _driver.RunAsync(args, CancellationToken.None);
 }

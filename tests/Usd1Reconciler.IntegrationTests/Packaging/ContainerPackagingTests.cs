@@ -77,6 +77,24 @@ public sealed partial class ContainerPackagingTests
         });
     }
     [Test]
+    public void DockerfileAndPublishScript_Publish_OnlyTheDaemonProject()
+    {
+        // The image and the release are usd1rec alone: the demo and the devnet library send transactions and must
+        // never ship beside the daemon (they are projects of their own since issue 13).
+        var published = new[] { Docker("Dockerfile"), Path.Combine(RepoPaths.Root, "tools", "publish.sh") }
+            .SelectMany(file => File.ReadAllLines(file)
+                .Where(line => line.Contains("dotnet publish", StringComparison.Ordinal))
+                .Select(line => (File: Path.GetFileName(file), Project: PublishedProject().Match(line).Value)))
+            .ToList();
+
+        Assert.That(published, Has.Count.EqualTo(2), "one dotnet publish in the Dockerfile, one in tools/publish.sh");
+        Assert.That(published.Select(p => p.Project), Is.All.EqualTo("src/Usd1Reconciler/Usd1Reconciler.csproj"), string.Join('\n', published));
+    }
+
+    [GeneratedRegex(@"src/\S+\.csproj")]
+    private static partial Regex PublishedProject();
+
+    [Test]
     public async Task ComposeConfig_DaemonConfigMount_HoldsUsd1recJsonThatPassesCheckConfig()
     {
         var result = await ExternalTool.RunAsync("docker-compose", "-f", Docker("docker-compose.yml"), "config");

@@ -1,3 +1,5 @@
+using Usd1Reconciler.Devnet;
+
 namespace Usd1Reconciler.IntegrationTests.Fixtures;
 
 /// <summary>Locates the repository and the pinned devnet tools from the test binary's folder.</summary>
@@ -5,13 +7,16 @@ internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string DevnetTools => Path.Combine(Root, "tools", "devnet");
+    /// <summary>The pinned devnet tools and contract artifacts, as Usd1Reconciler.Devnet finds them in this clone.</summary>
+    public static DevnetToolchain Devnet { get; } = DevnetToolchain.Locate(Root);
 
-    public static string NodeModules => Path.Combine(DevnetTools, "node_modules");
+    public static string DevnetTools => Devnet.DevnetTools;
 
-    public static string Anvil => Path.Combine(NodeModules, "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+    public static string NodeModules => Devnet.NodeModules;
 
-    public static string Contracts => Path.Combine(Root, "contracts");
+    public static string Anvil => Devnet.Anvil;
+
+    public static string Contracts => Devnet.Contracts;
 
     public static string PrometheusConfig => Path.Combine(Root, "config", "prometheus", "prometheus.yml");
 

@@ -1,6 +1,6 @@
 namespace Usd1Reconciler.Demo;
 
-/// <summary>The incidents `usd1rec demo` can stage on request, each one a thing the daemon must notice.</summary>
+/// <summary>The incidents `usd1rec-demo` can stage on request, each one a thing the daemon must notice.</summary>
 internal enum DemoIncident
 {
     /// <summary>An address that is not an allowed minter is granted the role and mints far above the limit, unbacked.</summary>

@@ -1,6 +1,6 @@
 namespace Usd1Reconciler.Demo;
 
-/// <summary>What `usd1rec demo` was asked to do.</summary>
+/// <summary>What `usd1rec-demo` was asked to do.</summary>
 /// <param name="Directory">Where the store, config, reserve feed and devnet caches live (recreated on each start).</param>
 /// <param name="Listen">host:port of the daemon's HTTP endpoints; port 0 picks a free one.</param>
 /// <param name="Duration">Stop by itself after this long (tests, CI); null = until Ctrl-C or SIGTERM.</param>

@@ -39,7 +39,7 @@ internal sealed class DemoSummary(
     {
         var now = time.GetUtcNow();
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"usd1rec demo — {console.Elapsed:hh\\:mm\\:ss} — {traffic.Transactions} demo transactions sent\n");
+        text.Append(CultureInfo.InvariantCulture, $"usd1rec-demo — {console.Elapsed:hh\\:mm\\:ss} — {traffic.Transactions} demo transactions sent\n");
         text.Append(CultureInfo.InvariantCulture, $"status page {statusPage}   metrics {new Uri(statusPage, "/metrics")}\n\n");
         await NetworksAsync(text, now, cancellationToken);
         await VerdictAsync(text, cancellationToken);

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Usd1Reconciler.Demo;
+namespace Usd1Reconciler.Devnet;
 
 /// <summary>
-/// A devnet process the demo started (anvil, the Solana devnet): started directly — never through a shell or npm's
-/// node wrapper, whose death leaves the real binary running — and stopped by its own PID.
+/// A devnet process (anvil, the Solana devnet): started directly — never through a shell or npm's node wrapper, whose
+/// death leaves the real binary running — with its last lines of output kept for failure messages, and stopped by
+/// its own PID.
 /// </summary>
-internal sealed class DemoProcess : IDisposable
+public sealed class DevnetProcess : IDisposable
 {
     private const int KeptLines = 50;
 
@@ -15,7 +16,7 @@ internal sealed class DemoProcess : IDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<string> _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private DemoProcess(Process process, string name)
+    private DevnetProcess(Process process, string name)
     {
         _process = process;
         Name = name;
@@ -33,8 +34,13 @@ internal sealed class DemoProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static DemoProcess Start(string name, string file, IEnumerable<string> arguments, string workingDirectory)
+    public static DevnetProcess Start(string name, string file, IEnumerable<string> arguments, string workingDirectory)
     {
+        if (Path.IsPathRooted(file) && !File.Exists(file))
+        {
+            throw new InvalidOperationException($"{name}: {file} is not installed; run `npm ci` in tools/devnet (.ci/run does)");
+        }
+
         var start = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
@@ -49,7 +55,7 @@ internal sealed class DemoProcess : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start ({file})");
-        var started = new DemoProcess(process, name);
+        var started = new DevnetProcess(process, name);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -76,6 +82,24 @@ internal sealed class DemoProcess : IDisposable
                 _process.Kill(entireProcessTree: true);
                 _process.WaitForExit(5_000);
             }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already reaped.
+        }
+    }
+
+    /// <summary>Kills the process (and any children) by PID and waits until it is gone; idempotent.</summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync();
         }
         catch (InvalidOperationException)
         {

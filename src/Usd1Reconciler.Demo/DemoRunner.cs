@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
@@ -6,6 +5,7 @@ using Usd1Reconciler.Storage.Leasing;
 using Microsoft.Extensions.DependencyInjection;
 using Usd1Reconciler.Cli;
 using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Devnet;
 using Usd1Reconciler.Hosting;
 using Usd1Reconciler.Storage.Sqlite;
 using Usd1Reconciler.Web;
@@ -13,7 +13,7 @@ using Usd1Reconciler.Web;
 namespace Usd1Reconciler.Demo;
 
 /// <summary>
-/// `usd1rec demo` from start to stop: devnets up, token and mint created, history seeded, the daemon started — the
+/// `usd1rec-demo` from start to stop: devnets up, token and mint created, history seeded, the daemon started — the
 /// same <see cref="DaemonHost"/> as `usd1rec run`, with the embedded SQLite store — then traffic, the reserve feed,
 /// incidents and the live summary until Ctrl-C, SIGTERM, `q` or the duration ends; then everything it started stops.
 /// </summary>
@@ -31,11 +31,10 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
         using var stop = options.Duration is { } duration ? new CancellationTokenSource(duration, time) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token, _interrupted.Token);
         var console = new DemoConsole(cli.Output, isTerminal: ReferenceEquals(cli.Output, Console.Out) && !Console.IsOutputRedirected, time);
-        using var group = new DemoProcessGroup();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var group = new DevnetProcessGroup();
         try
         {
-            return await RunInsideAsync(console, group, http, linked, cancellationToken);
+            return await RunInsideAsync(console, group, linked, cancellationToken);
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
@@ -44,7 +43,7 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
         }
         catch (Exception ex) when (ex is WriterLeaseHeldException or InvalidOperationException or HttpRequestException or TimeoutException or IOException or ConfigurationException or SocketException)
         {
-            cli.Error.WriteLine($"usd1rec demo: {ex.Message}");
+            cli.Error.WriteLine($"usd1rec-demo: {ex.Message}");
             return ExitCodes.Failure;
         }
         finally
@@ -54,7 +53,7 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
         }
     }
 
-    private async Task<int> RunInsideAsync(DemoConsole console, DemoProcessGroup group, HttpClient http, CancellationTokenSource linked, CancellationToken interrupted)
+    private async Task<int> RunInsideAsync(DemoConsole console, DevnetProcessGroup group, CancellationTokenSource linked, CancellationToken interrupted)
     {
         var ct = linked.Token;
         var tools = DevnetToolchain.Locate(Environment.CurrentDirectory);
@@ -66,10 +65,10 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
         var directory = PrepareDirectory(Path.GetFullPath(options.Directory, Environment.CurrentDirectory));
         console.Progress($"demo folder {directory} (store, config, reserve feed)");
 
-        var solanaStart = SolanaDemoChain.StartAsync(tools, group, directory, TimeSpan.FromMilliseconds(250), finalityLag: 32, http, ct);
+        var solanaStart = SolanaDemoChain.StartAsync(tools, group, directory, TimeSpan.FromMilliseconds(250), finalityLag: 32, ct);
         var evm = await Task.WhenAll(
-            EvmDemoChain.StartAsync(tools, group, "anvil-1", 31337, FreePort(), Path.Combine(directory, "anvil-1-cache"), http, time, ct),
-            EvmDemoChain.StartAsync(tools, group, "anvil-2", 31338, FreePort(), Path.Combine(directory, "anvil-2-cache"), http, time, ct));
+            EvmDemoChain.StartAsync(tools, group, "anvil-1", 31337, Path.Combine(directory, "anvil-1-cache"), ct),
+            EvmDemoChain.StartAsync(tools, group, "anvil-2", 31338, Path.Combine(directory, "anvil-2-cache"), ct));
         var solana = await solanaStart;
         foreach (var chain in evm)
         {
@@ -292,7 +291,7 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
         }
 
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, Marker), "written by usd1rec demo; the folder is recreated on each run\n");
+        File.WriteAllText(Path.Combine(directory, Marker), "written by usd1rec-demo; the folder is recreated on each run\n");
         return directory;
     }
 
@@ -317,15 +316,6 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
             console.Progress($"{listen} is in use; the daemon listens on a free port instead");
             return $"{(endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString())}:0";
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     private static void TryDelete(string directory)

@@ -1,22 +1,22 @@
-namespace Usd1Reconciler.Demo;
+namespace Usd1Reconciler.Devnet;
 
 /// <summary>
-/// Every process the demo started, stopped together on dispose — and, as a fallback, when the runtime shuts down
+/// Every devnet process a run started, stopped together on dispose — and, as a fallback, when the runtime shuts down
 /// (ProcessExit): the command line's signal handling gives an action only a short grace period after Ctrl-C or
-/// SIGTERM, and an anvil outliving the demo would keep its port and its cache folder.
+/// SIGTERM, and an anvil outliving its starter would keep its port and its cache folder.
 /// </summary>
-internal sealed class DemoProcessGroup : IDisposable
+public sealed class DevnetProcessGroup : IDisposable
 {
-    private readonly List<DemoProcess> _processes = [];
+    private readonly List<DevnetProcess> _processes = [];
     private readonly EventHandler _onExit;
 
-    public DemoProcessGroup()
+    public DevnetProcessGroup()
     {
         _onExit = (_, _) => StopAll();
         AppDomain.CurrentDomain.ProcessExit += _onExit;
     }
 
-    public DemoProcess Add(DemoProcess process)
+    public DevnetProcess Add(DevnetProcess process)
     {
         lock (_processes)
         {
@@ -37,7 +37,7 @@ internal sealed class DemoProcessGroup : IDisposable
 
     public void StopAll()
     {
-        List<DemoProcess> processes;
+        List<DevnetProcess> processes;
         lock (_processes)
         {
             processes = [.. _processes];

@@ -1,18 +1,19 @@
 using System.Diagnostics;
 
-namespace Usd1Reconciler.Demo;
+namespace Usd1Reconciler.Devnet;
 
 /// <summary>
-/// The repository's pinned devnet tools (tools/devnet: anvil, LiteSVM devnet, SPL driver) and the token artifact,
-/// found from the working directory or from the binary's folder, and installed with npm when node_modules is missing.
+/// The repository's pinned devnet tools (tools/devnet: anvil, LiteSVM devnet, SPL driver) and the token artifacts,
+/// found from a starting folder or from the binary's folder, and installed with npm when node_modules is missing.
 /// </summary>
-internal sealed class DevnetToolchain
+public sealed class DevnetToolchain
 {
     private DevnetToolchain(string root)
     {
         Root = root;
     }
 
+    /// <summary>The clone's root: the folder that holds tools/devnet and contracts/.</summary>
     public string Root { get; }
 
     public string DevnetTools => Path.Combine(Root, "tools", "devnet");
@@ -26,13 +27,24 @@ internal sealed class DevnetToolchain
 
     public string SolanaDriver => Path.Combine(DevnetTools, "solana", "driver.mjs");
 
-    public string TokenArtifact => Path.Combine(Root, "contracts", "artifacts", "Usd1Token.json");
+    public string Contracts => Path.Combine(Root, "contracts");
 
-    public bool IsInstalled => File.Exists(Anvil) && Directory.Exists(Path.Combine(NodeModules, "litesvm")) && Directory.Exists(Path.Combine(NodeModules, "@solana", "kit"));
+    /// <summary>The compiled USD1 token (contracts/artifacts/Usd1Token.json: bytecode and method identifiers).</summary>
+    public string TokenArtifact => Artifact("Usd1Token");
 
-    public static DevnetToolchain Locate(string workingDirectory)
+    public bool IsAnvilInstalled => File.Exists(Anvil);
+
+    public bool IsSolanaInstalled => Directory.Exists(Path.Combine(NodeModules, "litesvm")) && Directory.Exists(Path.Combine(NodeModules, "@solana", "kit"));
+
+    public bool IsInstalled => IsAnvilInstalled && IsSolanaInstalled;
+
+    /// <summary>A compiled contract of contracts/artifacts by name (Usd1Token, PlainToken, …).</summary>
+    public string Artifact(string name) => Path.Combine(Contracts, "artifacts", name + ".json");
+
+    /// <summary>The clone above <paramref name="startDirectory"/>, or else above the running binary.</summary>
+    public static DevnetToolchain Locate(string startDirectory)
     {
-        foreach (var start in new[] { workingDirectory, AppContext.BaseDirectory })
+        foreach (var start in new[] { startDirectory, AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
@@ -45,7 +57,16 @@ internal sealed class DevnetToolchain
         }
 
         throw new InvalidOperationException(
-            $"the demo needs the repository's tools/devnet and contracts/artifacts; none found above {workingDirectory} or {AppContext.BaseDirectory} (run it from the clone)");
+            $"the devnets need the repository's tools/devnet and contracts/artifacts; none found above {startDirectory} or {AppContext.BaseDirectory} (run from the clone)");
+    }
+
+    /// <summary>Fails with the command that installs them when anvil or the Solana devnet's packages are missing.</summary>
+    public void RequireInstalled(bool anvil = true, bool solana = true)
+    {
+        if ((anvil && !IsAnvilInstalled) || (solana && !IsSolanaInstalled))
+        {
+            throw new InvalidOperationException($"the pinned devnet tools are not installed under {NodeModules}; run `npm ci` in tools/devnet (.ci/run does)");
+        }
     }
 
     /// <summary>
@@ -82,7 +103,7 @@ internal sealed class DevnetToolchain
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("npm did not start; the demo needs Node.js 20 with npm");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("npm did not start; the devnets need Node.js 20 with npm");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         try

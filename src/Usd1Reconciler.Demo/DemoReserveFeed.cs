@@ -40,7 +40,7 @@ internal sealed class DemoReserveFeed(string path, TimeProvider time)
         {
             custodian = Custodian,
             asOf = asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            attestation = "usd1rec demo: generated from the local devnets' supply",
+            attestation = "usd1rec-demo: generated from the local devnets' supply",
             accounts = new object[]
             {
                 new { id = "operating-cash", assetClass = "cash", currency = "USD", amount = Usd(cash), bank = "First Demo Bank", daysToLiquidity = 0 },

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Usd1Reconciler.Devnet;
 
 namespace Usd1Reconciler.Demo;
 
@@ -8,40 +9,38 @@ namespace Usd1Reconciler.Demo;
 /// One local anvil with the USD1 token, driven the way its issuer and users would drive it.
 /// <para>
 /// Devnet-only: this class sends transactions (eth_sendTransaction from anvil's unlocked dev accounts, so no key is
-/// held even here). The daemon — everything outside this Demo folder — never sends a transaction and holds no key;
-/// the demo merely plays the world the daemon watches.
+/// held even here; the sending itself is Usd1Reconciler.Devnet's <see cref="AnvilSender"/>). The daemon — the usd1rec
+/// assembly — never sends a transaction and holds no key; the demo merely plays the world the daemon watches.
 /// </para>
 /// Transactions go one at a time, each waiting for its receipt: concurrent sends can stick in anvil's pool.
 /// </summary>
 internal sealed class EvmDemoChain
 {
     /// <summary>anvil dev account #0: deploys the token and holds every role (the issuer).</summary>
-    public const string Issuer = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+    public const string Issuer = AnvilDevAccounts.Account0;
 
     /// <summary>anvil dev account #1: a customer who receives mints and redeems.</summary>
-    public const string Alice = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+    public const string Alice = AnvilDevAccounts.Account1;
 
     /// <summary>anvil dev account #2: a stranger who, in the oversized-mint incident, is granted the minter role.</summary>
-    public const string Mallory = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
+    public const string Mallory = AnvilDevAccounts.Account2;
 
     /// <summary>anvil dev account #3: another holder; transfers to it change no supply.</summary>
-    public const string Carol = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
-
-    private static readonly TimeSpan ReceiptTimeout = TimeSpan.FromSeconds(30);
+    public const string Carol = AnvilDevAccounts.Account3;
 
     private readonly DevnetRpc _rpc;
+    private readonly AnvilSender _sender;
     private readonly Dictionary<string, string> _selectors;
-    private readonly string _bytecode;
-    private readonly TimeProvider _time;
+    private readonly string _artifactPath;
 
-    private EvmDemoChain(string name, long chainId, DemoProcess process, DevnetRpc rpc, JsonElement artifact, TimeProvider time)
+    private EvmDemoChain(string name, long chainId, AnvilProcess anvil, JsonElement artifact, string artifactPath)
     {
         Name = name;
         ChainId = chainId;
-        Process = process;
-        _rpc = rpc;
-        _time = time;
-        _bytecode = artifact.GetProperty("bytecode").GetString()!;
+        Process = anvil.Process;
+        _rpc = anvil.Rpc;
+        _sender = new AnvilSender(anvil.Rpc);
+        _artifactPath = artifactPath;
         _selectors = artifact.GetProperty("methodIdentifiers").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
     }
 
@@ -49,7 +48,7 @@ internal sealed class EvmDemoChain
 
     public long ChainId { get; }
 
-    public DemoProcess Process { get; }
+    public DevnetProcess Process { get; }
 
     public Uri Url => _rpc.Url;
 
@@ -58,45 +57,23 @@ internal sealed class EvmDemoChain
     /// <summary>Held by whoever sends on this chain, so the flow, an incident and a reorg never interleave their nonces.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
+    /// <summary>Starts an anvil for this chain (its process joins <paramref name="group"/>, stopped with the rest of the demo).</summary>
     public static async Task<EvmDemoChain> StartAsync(
-        DevnetToolchain tools, DemoProcessGroup group, string name, long chainId, int port, string cacheDirectory, HttpClient http, TimeProvider time, CancellationToken cancellationToken)
+        DevnetToolchain tools, DevnetProcessGroup group, string name, long chainId, string cacheDirectory, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(cacheDirectory);
-        var process = group.Add(DemoProcess.Start(
-            $"anvil ({name})",
-            tools.Anvil,
-            [
-                "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--chain-id", chainId.ToString(CultureInfo.InvariantCulture),
-                // Without --cache-path anvil writes per-block state under ~/.foundry, seen reaching gigabytes.
-                "--cache-path", cacheDirectory, "--silent",
-            ],
-            tools.Root));
+        var anvil = await AnvilProcess.StartAsync(
+            tools, new AnvilOptions { Name = $"anvil ({name})", ChainId = chainId, CachePath = cacheDirectory }, cancellationToken);
+        group.Add(anvil.Process);
         using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(tools.TokenArtifact, cancellationToken));
-        var chain = new EvmDemoChain(name, chainId, process, new DevnetRpc(http, new Uri($"http://127.0.0.1:{port}")), artifact.RootElement, time);
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await chain._rpc.CallAsync("eth_chainId", [], cancellationToken);
-                return chain;
-            }
-            catch (HttpRequestException) when (attempt < 200 && !process.HasExited)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new InvalidOperationException($"anvil ({name}) did not answer on port {port}:\n{process.RecentOutput}", ex);
-            }
-        }
+        return new EvmDemoChain(name, chainId, anvil, artifact.RootElement, tools.TokenArtifact);
     }
 
     /// <summary>Deploys the token with the issuer holding every role; returns its deployment block.</summary>
     public async Task<long> DeployAsync(CancellationToken cancellationToken)
     {
-        var receipt = await SendAsync(Issuer, to: null, _bytecode + Word(Issuer), cancellationToken);
-        Token = receipt.GetProperty("contractAddress").GetString()!.ToLowerInvariant();
-        return Quantity(receipt.GetProperty("blockNumber"));
+        var token = await _sender.DeployAsync(_artifactPath, Word(Issuer), Issuer, cancellationToken);
+        Token = token.Address;
+        return token.Block;
     }
 
     /// <summary>From here on a block every <paramref name="seconds"/> instead of one per transaction, like a real chain.</summary>
@@ -142,7 +119,7 @@ internal sealed class EvmDemoChain
         var replacement = new Dictionary<string, string>
         {
             ["from"] = Issuer, ["to"] = Token, ["data"] = Call("mint(address,uint256)", Word(Carol), Word(replacementMint)),
-            ["gas"] = "0x1c9c380", ["nonce"] = Hex(nonce),
+            ["gas"] = AnvilSender.Gas, ["nonce"] = Hex(nonce),
         };
         await _rpc.CallAsync("anvil_reorg", [depth, new object[] { new object[] { replacement, 0 } }], cancellationToken);
     }
@@ -151,33 +128,7 @@ internal sealed class EvmDemoChain
         Quantity(await _rpc.CallAsync("eth_blockNumber", [], cancellationToken));
 
     private async Task<string> TxAsync(string from, string data, CancellationToken cancellationToken) =>
-        (await SendAsync(from, Token, data, cancellationToken)).GetProperty("transactionHash").GetString()!.ToLowerInvariant();
-
-    private async Task<JsonElement> SendAsync(string from, string? to, string data, CancellationToken cancellationToken)
-    {
-        var tx = new Dictionary<string, string> { ["from"] = from, ["data"] = data, ["gas"] = "0x1c9c380" };
-        if (to is not null)
-        {
-            tx["to"] = to;
-        }
-
-        var hash = (await _rpc.CallAsync("eth_sendTransaction", [tx], cancellationToken)).GetString()!;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < ReceiptTimeout)
-        {
-            var receipt = await _rpc.CallAsync("eth_getTransactionReceipt", [hash], cancellationToken);
-            if (receipt.ValueKind == JsonValueKind.Object)
-            {
-                return receipt.GetProperty("status").GetString() == "0x1"
-                    ? receipt
-                    : throw new InvalidOperationException($"{Name}: transaction {hash} reverted");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken);
-        }
-
-        throw new TimeoutException($"{Name}: transaction {hash} was not mined within {ReceiptTimeout}");
-    }
+        (await _sender.SendAsync(from, Token, data, cancellationToken)).GetProperty("transactionHash").GetString()!.ToLowerInvariant();
 
     private async Task<string> EthCallAsync(string data, CancellationToken cancellationToken) =>
         (await _rpc.CallAsync("eth_call", [new Dictionary<string, string> { ["to"] = Token, ["data"] = data }, "latest"], cancellationToken)).GetString()!;

@@ -3,10 +3,13 @@ using Usd1Reconciler.Cli;
 
 namespace Usd1Reconciler.Demo;
 
-/// <summary>`usd1rec demo`: the whole system on local devnets in one command — the README's first command.</summary>
+/// <summary>
+/// `usd1rec-demo`: the whole system on local devnets in one command — the README's first command. Its own executable,
+/// apart from `usd1rec`: the demo sends transactions and runs npm, the daemon never does.
+/// </summary>
 internal static class DemoCommand
 {
-    public static Command Create(CliConsole console, TimeProvider time)
+    public static RootCommand Create(CliConsole console, TimeProvider time)
     {
         var duration = new Option<TimeSpan?>("--duration")
         {
@@ -36,9 +39,8 @@ internal static class DemoCommand
         {
             Description = "Page anomalies to this Alertmanager (e.g. http://127.0.0.1:9093); default: stored and shown only.",
         };
-        var command = new Command(
-            "demo",
-            "Start two local anvils and the local Solana devnet, deploy the token, run a reserve feed and steady traffic, and run the daemon on them with a live summary.")
+        var command = new RootCommand(
+            "usd1rec-demo — start two local anvils and the local Solana devnet, deploy the token, run a reserve feed and steady traffic, and run the daemon (usd1rec run's host) on them with a live summary.")
         {
             duration, incident, incidentAfter, directory, listen, alertmanager,
         };
