@@ -89,7 +89,13 @@ public sealed partial class SqliteSupplyStore : ISupplyStore
 
     /// <summary>Whether <paramref name="exception"/> is SQLite reporting a damaged file (a read touched a bad page).</summary>
     public static bool IsDamage(Exception exception) =>
-        exception is SqliteException { SqliteErrorCode: SqliteCorrupt or SqliteNotADatabase };
+        exception is StoreDamagedException or SqliteException { SqliteErrorCode: SqliteCorrupt or SqliteNotADatabase };
+
+    /// <summary>The provider's error as the storage project's own, naming the store's path (there is no password in it).</summary>
+    internal StoreException Translate(SqliteException exception, string operation) =>
+        exception.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase
+            ? new StoreDamagedException($"store {Path} is damaged ({exception.Message}); run `usd1rec db check` and restore it from a backup", exception)
+            : new StoreUnavailableException($"store {Path}: {operation} failed: {exception.Message}", exception);
 
     internal SqliteConnection OpenConnection()
     {

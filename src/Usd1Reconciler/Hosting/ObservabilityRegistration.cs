@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Alerting;
+using Usd1Reconciler.Composition;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Storage.Sqlite;
@@ -24,7 +25,6 @@ internal static class ObservabilityRegistration
         var staleAfter = options.Networks.ToDictionary(n => n.Name, n => n.StaleAfter, StringComparer.Ordinal);
         var anomalyOptions = options.Networks.ToDictionary(n => n.Name, n => n.Anomalies ?? new AnomalyOptions(), StringComparer.Ordinal);
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(anomalyStore);
         builder.Services.AddSingleton(new StoreMetricsRefresher(store, anomalyStore, metrics, staleAfter, time));
         builder.Services.AddSingleton(provider => new AnomalyScreener(
             store,
@@ -60,14 +60,14 @@ internal static class ObservabilityRegistration
             async ct =>
             {
                 await provider.GetRequiredService<StoreMetricsRefresher>().RefreshAsync(ct);
-                new RpcMetricsRefresher(provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(), metrics).Refresh();
+                new RpcMetricsRefresher(provider.GetRequiredService<ReconcilerServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(), metrics).Refresh();
                 await reportMetrics.RefreshAsync(ct);
                 await chainMetrics.RefreshAsync(ct);
             },
             new ReadinessProbe(
                 store,
                 options.Networks.Select(n => n.Name).ToList(),
-                () => provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(),
+                () => provider.GetRequiredService<ReconcilerServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(),
                 JsonRpc.RpcResilienceOptions.Default.FailureThreshold),
             async (context, ct) =>
             {

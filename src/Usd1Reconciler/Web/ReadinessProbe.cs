@@ -1,6 +1,7 @@
 using System.Globalization;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.JsonRpc;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Web;
@@ -24,7 +25,7 @@ internal sealed class ReadinessProbe(
         {
             stored = await store.GetSupplyAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is StoreException or InvalidOperationException)
         {
             return new ReadinessReport(false, [$"store: {ex.Message}"]);
         }
