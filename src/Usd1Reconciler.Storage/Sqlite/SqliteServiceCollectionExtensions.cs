@@ -5,6 +5,7 @@ using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Reserves;
 using Usd1Reconciler.Storage.Leasing;
+using Usd1Reconciler.Storage.Maintenance;
 
 namespace Usd1Reconciler.Storage.Sqlite;
 
@@ -42,11 +43,16 @@ public static class SqliteServiceCollectionExtensions
     // The stores over one file share its connection settings; each interface resolves to the same instance.
     private static IServiceCollection AddViews(IServiceCollection services)
     {
+        services.TryAddSingleton<IIndexStore>(provider => provider.GetRequiredService<SqliteSupplyStore>());
         services.TryAddSingleton<ISupplyStore>(provider => provider.GetRequiredService<SqliteSupplyStore>());
         services.TryAddSingleton(provider => new SqliteReconciliationStore(provider.GetRequiredService<SqliteSupplyStore>()));
+        services.TryAddSingleton<IReconciliationStore>(provider => provider.GetRequiredService<SqliteReconciliationStore>());
         services.TryAddSingleton<IReserveStore>(provider => provider.GetRequiredService<SqliteReconciliationStore>());
         services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<SqliteReconciliationStore>());
         services.TryAddSingleton(provider => new SqliteAnomalyStore(provider.GetRequiredService<SqliteSupplyStore>()));
+        services.TryAddSingleton<IAnomalyStore>(provider => provider.GetRequiredService<SqliteAnomalyStore>());
+        // Maintenance works on the file without opening it as a store (`db check` must not migrate a damaged file).
+        services.TryAddSingleton<IStoreMaintenance>(provider => new SqliteStoreMaintenance(provider.GetRequiredService<IWriterLease>().StorePath));
         return services;
     }
 }

@@ -14,7 +14,7 @@ namespace Usd1Reconciler.Storage.Sqlite;
 /// synchronous=NORMAL, which in WAL mode can lose the last commits on power loss but never tears one: the cursor and
 /// its events roll back together and are indexed again, so no event is lost or doubled.
 /// </summary>
-public sealed partial class SqliteSupplyStore : ISupplyStore
+public sealed partial class SqliteSupplyStore : IIndexStore
 {
     // SQLite error codes meaning "this file is not a usable database": SQLITE_CORRUPT (11) and SQLITE_NOTADB (26).
     internal const int SqliteCorrupt = 11;
@@ -30,6 +30,8 @@ public sealed partial class SqliteSupplyStore : ISupplyStore
     }
 
     public string Path { get; private init; } = string.Empty;
+
+    public string Location => Path;
 
     /// <summary>
     /// Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations, in time that

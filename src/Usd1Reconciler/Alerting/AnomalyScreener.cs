@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Metrics;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Alerting;
 
@@ -13,8 +13,8 @@ namespace Usd1Reconciler.Alerting;
 /// pages go through the outbox.
 /// </summary>
 internal sealed class AnomalyScreener(
-    SqliteSupplyStore supplyStore,
-    SqliteAnomalyStore anomalyStore,
+    IIndexStore supplyStore,
+    IAnomalyStore anomalyStore,
     IReadOnlyDictionary<string, AnomalyPolicy> policies,
     AnomalyPaging paging,
     TimeSpan refreshAfter,

@@ -2,8 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Composition;
 using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Leasing;
-using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Cli;
 
@@ -17,9 +17,9 @@ internal sealed class CommandContext : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly CancellationTokenSource _stopping;
-    private readonly SqliteSupplyStore? _store;
+    private readonly IIndexStore? _store;
 
-    private CommandContext(LoadedConfiguration config, ILoggerFactory loggers, ServiceProvider services, IHeldWriterLease? lease, SqliteSupplyStore? store, CancellationToken cancellationToken)
+    private CommandContext(LoadedConfiguration config, ILoggerFactory loggers, ServiceProvider services, IHeldWriterLease? lease, IIndexStore? store, CancellationToken cancellationToken)
     {
         Config = config;
         Loggers = loggers;
@@ -44,7 +44,7 @@ internal sealed class CommandContext : IAsyncDisposable
     /// <summary>True when another process took the lease while this verb held it.</summary>
     public bool LeaseLost => Lease?.Lost.IsCancellationRequested == true;
 
-    public SqliteSupplyStore Store => _store ?? throw new InvalidOperationException("this verb opened no store (CommandRequest.OpensStore is false)");
+    public IIndexStore Store => _store ?? throw new InvalidOperationException("this verb opened no store (CommandRequest.OpensStore is false)");
 
     /// <summary>Indexers, feed pollers, the pass policy and the reconciliation runner, as the daemon has them.</summary>
     public ReconcilerServices Reconciler => _services.GetRequiredService<ReconcilerServices>();
@@ -86,14 +86,14 @@ internal sealed class CommandContext : IAsyncDisposable
                 return await FailAsync(ExitCodes.Failure);
             }
 
-            SqliteSupplyStore? store = null;
+            IIndexStore? store = null;
             if (request.OpensStore)
             {
                 try
                 {
-                    store = services.GetRequiredService<SqliteSupplyStore>();
+                    store = services.GetRequiredService<IIndexStore>();
                 }
-                catch (StoreSchemaException ex)
+                catch (StoreException ex)
                 {
                     console.Error.WriteLine($"usd1rec: {ex.Message}");
                     return await FailAsync(ExitCodes.Failure);
@@ -147,7 +147,7 @@ internal sealed class CommandContext : IAsyncDisposable
 
             return held;
         }
-        catch (Exception ex) when (ex is WriterLeaseHeldException or StoreSchemaException)
+        catch (Exception ex) when (ex is WriterLeaseHeldException or StoreException)
         {
             console.Error.WriteLine($"usd1rec: {ex.Message}");
             return null;

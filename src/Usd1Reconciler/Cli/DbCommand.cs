@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Usd1Reconciler.Storage;
-using Usd1Reconciler.Storage.Maintenance;
-using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Cli;
 
@@ -44,14 +43,14 @@ internal static class DbCommand
         var config = context.Config;
         try
         {
-            var result = SqliteMaintenance.Migrate(config.StoragePath, time);
+            var result = context.Services.GetRequiredService<IStoreMaintenance>().Migrate(time);
             console.WriteLine(result.AppliedNow.Count == 0
                 ? $"store {config.StoragePath}: schema up to date at version {result.Schema.Version}"
                 : $"store {config.StoragePath}: applied migration{(result.AppliedNow.Count == 1 ? "" : "s")} {Versions(result.AppliedNow)}; schema now at version {result.Schema.Version}");
             console.WriteLine($"  applied versions: {Versions(result.Schema.Applied)}");
             return ExitCodes.Ok;
         }
-        catch (StoreSchemaException ex)
+        catch (StoreException ex)
         {
             console.Error.WriteLine($"usd1rec: {ex.Message}");
             return ExitCodes.Failure;
@@ -74,7 +73,7 @@ internal static class DbCommand
             : destination;
         try
         {
-            var result = SqliteMaintenance.Backup(config.StoragePath, target);
+            var result = context.Services.GetRequiredService<IStoreMaintenance>().Backup(target);
             console.WriteLine($"backup written: {result.Path} ({result.Bytes} bytes, schema version {result.Schema.Version}, integrity ok)");
             return ExitCodes.Ok;
         }
@@ -96,7 +95,7 @@ internal static class DbCommand
         await using var _ = context;
         var config = context.Config;
 
-        var result = SqliteMaintenance.Check(config.StoragePath);
+        var result = context.Services.GetRequiredService<IStoreMaintenance>().Check();
         foreach (var problem in result.Problems)
         {
             console.Error.WriteLine($"usd1rec: integrity: {problem}");

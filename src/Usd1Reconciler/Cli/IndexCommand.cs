@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Indexing;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -120,7 +120,7 @@ internal static class IndexCommand
     }
 
     /// <summary>Where each network stands in the store after a stop: every commit is whole, so this is where the next run resumes.</summary>
-    private static async Task PrintStoppedAsync(SqliteSupplyStore store, IReadOnlyList<string> networks, CliConsole console)
+    private static async Task PrintStoppedAsync(IIndexStore store, IReadOnlyList<string> networks, CliConsole console)
     {
         var supply = await store.GetSupplyAsync(CancellationToken.None);
         foreach (var name in networks)

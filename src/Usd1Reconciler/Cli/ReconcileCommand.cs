@@ -4,7 +4,7 @@ using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Indexing;
 using Usd1Reconciler.Reconciliation;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -100,7 +100,7 @@ internal static class ReconcileCommand
     }
 
     /// <summary>An explicit UTC time, or "feed:NAME" for the as-of time of that feed's latest accepted snapshot.</summary>
-    private static async Task<DateTimeOffset?> ResolvePointInTimeAsync(string at, SqliteReconciliationStore store, CancellationToken cancellationToken)
+    private static async Task<DateTimeOffset?> ResolvePointInTimeAsync(string at, IReconciliationStore store, CancellationToken cancellationToken)
     {
         if (at.StartsWith("feed:", StringComparison.Ordinal))
         {

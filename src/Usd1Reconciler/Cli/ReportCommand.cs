@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Reconciliation;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -129,7 +129,7 @@ internal static class ReportCommand
         return report;
     }
 
-    private static async Task<int> WithStore(string configPath, CliConsole console, TimeProvider time, Func<SqliteReconciliationStore, Task<int>> action)
+    private static async Task<int> WithStore(string configPath, CliConsole console, TimeProvider time, Func<IReconciliationStore, Task<int>> action)
     {
         var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { CreatedBy = "reconcile" }, console, time, CancellationToken.None);
         if (context is null)
@@ -138,7 +138,7 @@ internal static class ReportCommand
         }
 
         await using var _ = context;
-        var exit = await action(context.Services.GetRequiredService<SqliteReconciliationStore>());
+        var exit = await action(context.Services.GetRequiredService<IReconciliationStore>());
         await console.Output.FlushAsync();
         return exit;
     }

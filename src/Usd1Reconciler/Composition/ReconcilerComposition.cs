@@ -10,6 +10,7 @@ using Usd1Reconciler.Indexing;
 using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Reserves;
 using Usd1Reconciler.Solana.Indexing;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Composition;
@@ -38,6 +39,7 @@ internal static class ReconcilerComposition
         // Per-request timeouts live in the JSON-RPC client; the HttpClient's own would cut long backfill replies.
         services.TryAddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
 
+        // The storage registration: the one place the host names its provider.
         services.AddSqliteStorage(new SqliteStorageSettings(config.StoragePath));
         services.AddEvmNetworks(options.Networks.Where(n => n.Kind == NetworkKind.Evm).Select(NetworkSettingsFactory.Evm).ToList());
         var spool = Path.GetDirectoryName(Path.GetFullPath(config.StoragePath));
@@ -48,26 +50,26 @@ internal static class ReconcilerComposition
         var refreshAfter = options.Alerting.ResolveAfter / 2;
         services.TryAddSingleton(provider => new TokenIdentityGuard(
             options.Networks,
-            provider.GetRequiredService<SqliteSupplyStore>(),
-            provider.GetRequiredService<SqliteAnomalyStore>(),
+            provider.GetRequiredService<IIndexStore>(),
+            provider.GetRequiredService<IAnomalyStore>(),
             paging,
             refreshAfter,
             provider.GetRequiredService<HttpClient>(),
             time,
             loggers));
         services.TryAddSingleton(provider => new RefusedReorgAlarm(
-            provider.GetRequiredService<SqliteAnomalyStore>(), paging, refreshAfter, time, loggers.CreateLogger("usd1rec.anomalies")));
+            provider.GetRequiredService<IAnomalyStore>(), paging, refreshAfter, time, loggers.CreateLogger("usd1rec.anomalies")));
         services.TryAddSingleton(provider => new IndexPassRunner(
-            provider.GetRequiredService<SqliteSupplyStore>(),
+            provider.GetRequiredService<IIndexStore>(),
             provider.GetRequiredService<TokenIdentityGuard>(),
             provider.GetRequiredService<RefusedReorgAlarm>(),
             time,
             loggers.CreateLogger("usd1rec.index")));
         services.TryAddSingleton(provider => new ReconciliationRunner(
             config,
-            new CirculatingSupplyReader(options.Networks, provider.GetRequiredService<SqliteSupplyStore>(), provider.GetRequiredService<TokenIdentityGuard>(), provider.GetRequiredService<HttpClient>(), loggers),
-            provider.GetRequiredService<SqliteReconciliationStore>(),
-            provider.GetRequiredService<SqliteReconciliationStore>(),
+            new CirculatingSupplyReader(options.Networks, provider.GetRequiredService<IIndexStore>(), provider.GetRequiredService<TokenIdentityGuard>(), provider.GetRequiredService<HttpClient>(), loggers),
+            provider.GetRequiredService<IReconciliationStore>(),
+            provider.GetRequiredService<IReconciliationStore>(),
             time,
             loggers.CreateLogger("usd1rec.reconcile")));
         services.TryAddSingleton(provider =>
@@ -80,7 +82,7 @@ internal static class ReconcilerComposition
                 provider.GetRequiredService<IndexPassRunner>(),
                 provider.GetRequiredService<TokenIdentityGuard>(),
                 provider.GetRequiredService<ReconciliationRunner>(),
-                provider.GetRequiredService<SqliteReconciliationStore>());
+                provider.GetRequiredService<IReconciliationStore>());
         });
         return services;
     }

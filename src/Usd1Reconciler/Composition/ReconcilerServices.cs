@@ -2,7 +2,7 @@ using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Indexing;
 using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Reserves;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Composition;
 
@@ -22,4 +22,4 @@ internal sealed record ReconcilerServices(
     IndexPassRunner Passes,
     TokenIdentityGuard Tokens,
     ReconciliationRunner Runner,
-    SqliteReconciliationStore ReconciliationStore);
+    IReconciliationStore ReconciliationStore);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Composition;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Scheduling;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Hosting;
 
@@ -18,7 +18,7 @@ internal static class DaemonHost
     /// <param name="store">The store the verb opened (after taking the writer lease).</param>
     /// <param name="time">The clock of every schedule.</param>
     /// <param name="loggers">The verb's loggers; null creates them from <c>Logging</c>.</param>
-    public static IHost Build(LoadedConfiguration config, SqliteSupplyStore store, TimeProvider time, ILoggerFactory? loggers = null)
+    public static IHost Build(LoadedConfiguration config, IIndexStore store, TimeProvider time, ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         // DisableDefaults: configuration comes from usd1rec's own loader (already validated), not from an
@@ -28,11 +28,11 @@ internal static class DaemonHost
             DisableDefaults = true,
             ContentRootPath = Path.GetDirectoryName(config.FilePath),
         });
-        builder.Services.AddSqliteStorage(store);
+        builder.Services.AddOpenedStore(store);
         builder.Services.AddReconciler(config, time, loggers ?? LoggingSetup.Create(config.Options.Logging));
         builder.AddSchedules(config, time);
         builder.AddSystemdIntegration();
-        builder.AddObservability(config, store, time);
+        builder.AddObservability(config, time);
         return builder.Build();
     }
 }

@@ -1,5 +1,5 @@
 using Usd1Reconciler.Core.Ingest;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Indexing;
 

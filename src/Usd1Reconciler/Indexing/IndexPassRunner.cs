@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Ingest;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -21,7 +21,7 @@ namespace Usd1Reconciler.Indexing;
 /// </list>
 /// Cancellation of <c>cancellationToken</c> is not a failure: it propagates and nothing is recorded.
 /// </summary>
-internal sealed class IndexPassRunner(SqliteSupplyStore store, TokenIdentityGuard tokens, RefusedReorgAlarm refusedReorgs, TimeProvider time, ILogger logger)
+internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard tokens, RefusedReorgAlarm refusedReorgs, TimeProvider time, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, FailureState> _failing = new(StringComparer.Ordinal);
 

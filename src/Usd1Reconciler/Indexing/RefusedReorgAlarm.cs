@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Ingest;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -10,7 +10,7 @@ namespace Usd1Reconciler.Indexing;
 /// daemon's outbox, also when a verb outside the daemon found it), re-posted until it clears. Part of the one pass
 /// policy (<see cref="IndexPassRunner"/>), so `index`, `reconcile --once` and the scheduled job raise it alike.
 /// </summary>
-internal sealed class RefusedReorgAlarm(SqliteAnomalyStore anomalies, AnomalyPaging paging, TimeSpan refreshAfter, TimeProvider time, ILogger logger)
+internal sealed class RefusedReorgAlarm(IAnomalyStore anomalies, AnomalyPaging paging, TimeSpan refreshAfter, TimeProvider time, ILogger logger)
 {
     /// <returns>The stored anomaly when this raised it anew (or re-posted it), null when it was already open and not due.</returns>
     public async Task<StoredAnomaly?> RaiseAsync(DeepReorganizationException refused, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Evm.Rpc;
 using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Solana.Rpc;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -22,8 +22,8 @@ namespace Usd1Reconciler.Indexing;
 /// </summary>
 internal sealed class TokenIdentityGuard(
     IReadOnlyList<NetworkOptions> networks,
-    SqliteSupplyStore store,
-    SqliteAnomalyStore anomalies,
+    IIndexStore store,
+    IAnomalyStore anomalies,
     AnomalyPaging paging,
     TimeSpan refreshAfter,
     HttpClient http,

@@ -2,7 +2,6 @@ using System.Globalization;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Storage;
-using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Web;
 
@@ -13,7 +12,7 @@ namespace Usd1Reconciler.Web;
 /// figures are going stale must not look ready to an orchestrator or a load balancer's health check.
 /// </summary>
 internal sealed class ReadinessProbe(
-    SqliteSupplyStore store,
+    IIndexStore store,
     IReadOnlyList<string> networks,
     Func<IEnumerable<IEndpointHealthSource>> endpoints,
     int circuitFailureThreshold)

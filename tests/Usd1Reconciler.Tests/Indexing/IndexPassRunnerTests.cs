@@ -8,6 +8,7 @@ using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Indexing;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Tests.Indexing;
