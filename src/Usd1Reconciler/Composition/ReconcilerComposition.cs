@@ -33,8 +33,9 @@ internal static class ReconcilerComposition
             throw new NotSupportedException($"network '{network.Name}': kind {network.Kind} is not supported by this build");
         }
 
-        services.TryAddSingleton(time);
-        services.TryAddSingleton(config);
+        // Replace, not TryAdd: the verb's clock, configuration and loggers win over anything a host registered by default.
+        services.Replace(ServiceDescriptor.Singleton(time));
+        services.Replace(ServiceDescriptor.Singleton(config));
         services.Replace(ServiceDescriptor.Singleton(loggers));
         // Per-request timeouts live in the JSON-RPC client; the HttpClient's own would cut long backfill replies.
         services.TryAddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
