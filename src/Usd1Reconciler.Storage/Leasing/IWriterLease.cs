@@ -9,6 +9,9 @@ namespace Usd1Reconciler.Storage.Leasing;
 /// </summary>
 public interface IWriterLease
 {
+    /// <summary>The store the lease guards, as named in messages (a path; never a password).</summary>
+    string StorePath { get; }
+
     /// <summary>
     /// Takes the lease for <paramref name="verb"/> (e.g. "run", "index"), taking over a lease whose holder is gone.
     /// </summary>

@@ -64,7 +64,7 @@ public sealed class SqliteWriterLease : IWriterLease
     /// </summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <exception cref="Sqlite.StoreSchemaException">The file is damaged or not an SQLite database (nothing was written to it).</exception>
+    /// <exception cref="StoreSchemaException">The file is damaged or not an SQLite database (nothing was written to it).</exception>
     public async Task<IHeldWriterLease> AcquireAsync(string verb, CancellationToken cancellationToken)
     {
         try
@@ -74,7 +74,7 @@ public sealed class SqliteWriterLease : IWriterLease
         catch (SqliteException ex) when (ex.SqliteErrorCode is 11 or 26)
         {
             // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26): worded as opening the store words them.
-            throw new Sqlite.StoreSchemaException($"store {StorePath} is damaged or not an SQLite database ({ex.Message}); restore it from a backup", ex);
+            throw new StoreSchemaException($"store {StorePath} is damaged or not an SQLite database ({ex.Message}); restore it from a backup", ex);
         }
     }
 

@@ -88,6 +88,11 @@ public static class SqliteMaintenance
             {
                 throw new StoreSchemaException($"store {path} is damaged or not an SQLite database ({ex.Message}); it cannot be backed up", ex);
             }
+            catch (SqliteException ex)
+            {
+                // Busy past the timeout, the destination not writable, …: the provider's text, as before, now in the store's own exception.
+                throw new StoreUnavailableException(ex.Message, ex);
+            }
 
             var copy = Check(partial);
             if (!copy.IsSound)

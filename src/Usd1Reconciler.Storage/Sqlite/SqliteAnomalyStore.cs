@@ -10,7 +10,7 @@ namespace Usd1Reconciler.Storage.Sqlite;
 /// Anomalies and the Alertmanager outbox. Recording a screen is one transaction: the anomalies, the events marked
 /// screened, and the outbox entries of the pages to send — so a crash never pages twice nor forgets a page.
 /// </summary>
-public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
+public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomalyStore
 {
     /// <summary>Unscreened events of a network, oldest first, with their row ids for <see cref="RecordScreenAsync"/>.</summary>
     public async Task<IReadOnlyList<(long RowId, SupplyEvent Event)>> GetUnscreenedEventsAsync(string network, int limit, CancellationToken cancellationToken)
@@ -242,12 +242,12 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore)
             new { outboxIds, At = SqliteSupplyStore.Text(at) }, cancellationToken: cancellationToken));
     }
 
-    public async Task MarkFailedAsync(IReadOnlyList<long> outboxIds, string error, DateTimeOffset nextAttempt, CancellationToken cancellationToken)
+    public async Task MarkFailedAsync(IReadOnlyList<long> outboxIds, string reason, DateTimeOffset nextAttempt, CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE alert_outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @Next WHERE id IN @outboxIds",
-            new { outboxIds, error, Next = SqliteSupplyStore.Text(nextAttempt) }, cancellationToken: cancellationToken));
+            new { outboxIds, error = reason, Next = SqliteSupplyStore.Text(nextAttempt) }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Outbox entries waiting for Alertmanager (abandoned ones, which no Alertmanager will receive, are not pending).</summary>

@@ -1,6 +1,5 @@
 using Dapper;
 using Usd1Reconciler.Core.Amounts;
-using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Reserves;
 
 namespace Usd1Reconciler.Storage.Sqlite;
@@ -10,7 +9,7 @@ namespace Usd1Reconciler.Storage.Sqlite;
 /// (migration 0002). Appending a report takes SQLite's write lock before reading the newest hash (BEGIN IMMEDIATE),
 /// so two processes appending at once queue instead of both linking to the same predecessor.
 /// </summary>
-public sealed partial class SqliteReconciliationStore(SqliteSupplyStore supplyStore) : IReserveStore, IReportStore
+public sealed partial class SqliteReconciliationStore(SqliteSupplyStore supplyStore) : IReconciliationStore
 {
     public Task<ReserveSnapshot?> GetLatestSnapshotAsync(string feed, CancellationToken cancellationToken) =>
         ReadSnapshotAsync(feed, null, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
 
@@ -48,7 +49,21 @@ public sealed partial class SqliteSupplyStore
         return sum;
     }
 
+    /// <exception cref="StoreDamagedException">The read touched damaged pages (opening checks only the header and schema).</exception>
+    /// <exception cref="StoreUnavailableException">The store could not be read now.</exception>
     public async Task<IReadOnlyList<NetworkSupply>> GetSupplyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadSupplyAsync(cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex, "reading supply");
+        }
+    }
+
+    private async Task<IReadOnlyList<NetworkSupply>> ReadSupplyAsync(CancellationToken cancellationToken)
     {
         await using var connection = OpenConnection();
         var networks = (await connection.QueryAsync<SupplyRow>(new CommandDefinition(

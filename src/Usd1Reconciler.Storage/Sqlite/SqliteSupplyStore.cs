@@ -14,7 +14,7 @@ namespace Usd1Reconciler.Storage.Sqlite;
 /// synchronous=NORMAL, which in WAL mode can lose the last commits on power loss but never tears one: the cursor and
 /// its events roll back together and are indexed again, so no event is lost or doubled.
 /// </summary>
-public sealed partial class SqliteSupplyStore : ISupplyStore
+public sealed partial class SqliteSupplyStore : IIndexStore
 {
     // SQLite error codes meaning "this file is not a usable database": SQLITE_CORRUPT (11) and SQLITE_NOTADB (26).
     internal const int SqliteCorrupt = 11;
@@ -30,6 +30,8 @@ public sealed partial class SqliteSupplyStore : ISupplyStore
     }
 
     public string Path { get; private init; } = string.Empty;
+
+    public string Location => Path;
 
     /// <summary>
     /// Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations, in time that
@@ -89,7 +91,13 @@ public sealed partial class SqliteSupplyStore : ISupplyStore
 
     /// <summary>Whether <paramref name="exception"/> is SQLite reporting a damaged file (a read touched a bad page).</summary>
     public static bool IsDamage(Exception exception) =>
-        exception is SqliteException { SqliteErrorCode: SqliteCorrupt or SqliteNotADatabase };
+        exception is StoreDamagedException or SqliteException { SqliteErrorCode: SqliteCorrupt or SqliteNotADatabase };
+
+    /// <summary>The provider's error as the storage project's own, naming the store's path (there is no password in it).</summary>
+    internal StoreException Translate(SqliteException exception, string operation) =>
+        exception.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase
+            ? new StoreDamagedException($"store {Path} is damaged ({exception.Message}); run `usd1rec db check` and restore it from a backup", exception)
+            : new StoreUnavailableException($"store {Path}: {operation} failed: {exception.Message}", exception);
 
     internal SqliteConnection OpenConnection()
     {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Metrics;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Alerting;
 
@@ -14,7 +14,7 @@ namespace Usd1Reconciler.Alerting;
 /// release, or while one was configured — are abandoned once at start, so they do not count as pending for ever.
 /// </summary>
 internal sealed class AlertDispatcher(
-    SqliteAnomalyStore anomalyStore,
+    IAnomalyStore anomalyStore,
     AlertmanagerClient client,
     AlertingOptions options,
     IReadOnlyDictionary<string, AnomalyOptions> networkOptions,

@@ -1,5 +1,5 @@
 using Usd1Reconciler.Configuration;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Alerting;
 

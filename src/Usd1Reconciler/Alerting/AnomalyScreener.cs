@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Anomalies;
-using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Metrics;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Alerting;
 
@@ -14,8 +13,8 @@ namespace Usd1Reconciler.Alerting;
 /// pages go through the outbox.
 /// </summary>
 internal sealed class AnomalyScreener(
-    SqliteSupplyStore supplyStore,
-    SqliteAnomalyStore anomalyStore,
+    IIndexStore supplyStore,
+    IAnomalyStore anomalyStore,
     IReadOnlyDictionary<string, AnomalyPolicy> policies,
     AnomalyPaging paging,
     TimeSpan refreshAfter,
@@ -76,19 +75,6 @@ internal sealed class AnomalyScreener(
         }
 
         return found;
-    }
-
-    /// <summary>A refused deep reorg stops the network: it is a condition, paged until the network indexes again.</summary>
-    public async Task ReportRefusedReorgAsync(DeepReorganizationException refused, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(refused);
-        metrics.DeepReorgs.WithLabels(refused.Network).Inc();
-        var anomaly = SupplyAnomalyDetector.DeepReorg(refused.Network, refused.ForkBlock, 0, refused.Message, time.GetUtcNow(), refused: true);
-        if (await anomalyStore.RaiseConditionAsync(anomaly, refreshAfter, paging, time.GetUtcNow(), cancellationToken) is { } stored)
-        {
-            metrics.Anomalies.WithLabels(anomaly.Rule.ToString(), anomaly.Network).Inc();
-            logger.LogCritical("anomaly {Rule} on {Network} at block {Block}: {Summary}", anomaly.Rule, anomaly.Network, anomaly.BlockNumber, stored.Anomaly.Summary);
-        }
     }
 
     private async Task ScreenLedgerProofsAsync(List<StoredAnomaly> found, CancellationToken cancellationToken)

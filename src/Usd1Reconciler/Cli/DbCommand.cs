@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Usd1Reconciler.Configuration;
-using Usd1Reconciler.Storage.Maintenance;
-using Usd1Reconciler.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -23,10 +22,10 @@ internal static class DbCommand
             Description = "Backup file to write (never overwritten), or an existing folder to write usd1rec-<UTC time>.db into.",
         };
         var backup = new Command("backup", "Write a consistent copy of the store (VACUUM INTO; safe while the daemon writes) and verify it.") { destination, config };
-        backup.SetAction(result => Backup(result.GetValue(config)!, result.GetValue(destination)!, console, time));
+        backup.SetAction(result => BackupAsync(result.GetValue(config)!, result.GetValue(destination)!, console, time));
 
         var check = new Command("check", "Run SQLite's full integrity check and report the schema version; non-zero exit on damage.") { config };
-        check.SetAction(result => Check(result.GetValue(config)!, console));
+        check.SetAction(result => CheckAsync(result.GetValue(config)!, console, time));
 
         return new Command("db", "Store maintenance: migrate, backup, check.") { migrate, backup, check };
     }
@@ -34,65 +33,69 @@ internal static class DbCommand
     /// <summary>Migrating is a write: it holds the writer lease, and beside a running writer it is refused and changes nothing.</summary>
     public static async Task<int> MigrateAsync(string configPath, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Load(configPath, console) is not { } config)
+        var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { WriterVerb = "db migrate", OpensStore = false }, console, time, cancellationToken);
+        if (context is null)
         {
-            return ExitCodes.InvalidConfiguration;
+            return exitCode;
         }
 
-        using var loggers = LoggingSetup.Create(config.Options.Logging);
-        await using var lease = await WriterLeaseGate.TryAcquireAsync(config, "db migrate", console, time, loggers, cancellationToken);
-        if (lease is null)
-        {
-            return ExitCodes.Failure;
-        }
-
+        await using var _ = context;
+        var config = context.Config;
         try
         {
-            var result = SqliteMaintenance.Migrate(config.StoragePath, time);
+            var result = context.Services.GetRequiredService<IStoreMaintenance>().Migrate(time);
             console.WriteLine(result.AppliedNow.Count == 0
                 ? $"store {config.StoragePath}: schema up to date at version {result.Schema.Version}"
                 : $"store {config.StoragePath}: applied migration{(result.AppliedNow.Count == 1 ? "" : "s")} {Versions(result.AppliedNow)}; schema now at version {result.Schema.Version}");
             console.WriteLine($"  applied versions: {Versions(result.Schema.Applied)}");
             return ExitCodes.Ok;
         }
-        catch (StoreSchemaException ex)
+        catch (StoreException ex)
         {
             console.Error.WriteLine($"usd1rec: {ex.Message}");
             return ExitCodes.Failure;
         }
     }
 
-    public static int Backup(string configPath, string destination, CliConsole console, TimeProvider time)
+    public static async Task<int> BackupAsync(string configPath, string destination, CliConsole console, TimeProvider time)
     {
-        if (Load(configPath, console) is not { } config)
+        var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { OpensStore = false }, console, time, CancellationToken.None);
+        if (context is null)
         {
-            return ExitCodes.InvalidConfiguration;
+            return exitCode;
         }
+
+        await using var _ = context;
+        var config = context.Config;
 
         var target = Directory.Exists(destination)
             ? Path.Combine(destination, $"usd1rec-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.db")
             : destination;
         try
         {
-            var result = SqliteMaintenance.Backup(config.StoragePath, target);
+            var result = context.Services.GetRequiredService<IStoreMaintenance>().Backup(target);
             console.WriteLine($"backup written: {result.Path} ({result.Bytes} bytes, schema version {result.Schema.Version}, integrity ok)");
             return ExitCodes.Ok;
         }
-        catch (Exception ex) when (ex is StoreSchemaException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is StoreException or IOException or UnauthorizedAccessException)
         {
             console.Error.WriteLine($"usd1rec: backup failed: {ex.Message}");
             return ExitCodes.Failure;
         }
     }
 
-    public static int Check(string configPath, CliConsole console)
+    public static async Task<int> CheckAsync(string configPath, CliConsole console, TimeProvider time)
     {
-        if (Load(configPath, console) is not { } config)
+        var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { OpensStore = false }, console, time, CancellationToken.None);
+        if (context is null)
         {
-            return ExitCodes.InvalidConfiguration;
+            return exitCode;
         }
 
-        var result = SqliteMaintenance.Check(config.StoragePath);
+        await using var _ = context;
+        var config = context.Config;
+
+        var result = context.Services.GetRequiredService<IStoreMaintenance>().Check();
         foreach (var problem in result.Problems)
         {
             console.Error.WriteLine($"usd1rec: integrity: {problem}");
@@ -114,19 +117,6 @@ internal static class DbCommand
         }
 
         return result.IsSound ? ExitCodes.Ok : ExitCodes.Failure;
-    }
-
-    private static LoadedConfiguration? Load(string configPath, CliConsole console)
-    {
-        try
-        {
-            return ConfigLoader.Load(configPath);
-        }
-        catch (ConfigurationException ex)
-        {
-            ConfigErrorReporter.Report(ex, console.Error);
-            return null;
-        }
     }
 
     private static string Versions(IReadOnlyList<int> versions) =>

@@ -1,8 +1,7 @@
 using System.Runtime.InteropServices;
-using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Indexing;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -17,54 +16,37 @@ internal static class IndexCommand
 {
     public static async Task<int> RunAsync(string configPath, bool once, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
     {
-        LoadedConfiguration config;
-        try
+        var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { WriterVerb = "index" }, console, time, cancellationToken);
+        if (context is null)
         {
-            config = ConfigLoader.Load(configPath);
-        }
-        catch (ConfigurationException ex)
-        {
-            return ConfigErrorReporter.Report(ex, console.Error);
+            return exitCode;
         }
 
-        using var loggers = LoggingSetup.Create(config.Options.Logging);
-        var logger = loggers.CreateLogger("usd1rec.index");
-        await using var lease = await WriterLeaseGate.TryAcquireAsync(config, "index", console, time, loggers, cancellationToken);
-        if (lease is null)
-        {
-            return ExitCodes.Failure;
-        }
-
-        if (!CommandSupport.TryOpenStore(config, time, console, out var store))
-        {
-            return ExitCodes.Failure;
-        }
-
-        // Per-request timeouts live in the JSON-RPC client; the HttpClient's own would cut long backfill replies.
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        await using var _ = context;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.Stopping);
         // SIGTERM (systemd, docker stop) and Ctrl+C stop indexing the way they stop `run`: the signal's default (the
         // runtime ends the process, exit 143, mid-pass and without a word) is cancelled, the current pass ends at
         // its next commit boundary, the lease is released and each network's position is printed.
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        var passes = new IndexPassRunner(store, TokenIdentityGuard.Create(config, store, http, time, loggers), time, logger);
-        var networks = config.Options.Networks
-            .Select(n => (Options: n, Indexer: NetworkIndexerFactory.Create(n, store, http, time, loggers)))
+        var services = context.Reconciler;
+        var passes = services.Passes;
+        var networks = context.Config.Options.Networks
+            .Select(n => (Options: n, Indexer: services.Indexers[n.Name]))
             .ToList();
 
         var outcomes = await Task.WhenAll(networks.Select(n => once
             ? RunOnceAsync(n.Indexer, passes, console, stopping.Token)
             : FollowAsync(n.Indexer, passes, n.Options.PollInterval, console, time, stopping.Token)));
-        if (lease.Lost.IsCancellationRequested)
+        if (context.LeaseLost)
         {
-            console.Error.WriteLine($"usd1rec: store {config.StoragePath}: the writer lease was taken by another process; indexing stopped");
+            console.Error.WriteLine($"usd1rec: store {context.Config.StoragePath}: the writer lease was taken by another process; indexing stopped");
             return ExitCodes.Failure;
         }
 
         if (stopping.IsCancellationRequested)
         {
-            await PrintStoppedAsync(store, networks.Select(n => n.Options.Name).ToList(), console);
+            await PrintStoppedAsync(context.Store, networks.Select(n => n.Options.Name).ToList(), console);
         }
 
         return outcomes.All(ok => ok) ? ExitCodes.Ok : ExitCodes.Failure;
@@ -138,7 +120,7 @@ internal static class IndexCommand
     }
 
     /// <summary>Where each network stands in the store after a stop: every commit is whole, so this is where the next run resumes.</summary>
-    private static async Task PrintStoppedAsync(SqliteSupplyStore store, IReadOnlyList<string> networks, CliConsole console)
+    private static async Task PrintStoppedAsync(IIndexStore store, IReadOnlyList<string> networks, CliConsole console)
     {
         var supply = await store.GetSupplyAsync(CancellationToken.None);
         foreach (var name in networks)

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Indexing;
 using Usd1Reconciler.Reconciliation;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -38,33 +39,21 @@ internal static class ReconcileCommand
             return ExitCodes.InvalidConfiguration;
         }
 
-        if (!CommandSupport.TryLoadForReconciliation(configPath, console, out var config))
+        var (context, exitCode) = await CommandContext.OpenAsync(
+            new CommandRequest(configPath) { Use = ConfigurationUse.Reconcile, WriterVerb = "reconcile" }, console, time, cancellationToken);
+        if (context is null)
         {
-            return ExitCodes.InvalidConfiguration;
+            return exitCode;
         }
 
-        using var loggers = LoggingSetup.Create(config.Options.Logging);
-        var logger = loggers.CreateLogger("usd1rec.reconcile");
-        await using var lease = await WriterLeaseGate.TryAcquireAsync(config, "reconcile", console, time, loggers, cancellationToken);
-        if (lease is null)
+        await using var _ = context;
+        cancellationToken = context.Stopping;
+        var logger = context.Loggers.CreateLogger("usd1rec.reconcile");
+        var services = context.Reconciler;
+        var reconciliationStore = services.ReconciliationStore;
+        foreach (var network in context.Config.Options.Networks)
         {
-            return ExitCodes.Failure;
-        }
-
-        if (!CommandSupport.TryOpenStore(config, time, console, out var store))
-        {
-            return ExitCodes.Failure;
-        }
-
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
-        cancellationToken = stopping.Token;
-        var reconciliationStore = new SqliteReconciliationStore(store);
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var tokens = TokenIdentityGuard.Create(config, store, http, time, loggers);
-        var passes = new IndexPassRunner(store, tokens, time, loggers.CreateLogger("usd1rec.index"));
-        foreach (var network in config.Options.Networks)
-        {
-            var outcome = await passes.RunAsync(NetworkIndexerFactory.Create(network, store, http, time, loggers), cancellationToken);
+            var outcome = await services.Passes.RunAsync(services.Indexers[network.Name], cancellationToken);
             if (outcome.Result is { } pass)
             {
                 logger.LogInformation("network {Network}: final {Final}, ledger proof {Proof}", network.Name, pass.FinalBlock, pass.Proof);
@@ -76,7 +65,7 @@ internal static class ReconcileCommand
             }
         }
 
-        foreach (var poller in ReserveFeedFactory.CreateAll(config, reconciliationStore, http, time, loggers))
+        foreach (var poller in services.Feeds.Values)
         {
             var outcome = await poller.PollAsync(cancellationToken);
             if (outcome.Reason is not null)
@@ -85,13 +74,7 @@ internal static class ReconcileCommand
             }
         }
 
-        var runner = new ReconciliationRunner(
-            config,
-            new CirculatingSupplyReader(config.Options.Networks, store, tokens, http, loggers),
-            reconciliationStore,
-            reconciliationStore,
-            time,
-            logger);
+        var runner = services.Runner;
         DateTimeOffset? asOf = null;
         if (at is not null)
         {
@@ -117,7 +100,7 @@ internal static class ReconcileCommand
     }
 
     /// <summary>An explicit UTC time, or "feed:NAME" for the as-of time of that feed's latest accepted snapshot.</summary>
-    private static async Task<DateTimeOffset?> ResolvePointInTimeAsync(string at, SqliteReconciliationStore store, CancellationToken cancellationToken)
+    private static async Task<DateTimeOffset?> ResolvePointInTimeAsync(string at, IReconciliationStore store, CancellationToken cancellationToken)
     {
         if (at.StartsWith("feed:", StringComparison.Ordinal))
         {

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Usd1Reconciler.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Reconciliation;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -129,30 +129,16 @@ internal static class ReportCommand
         return report;
     }
 
-    private static async Task<int> WithStore(string configPath, CliConsole console, TimeProvider time, Func<SqliteReconciliationStore, Task<int>> action)
+    private static async Task<int> WithStore(string configPath, CliConsole console, TimeProvider time, Func<IReconciliationStore, Task<int>> action)
     {
-        LoadedConfiguration config;
-        try
+        var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { CreatedBy = "reconcile" }, console, time, CancellationToken.None);
+        if (context is null)
         {
-            config = ConfigLoader.Load(configPath);
-        }
-        catch (ConfigurationException ex)
-        {
-            return ConfigErrorReporter.Report(ex, console.Error);
+            return exitCode;
         }
 
-        if (!File.Exists(config.StoragePath))
-        {
-            console.Error.WriteLine($"usd1rec: no store at {config.StoragePath}; run `usd1rec reconcile --config {config.FilePath} --once` first");
-            return ExitCodes.Failure;
-        }
-
-        if (!CommandSupport.TryOpenStore(config, time, console, out var store))
-        {
-            return ExitCodes.Failure;
-        }
-
-        var exit = await action(new SqliteReconciliationStore(store));
+        await using var _ = context;
+        var exit = await action(context.Services.GetRequiredService<IReconciliationStore>());
         await console.Output.FlushAsync();
         return exit;
     }

@@ -16,39 +16,29 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(string configPath, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!CommandSupport.TryLoadForReconciliation(configPath, console, out var config, Configuration.ConfigurationUse.Run))
+        var (context, exitCode) = await CommandContext.OpenAsync(
+            new CommandRequest(configPath) { Use = Configuration.ConfigurationUse.Run, WriterVerb = "run" }, console, time, cancellationToken);
+        if (context is null)
         {
-            return ExitCodes.InvalidConfiguration;
-        }
-
-        // The writer lease comes before the store is opened (opening migrates): a second writer changes nothing.
-        using var leaseLoggers = LoggingSetup.Create(config.Options.Logging);
-        await using var lease = await WriterLeaseGate.TryAcquireAsync(config, "run", console, time, leaseLoggers, cancellationToken);
-        if (lease is null)
-        {
-            return ExitCodes.Failure;
-        }
-
-        if (!CommandSupport.TryOpenStore(config, time, console, out var store))
-        {
-            return ExitCodes.Failure;
+            return exitCode;
         }
 
         // A lost lease (another process took it, believing this one dead) stops the daemon: two writers must never run.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
-        using var host = DaemonHost.Build(config, store, time);
+        await using var _ = context;
+        var stopping = context.Stopping;
+        using var host = DaemonHost.Build(context.Config, context.Store, time, context.Loggers);
         try
         {
-            await host.RunAsync(stopping.Token);
+            await host.RunAsync(stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Stopping is the normal end of the daemon.
         }
 
-        if (lease.Lost.IsCancellationRequested)
+        if (context.LeaseLost)
         {
-            console.Error.WriteLine($"usd1rec: store {config.StoragePath}: the writer lease was taken by another process; the daemon stopped");
+            console.Error.WriteLine($"usd1rec: store {context.Config.StoragePath}: the writer lease was taken by another process; the daemon stopped");
             return ExitCodes.Failure;
         }
 

@@ -1,5 +1,4 @@
-using Usd1Reconciler.Configuration;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -8,46 +7,27 @@ internal static class SupplyCommand
 {
     public static async Task<int> RunAsync(string configPath, bool json, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
     {
-        LoadedConfiguration config;
-        try
+        var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { CreatedBy = "index" }, console, time, cancellationToken);
+        if (context is null)
         {
-            config = ConfigLoader.Load(configPath);
-        }
-        catch (ConfigurationException ex)
-        {
-            return ConfigErrorReporter.Report(ex, console.Error);
+            return exitCode;
         }
 
-        if (!File.Exists(config.StoragePath))
-        {
-            console.Error.WriteLine($"usd1rec: no store at {config.StoragePath}; run `usd1rec index --config {config.FilePath} --once` first");
-            return ExitCodes.Failure;
-        }
-
-        SqliteSupplyStore store;
-        try
-        {
-            store = SqliteSupplyStore.Open(config.StoragePath, time);
-        }
-        catch (StoreSchemaException ex)
-        {
-            console.Error.WriteLine($"usd1rec: {ex.Message}");
-            return ExitCodes.Failure;
-        }
-
+        await using var _ = context;
+        var store = context.Store;
         IReadOnlyList<Core.Supply.NetworkSupply> stored;
         try
         {
             stored = await store.GetSupplyAsync(cancellationToken);
         }
-        catch (Exception ex) when (SqliteSupplyStore.IsDamage(ex))
+        catch (StoreDamagedException ex)
         {
             // Opening checks only the header and schema; damage in the pages this read touched surfaces here.
-            console.Error.WriteLine($"usd1rec: store {store.Path} is damaged ({ex.Message}); run `usd1rec db check` and restore it from a backup");
+            console.Error.WriteLine($"usd1rec: {ex.Message}");
             return ExitCodes.Failure;
         }
 
-        var report = SupplyReport.Build(stored, config.Options.Networks.Select(n => (n.Name, n.StaleAfter)).ToList(), time.GetUtcNow());
+        var report = SupplyReport.Build(stored, context.Config.Options.Networks.Select(n => (n.Name, n.StaleAfter)).ToList(), time.GetUtcNow());
         if (json)
         {
             await console.Output.FlushAsync(cancellationToken);

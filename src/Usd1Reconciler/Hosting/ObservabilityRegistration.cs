@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Alerting;
+using Usd1Reconciler.Composition;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Metrics;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Web;
 
 namespace Usd1Reconciler.Hosting;
@@ -13,22 +14,22 @@ namespace Usd1Reconciler.Hosting;
 /// <summary>Adds metrics, anomaly screening, Alertmanager delivery and the HTTP endpoints to the daemon's host.</summary>
 internal static class ObservabilityRegistration
 {
-    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder, LoadedConfiguration config, SqliteSupplyStore store, TimeProvider time)
+    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder, LoadedConfiguration config, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var options = config.Options;
         // A registry per host, not the process-wide default: two hosts in one process (tests) must not share series.
         var metrics = new ReconcilerMetrics(Prometheus.Metrics.NewCustomRegistry());
         metrics.CoverageMinimumRatio.Set(options.Reconciliation.MinimumCoverageBps / 10_000.0);
         PrecreateSeries(metrics, options);
-        var anomalyStore = new SqliteAnomalyStore(store);
         var staleAfter = options.Networks.ToDictionary(n => n.Name, n => n.StaleAfter, StringComparer.Ordinal);
         var anomalyOptions = options.Networks.ToDictionary(n => n.Name, n => n.Anomalies ?? new AnomalyOptions(), StringComparer.Ordinal);
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(anomalyStore);
-        builder.Services.AddSingleton(new StoreMetricsRefresher(store, anomalyStore, metrics, staleAfter, time));
+        // The stores come from the storage registration (AddReconciler); this area names only their interfaces.
+        builder.Services.AddSingleton(provider => new StoreMetricsRefresher(provider.GetRequiredService<IIndexStore>(), provider.GetRequiredService<IAnomalyStore>(), metrics, staleAfter, time));
         builder.Services.AddSingleton(provider => new AnomalyScreener(
-            store,
-            anomalyStore,
+            provider.GetRequiredService<IIndexStore>(),
+            provider.GetRequiredService<IAnomalyStore>(),
             options.Networks.ToDictionary(n => n.Name, n => AnomalyPolicyFactory.Create(n.Anomalies), StringComparer.Ordinal),
             AnomalyPagingFactory.Create(options.Alerting),
             options.Alerting.ResolveAfter / 2,
@@ -36,45 +37,48 @@ internal static class ObservabilityRegistration
             time,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.anomalies")));
         builder.Services.AddSingleton(provider => new AlertDispatcher(
-            anomalyStore,
+            provider.GetRequiredService<IAnomalyStore>(),
             new AlertmanagerClient(provider.GetRequiredService<HttpClient>(), options.Alerting.AlertmanagerUrls.Select(u => new Uri(u.EndsWith('/') ? u : u + "/")).ToList()),
             options.Alerting,
             anomalyOptions,
             metrics,
             time,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.alerting")));
-        var reconciliationStore = new SqliteReconciliationStore(store);
-        var reportMetrics = new ReconciliationMetricsRefresher(reconciliationStore, metrics, options.Reserves.Feeds.ToDictionary(f => f.Name, f => f.StaleAfter, StringComparer.Ordinal), time);
-        var chainMetrics = new ReportChainMetricsRefresher(reconciliationStore, metrics);
-        var statusPage = new StatusPage(
-            store,
-            anomalyStore,
-            reconciliationStore,
-            staleAfter,
-            options.Networks.ToDictionary(n => n.Name, n => n.Anomalies?.ExplorerTxUrl, StringComparer.Ordinal),
-            options.Alerting.RunbookBaseUrl,
-            time);
-        builder.Services.AddSingleton(provider => new ObservabilityServer(
-            options.Http.Listen,
-            metrics,
-            async ct =>
-            {
-                await provider.GetRequiredService<StoreMetricsRefresher>().RefreshAsync(ct);
-                new RpcMetricsRefresher(provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(), metrics).Refresh();
-                await reportMetrics.RefreshAsync(ct);
-                await chainMetrics.RefreshAsync(ct);
-            },
-            new ReadinessProbe(
-                store,
-                options.Networks.Select(n => n.Name).ToList(),
-                () => provider.GetRequiredService<DaemonServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(),
-                JsonRpc.RpcResilienceOptions.Default.FailureThreshold),
-            async (context, ct) =>
-            {
-                context.Response.ContentType = "text/html; charset=utf-8";
-                await context.Response.WriteAsync(await statusPage.RenderAsync(ct), ct);
-            },
-            provider.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(provider =>
+        {
+            var reconciliationStore = provider.GetRequiredService<IReconciliationStore>();
+            var reportMetrics = new ReconciliationMetricsRefresher(reconciliationStore, metrics, options.Reserves.Feeds.ToDictionary(f => f.Name, f => f.StaleAfter, StringComparer.Ordinal), time);
+            var chainMetrics = new ReportChainMetricsRefresher(reconciliationStore, metrics);
+            var statusPage = new StatusPage(
+                provider.GetRequiredService<IIndexStore>(),
+                provider.GetRequiredService<IAnomalyStore>(),
+                reconciliationStore,
+                staleAfter,
+                options.Networks.ToDictionary(n => n.Name, n => n.Anomalies?.ExplorerTxUrl, StringComparer.Ordinal),
+                options.Alerting.RunbookBaseUrl,
+                time);
+            return new ObservabilityServer(
+                options.Http.Listen,
+                metrics,
+                async ct =>
+                {
+                    await provider.GetRequiredService<StoreMetricsRefresher>().RefreshAsync(ct);
+                    new RpcMetricsRefresher(provider.GetRequiredService<ReconcilerServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(), metrics).Refresh();
+                    await reportMetrics.RefreshAsync(ct);
+                    await chainMetrics.RefreshAsync(ct);
+                },
+                new ReadinessProbe(
+                    provider.GetRequiredService<IIndexStore>(),
+                    options.Networks.Select(n => n.Name).ToList(),
+                    () => provider.GetRequiredService<ReconcilerServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(),
+                    JsonRpc.RpcResilienceOptions.Default.FailureThreshold),
+                async (context, ct) =>
+                {
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.WriteAsync(await statusPage.RenderAsync(ct), ct);
+                },
+                provider.GetRequiredService<ILoggerFactory>());
+        });
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());
         return builder;
     }

@@ -1,4 +1,5 @@
 using Usd1Reconciler.Core.Ingest;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -11,5 +12,8 @@ namespace Usd1Reconciler.Indexing;
 /// </param>
 internal sealed record IndexPassOutcome(IndexPassResult? Result, Exception? Failure, bool StopNetwork)
 {
+    /// <summary>The DeepReorg condition this pass raised (or re-posted) for paging, when it stopped the network.</summary>
+    public StoredAnomaly? RaisedAnomaly { get; init; }
+
     public bool Succeeded => Result is not null;
 }

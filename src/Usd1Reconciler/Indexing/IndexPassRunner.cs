@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Ingest;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -12,14 +12,16 @@ namespace Usd1Reconciler.Indexing;
 /// re-checks the token identity (<see cref="TokenIdentityGuard"/>);</item>
 /// <item>a failed pass records the failure (RecordPassFailure: failing since, last cause), so every reader — another
 /// process included — calls the network stale from the first failed pass;</item>
-/// <item>a reorg below the final block is recorded, logged critical and tells the caller to stop the network;</item>
+/// <item>a reorg below the final block is recorded, raised as the condition DeepReorg (refused) for paging
+/// (<see cref="RefusedReorgAlarm"/>), logged critical and tells the caller to stop the network — before, only the
+/// scheduled job raised it, so a refused reorg met by `index` or `reconcile --once` was never paged;</item>
 /// <item>logging follows the state, not the firing: one ERR when a network starts failing, one reminder every
 /// <see cref="ReminderEvery"/> while it keeps failing (with the latest cause and how long), one line when it
 /// recovers; the failed passes in between are logged at debug level.</item>
 /// </list>
 /// Cancellation of <c>cancellationToken</c> is not a failure: it propagates and nothing is recorded.
 /// </summary>
-internal sealed class IndexPassRunner(SqliteSupplyStore store, TokenIdentityGuard tokens, TimeProvider time, ILogger logger)
+internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard tokens, RefusedReorgAlarm refusedReorgs, TimeProvider time, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, FailureState> _failing = new(StringComparer.Ordinal);
 
@@ -43,7 +45,8 @@ internal sealed class IndexPassRunner(SqliteSupplyStore store, TokenIdentityGuar
         {
             await RecordFailureAsync(network, ex);
             logger.LogCritical("network {Network}: {Reason}; indexing of this network stops until an operator intervenes", network, ex.Message);
-            return new IndexPassOutcome(null, ex, StopNetwork: true);
+            var raised = await RaiseRefusedReorgAsync(ex);
+            return new IndexPassOutcome(null, ex, StopNetwork: true) { RaisedAnomaly = raised };
         }
         catch (Exception ex)
         {
@@ -103,6 +106,20 @@ internal sealed class IndexPassRunner(SqliteSupplyStore store, TokenIdentityGuar
         catch (System.Data.Common.DbException ex)
         {
             logger.LogError("network {Network}: could not record the failed pass in the store: {Reason}", network, ex.Message);
+        }
+    }
+
+    /// <summary>Like <see cref="RecordFailureAsync"/>: a store that cannot take the page is logged, the stop still happens.</summary>
+    private async Task<StoredAnomaly?> RaiseRefusedReorgAsync(DeepReorganizationException refused)
+    {
+        try
+        {
+            return await refusedReorgs.RaiseAsync(refused, CancellationToken.None);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            logger.LogError("network {Network}: could not record the refused reorg for paging: {Reason}", refused.Network, ex.Message);
+            return null;
         }
     }
 

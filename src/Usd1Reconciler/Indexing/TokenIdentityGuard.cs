@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Usd1Reconciler.Alerting;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Evm.Rpc;
 using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Solana.Rpc;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -23,8 +22,8 @@ namespace Usd1Reconciler.Indexing;
 /// </summary>
 internal sealed class TokenIdentityGuard(
     IReadOnlyList<NetworkOptions> networks,
-    SqliteSupplyStore store,
-    SqliteAnomalyStore anomalies,
+    IIndexStore store,
+    IAnomalyStore anomalies,
     AnomalyPaging paging,
     TimeSpan refreshAfter,
     HttpClient http,
@@ -37,13 +36,6 @@ internal sealed class TokenIdentityGuard(
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastChecked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _unreadable = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger("usd1rec.token");
-
-    /// <summary>The guard for a verb outside the daemon: anomalies go to the store's outbox, paged by the next `usd1rec run`.</summary>
-    public static TokenIdentityGuard Create(LoadedConfiguration config, SqliteSupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggers)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        return new TokenIdentityGuard(config.Options.Networks, store, new SqliteAnomalyStore(store), AnomalyPagingFactory.Create(config.Options.Alerting), config.Options.Alerting.ResolveAfter / 2, http, time, loggers);
-    }
 
     /// <summary>How often a network's stored identity is compared with the chain again. Default 10 min.</summary>
     public TimeSpan RecheckEvery { get; init; } = TimeSpan.FromMinutes(10);

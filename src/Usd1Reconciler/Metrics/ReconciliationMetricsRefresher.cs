@@ -2,7 +2,7 @@ using System.Text.Json;
 using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Reconciliation;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Metrics;
 
@@ -13,7 +13,7 @@ namespace Usd1Reconciler.Metrics;
 /// (invariant 9), with its time and, while later reports are Inconclusive, since when.
 /// </summary>
 internal sealed class ReconciliationMetricsRefresher(
-    SqliteReconciliationStore store,
+    IReconciliationStore store,
     ReconcilerMetrics metrics,
     IReadOnlyDictionary<string, TimeSpan> feedStaleAfter,
     TimeProvider time)

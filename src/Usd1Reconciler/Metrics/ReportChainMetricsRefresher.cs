@@ -1,5 +1,5 @@
 using System.Globalization;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Metrics;
 
@@ -8,7 +8,7 @@ namespace Usd1Reconciler.Metrics;
 /// the store: a deleted newest report shows as a shorter length, a rewritten head as a second hash at one length. Read
 /// from the store (not counted in memory), a restart exports exactly what it exported before.
 /// </summary>
-internal sealed class ReportChainMetricsRefresher(SqliteReconciliationStore store, ReconcilerMetrics metrics)
+internal sealed class ReportChainMetricsRefresher(IReconciliationStore store, ReconcilerMetrics metrics)
 {
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using System.Numerics;
 using Usd1Reconciler.Core.Supply;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Metrics;
 
@@ -12,8 +12,8 @@ namespace Usd1Reconciler.Metrics;
 /// (usd1_token_decimals -1 says why) and the total is not exported, since a sum without it would be wrong.
 /// </summary>
 internal sealed class StoreMetricsRefresher(
-    SqliteSupplyStore store,
-    SqliteAnomalyStore anomalies,
+    IIndexStore store,
+    IAnomalyStore anomalies,
     ReconcilerMetrics metrics,
     IReadOnlyDictionary<string, TimeSpan> staleAfterOf,
     TimeProvider time)

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Quartz;
-using Usd1Reconciler.Hosting;
+using Usd1Reconciler.Composition;
 
 namespace Usd1Reconciler.Scheduling;
 
 /// <summary>One poll of one reserve feed. Rejections are stored by the poller; fetch failures age the feed towards stale.</summary>
 [DisallowConcurrentExecution]
-internal sealed class PollFeedJob(DaemonServices services, ILoggerFactory loggers) : IJob
+internal sealed class PollFeedJob(ReconcilerServices services, ILoggerFactory loggers) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
 using Quartz;
-using Usd1Reconciler.Hosting;
+using Usd1Reconciler.Composition;
 using Usd1Reconciler.Reconciliation;
 
 namespace Usd1Reconciler.Scheduling;
@@ -9,7 +9,7 @@ namespace Usd1Reconciler.Scheduling;
 /// Quartz, which logs it; no report is written rather than a report without its inputs.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class ReconcileJob(DaemonServices services) : IJob
+internal sealed class ReconcileJob(ReconcilerServices services) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Quartz;
 using Usd1Reconciler.Configuration;
-using Usd1Reconciler.Hosting;
+using Usd1Reconciler.Composition;
 
 namespace Usd1Reconciler.Scheduling;
 
 /// <summary>Deletes feed rejections and (when configured) reports past their retention; the report chain keeps an anchor hash.</summary>
 [DisallowConcurrentExecution]
-internal sealed class RetentionJob(DaemonServices services, LoadedConfiguration config, TimeProvider time, ILoggerFactory loggers) : IJob
+internal sealed class RetentionJob(ReconcilerServices services, LoadedConfiguration config, TimeProvider time, ILoggerFactory loggers) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

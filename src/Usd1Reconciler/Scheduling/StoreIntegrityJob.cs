@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Quartz;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Metrics;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Scheduling;
 
@@ -11,11 +12,11 @@ namespace Usd1Reconciler.Scheduling;
 /// <see cref="StoreIntegrityMonitor"/>.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class StoreIntegrityJob(LoadedConfiguration config, ReconcilerMetrics metrics, TimeProvider time, ILoggerFactory loggers) : IJob
+internal sealed class StoreIntegrityJob(IStoreMaintenance store, LoadedConfiguration config, ReconcilerMetrics metrics, TimeProvider time, ILoggerFactory loggers) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var monitor = new StoreIntegrityMonitor(config.StoragePath, metrics, time, loggers.CreateLogger("usd1rec.store"));
+        var monitor = new StoreIntegrityMonitor(store, config.StoragePath, metrics, time, loggers.CreateLogger("usd1rec.store"));
         await monitor.CheckAsync(cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Metrics;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Maintenance;
 
 namespace Usd1Reconciler.Scheduling;
@@ -10,7 +11,7 @@ namespace Usd1Reconciler.Scheduling;
 /// finished. Damage is logged as an error naming the problems SQLite reported, and <c>Usd1StoreDamaged</c> pages.
 /// A schema written by a newer release is not damage: opening already refuses such a store.
 /// </summary>
-internal sealed class StoreIntegrityMonitor(string storePath, ReconcilerMetrics metrics, TimeProvider time, ILogger logger)
+internal sealed class StoreIntegrityMonitor(IStoreMaintenance store, string storePath, ReconcilerMetrics metrics, TimeProvider time, ILogger logger)
 {
     /// <summary>Problems named in the log; SQLite lists up to 100, which would drown the line.</summary>
     private const int ProblemsLogged = 10;
@@ -18,7 +19,7 @@ internal sealed class StoreIntegrityMonitor(string storePath, ReconcilerMetrics 
     public async Task<StoreCheckResult> CheckAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var result = await Task.Run(() => SqliteMaintenance.Check(storePath), cancellationToken);
+        var result = await Task.Run(() => store.Check(), cancellationToken);
         var elapsed = time.GetElapsedTime(started);
         var sound = result.Problems.Count == 0 && result.Schema is not null;
         metrics.StoreIntegrityOk.Set(sound ? 1 : 0);

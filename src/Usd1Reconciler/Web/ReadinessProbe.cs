@@ -1,7 +1,7 @@
 using System.Globalization;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.JsonRpc;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Web;
 
@@ -12,7 +12,7 @@ namespace Usd1Reconciler.Web;
 /// figures are going stale must not look ready to an orchestrator or a load balancer's health check.
 /// </summary>
 internal sealed class ReadinessProbe(
-    SqliteSupplyStore store,
+    IIndexStore store,
     IReadOnlyList<string> networks,
     Func<IEnumerable<IEndpointHealthSource>> endpoints,
     int circuitFailureThreshold)
@@ -24,7 +24,7 @@ internal sealed class ReadinessProbe(
         {
             stored = await store.GetSupplyAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is StoreException or InvalidOperationException)
         {
             return new ReadinessReport(false, [$"store: {ex.Message}"]);
         }

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Reconciliation;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Web;
 
@@ -15,9 +15,9 @@ namespace Usd1Reconciler.Web;
 /// STALE in red rather than shown as if it were.
 /// </summary>
 internal sealed class StatusPage(
-    SqliteSupplyStore supplyStore,
-    SqliteAnomalyStore anomalyStore,
-    SqliteReconciliationStore reconciliationStore,
+    IIndexStore supplyStore,
+    IAnomalyStore anomalyStore,
+    IReconciliationStore reconciliationStore,
     IReadOnlyDictionary<string, TimeSpan> staleAfter,
     IReadOnlyDictionary<string, string?> explorerTxUrls,
     string runbookBaseUrl,

@@ -5,6 +5,7 @@ using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Metrics;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Tests.Host.Alerting;

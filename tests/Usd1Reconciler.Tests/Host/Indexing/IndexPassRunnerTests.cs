@@ -3,10 +3,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Indexing;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Tests.Host.Indexing;
@@ -33,9 +35,12 @@ public sealed class IndexPassRunnerTests
         await store.RegisterNetworkAsync(new NetworkRegistration("eth", NetworkKind.Evm, 1, "0xtoken"), CancellationToken.None);
         // No configured networks: the token check after a success has nothing to read and touches no network.
         using var http = new HttpClient();
-        var tokens = new TokenIdentityGuard(Array.Empty<NetworkOptions>(), store, new SqliteAnomalyStore(store), new AnomalyPaging(TimeSpan.FromMinutes(5), TimeSpan.FromHours(1)), TimeSpan.FromMinutes(5), http, time, NullLoggerFactory.Instance);
+        var paging = new AnomalyPaging(TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
+        var anomalies = new SqliteAnomalyStore(store);
+        var tokens = new TokenIdentityGuard(Array.Empty<NetworkOptions>(), store, anomalies, paging, TimeSpan.FromMinutes(5), http, time, NullLoggerFactory.Instance);
+        var refusedReorgs = new RefusedReorgAlarm(anomalies, paging, TimeSpan.FromMinutes(5), time, NullLogger.Instance);
         var log = new CapturingLogger();
-        return (new IndexPassRunner(store, tokens, time, log) { ReminderEvery = TimeSpan.FromMinutes(15) }, store, log, time);
+        return (new IndexPassRunner(store, tokens, refusedReorgs, time, log) { ReminderEvery = TimeSpan.FromMinutes(15) }, store, log, time);
     }
 
     [Test]
@@ -88,6 +93,38 @@ public sealed class IndexPassRunnerTests
         Assert.That(outcome.StopNetwork, Is.True);
         Assert.That((await store.GetSupplyAsync(CancellationToken.None)).Single().FailingSince, Is.Not.Null);
         Assert.That(log.Entries.Single().Level, Is.EqualTo(LogLevel.Critical));
+    }
+
+    /// <summary>
+    /// Issue 13.2's drift: only the scheduled job raised the refused reorg for paging, so one met by `index` or
+    /// `reconcile --once` (which use this runner and nothing else) stopped the network without a page.
+    /// </summary>
+    [Test]
+    public async Task Run_DeepReorg_ConditionStoredAndQueuedForPagingByThePolicyItself()
+    {
+        var (runner, store, _, _) = await CreateAsync();
+        var indexer = new ScriptedIndexer("eth") { Next = new DeepReorganizationException("eth", 9, 7, "0xaa", "0xbb") };
+
+        var outcome = await runner.RunAsync(indexer, CancellationToken.None);
+
+        var anomalies = new SqliteAnomalyStore(store);
+        var recent = await anomalies.GetRecentAnomaliesAsync(10, CancellationToken.None);
+        Assert.That(recent.Select(a => (a.Anomaly.Rule, a.Anomaly.Network)), Is.EquivalentTo(new[] { (AnomalyRule.DeepReorg, "eth") }), "the refused reorg is a stored condition, whichever verb met it");
+        Assert.That(await anomalies.CountPendingAlertsAsync(CancellationToken.None), Is.EqualTo(1), "and waits in the outbox for the daemon to page it");
+        Assert.That(outcome.RaisedAnomaly?.Anomaly.Rule, Is.EqualTo(AnomalyRule.DeepReorg), "the job counts what the policy raised");
+    }
+
+    [Test]
+    public async Task Run_DeepReorgAgainWithinTheRefresh_NotQueuedTwice()
+    {
+        var (runner, store, _, _) = await CreateAsync();
+        var indexer = new ScriptedIndexer("eth") { Next = new DeepReorganizationException("eth", 9, 7, "0xaa", "0xbb") };
+
+        await runner.RunAsync(indexer, CancellationToken.None);
+        var again = await runner.RunAsync(indexer, CancellationToken.None);
+
+        Assert.That(again.RaisedAnomaly, Is.Null, "an open condition is re-posted only after its refresh time");
+        Assert.That(await new SqliteAnomalyStore(store).CountPendingAlertsAsync(CancellationToken.None), Is.EqualTo(1));
     }
 
     [Test]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Scheduling;
+using Usd1Reconciler.Storage.Maintenance;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Tests.Host.Scheduling;
@@ -43,7 +44,7 @@ public sealed class StoreIntegrityMonitorTests
         var metrics = new ReconcilerMetrics(Prometheus.Metrics.NewCustomRegistry());
         var time = new FakeTimeProvider(Now);
 
-        var result = await new StoreIntegrityMonitor(DbPath, metrics, time, NullLogger.Instance).CheckAsync(CancellationToken.None);
+        var result = await new StoreIntegrityMonitor(new SqliteStoreMaintenance(DbPath), DbPath, metrics, time, NullLogger.Instance).CheckAsync(CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -76,7 +77,7 @@ public sealed class StoreIntegrityMonitorTests
         var metrics = new ReconcilerMetrics(Prometheus.Metrics.NewCustomRegistry());
         metrics.StoreIntegrityOk.Set(1); // an earlier check found the store sound
 
-        var result = await new StoreIntegrityMonitor(store.Path, metrics, new FakeTimeProvider(Now), NullLogger.Instance).CheckAsync(CancellationToken.None);
+        var result = await new StoreIntegrityMonitor(new SqliteStoreMaintenance(store.Path), store.Path, metrics, new FakeTimeProvider(Now), NullLogger.Instance).CheckAsync(CancellationToken.None);
 
         Assert.Multiple(() =>
         {

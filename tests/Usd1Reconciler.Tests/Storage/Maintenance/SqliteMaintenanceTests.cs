@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Maintenance;
 using Usd1Reconciler.Storage.Sqlite;
 

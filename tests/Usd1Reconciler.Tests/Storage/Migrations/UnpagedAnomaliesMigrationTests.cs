@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Tests.Storage.Migrations;

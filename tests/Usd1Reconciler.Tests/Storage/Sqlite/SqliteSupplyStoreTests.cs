@@ -5,6 +5,7 @@ using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Maintenance;
 using Usd1Reconciler.Storage.Sqlite;
 

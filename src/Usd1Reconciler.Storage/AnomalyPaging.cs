@@ -1,4 +1,4 @@
-namespace Usd1Reconciler.Storage.Sqlite;
+namespace Usd1Reconciler.Storage;
 
 /// <summary>When a new anomaly is paged.</summary>
 /// <param name="Cooldown">Another anomaly with the same dedupe key within this time is stored but not paged again.</param>

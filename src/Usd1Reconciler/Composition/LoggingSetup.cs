@@ -5,10 +5,11 @@ using Serilog.Formatting.Compact;
 using Serilog.Sinks.SystemConsole.Themes;
 using Usd1Reconciler.Configuration;
 
-namespace Usd1Reconciler.Cli;
+namespace Usd1Reconciler.Composition;
 
 /// <summary>
-/// Serilog to stderr: stdout is reserved for command output (`supply --json` must stay machine-readable).
+/// Serilog to stderr: stdout is reserved for command output (`supply --json` must stay machine-readable). Shared by
+/// the verbs and the daemon host, so it lives below both.
 /// </summary>
 internal static class LoggingSetup
 {

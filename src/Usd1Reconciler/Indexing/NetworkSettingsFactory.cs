@@ -1,0 +1,53 @@
+using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Evm.Indexing;
+using Usd1Reconciler.JsonRpc;
+using Usd1Reconciler.Solana.Indexing;
+using Usd1Reconciler.Solana.Rpc;
+
+namespace Usd1Reconciler.Indexing;
+
+/// <summary>
+/// Maps validated network options to the adapters' own settings: the adapters never see the host's configuration
+/// types, they register themselves from these (<c>AddEvmNetworks</c>, <c>AddSolanaNetworks</c>).
+/// </summary>
+internal static class NetworkSettingsFactory
+{
+    public static EvmNetworkSettings Evm(NetworkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new EvmNetworkSettings(
+            options.Name,
+            options.ChainId!.Value,
+            options.RpcUrls.Select(u => new Uri(u)).ToList(),
+            options.Token!,
+            options.StartBlock,
+            options.Confirmations,
+            options.MaxBlockRange,
+            options.RequestTimeout,
+            options.MaxHeadLag ?? EvmNetworkSettings.DefaultMaxHeadLag,
+            Resilience(options));
+    }
+
+    /// <param name="options">The network.</param>
+    /// <param name="spoolDirectory">
+    /// Beside the store, on the data volume: /tmp may be a small tmpfs (docker/docker-compose.yml).
+    /// </param>
+    public static SolanaNetworkSettings Solana(NetworkOptions options, string? spoolDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SolanaNetworkSettings(
+            options.Name,
+            options.Mint!,
+            options.Commitment == "finalized" ? SolanaCommitment.Finalized : SolanaCommitment.Confirmed,
+            options.RpcUrls.Select(u => new Uri(u)).ToList(),
+            options.RequestTimeout)
+        {
+            MaxSlotLag = options.MaxHeadLag ?? SolanaNetworkSettings.DefaultMaxSlotLag,
+            Resilience = Resilience(options),
+            SpoolDirectory = spoolDirectory,
+        };
+    }
+
+    private static RpcResilienceOptions? Resilience(NetworkOptions options) =>
+        options.MaxRequestsPerSecond is { } budget ? RpcResilienceOptions.Default with { MaxRequestsPerSecond = budget } : null;
+}
