@@ -47,7 +47,7 @@ switch (verb)
               evm-backfill      [--events 1000000] [--raw-range 200] [--raw-parallelism 4] [--rebuild]
                                 [--dense] [--compare other/usd1rec.dll,...] [--runs 1] [--pipeline-only]
               rate-limited-backfill [--rps 25] [--latency-ms 80] [--events 250000] [--clustered 150000] [--runs 1]
-                                [--baseline-dll path/usd1rec.dll] [--variants baseline,unbudgeted,budget] [--rebuild]
+                                [--baseline-dll path/usd1rec.dll] [--variants baseline,baseline-budget,unbudgeted,budget] [--rebuild]
               solana-backfill   [--mints 7000] [--burns 3000] [--rebuild]
               live-latency      [--mints 30] [--poll-ms 500] [--rebuild]
               store-limit       [--events 1000000] [--batch 10000]

@@ -58,8 +58,9 @@ internal static class RateLimitedBackfillBenchmark
             {
                 foreach (var variant in variants)
                 {
-                    var dll = variant == "baseline" ? baseline : BenchEnvironment.Usd1recDll;
-                    int? budget = variant == "budget" ? rate : null;
+                    // "baseline-budget": the older build with the same budget, for an A/B of what changed under it.
+                    var dll = variant.StartsWith("baseline", StringComparison.Ordinal) ? baseline : BenchEnvironment.Usd1recDll;
+                    int? budget = variant is "budget" or "baseline-budget" ? rate : null;
                     await RunOnceAsync(server, work, $"{variant} run {run}", dll, budget, bound);
                 }
             }

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Microsoft.Data.Sqlite;
 using Usd1Reconciler.Storage.Leasing;
 using Microsoft.Extensions.DependencyInjection;
 using Usd1Reconciler.Cli;
@@ -144,7 +144,7 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
         console.Line(summary.FirstCoveredAfter is { } covered
             ? $"first covered verdict {covered.TotalSeconds:0.0} s after the demo started"
             : "no covered verdict was reached");
-        SqliteConnection.ClearAllPools();
+        SqliteSupplyStore.ReleasePooledConnections();
         group.StopAll();
         foreach (var chain in evm)
         {
@@ -266,9 +266,10 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
                     console.Frame(frame);
                 }
             }
-            catch (SqliteException ex)
+            catch (DbException ex)
             {
-                console.Event($"summary: store busy ({ex.SqliteErrorCode}), retrying");
+                // The daemon in the same process writes the store; a read that meets its lock is retried next tick.
+                console.Event($"summary: store busy ({ex.Message}), retrying");
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1), time, ct);

@@ -104,8 +104,8 @@ public sealed partial class EvmIndexer
         var added = 0;
         var window = new LinkedList<PendingRange>();
         var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        PendingRange Start(long from, long to) =>
-            new(from, to, FetchRangeAsync(from, to, finalTarget, from == linkFrom, generation.Token));
+        PendingRange Start(long from, long to, bool splitPiece = false) =>
+            new(from, to, FetchRangeAsync(from, to, finalTarget, from == linkFrom, generation.Token), splitPiece);
         try
         {
             while (window.Count > 0 || next <= head)
@@ -131,16 +131,16 @@ public sealed partial class EvmIndexer
                     // Only this range is too large: it is fetched again as two halves, in its place; the ranges
                     // behind it were already asked for and stand or fall on their own answers. A single block
                     // cannot be split: it is asked once more, as the ranges' shrinking to one block used to allow.
-                    _ranges.OnLimit((int)(pending.To - pending.From + 1));
+                    _ranges.OnLimit((int)(pending.To - pending.From + 1), pending.SplitPiece);
                     var middle = pending.From + ((pending.To - pending.From) / 2);
                     _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); split at {Middle}, ranges now {Size} blocks", Network, pending.From, pending.To, ex.Message, middle, _ranges.Size);
                     window.RemoveFirst();
                     if (middle < pending.To)
                     {
-                        window.AddFirst(Start(middle + 1, pending.To));
+                        window.AddFirst(Start(middle + 1, pending.To, splitPiece: true));
                     }
 
-                    window.AddFirst(Start(pending.From, middle));
+                    window.AddFirst(Start(pending.From, middle, splitPiece: true));
                     continue;
                 }
                 catch (JsonRpcErrorException ex) when (ProviderErrors.SaysChainMoved(ex.Code, ex.RpcMessage))
@@ -242,7 +242,8 @@ public sealed partial class EvmIndexer
         return new FetchedRange(headers, events, keep, tip, logs.Count, to <= finalTarget ? to : null);
     }
 
-    private sealed record PendingRange(long From, long To, Task<FetchedRange> Fetch);
+    /// <param name="SplitPiece">A half of a range that hit a provider limit (see <see cref="LogRangeSizer.OnLimit"/>).</param>
+    private sealed record PendingRange(long From, long To, Task<FetchedRange> Fetch, bool SplitPiece);
 
     /// <param name="FinalThrough">The range's last block when the whole range is at or below the final target: its events are final as they commit.</param>
     private sealed record FetchedRange(

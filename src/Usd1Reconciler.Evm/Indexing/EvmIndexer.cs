@@ -50,7 +50,7 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
         _store = store;
         _time = time;
         _logger = logger;
-        _ranges = new LogRangeSizer(settings.MaxBlockRange);
+        _ranges = new LogRangeSizer(settings.MaxBlockRange, requestsAreScarce: settings.Resilience?.MaxRequestsPerSecond is not null);
         _token = EvmHex.NormalizeAddress(settings.Token);
         _rangesInFlight = settings.Resilience?.MaxRequestsPerSecond is { } budget
             ? Math.Clamp((budget + 3) / 4, RangesInFlight, MaxRangesInFlight)

@@ -9,10 +9,18 @@ namespace Usd1Reconciler.Evm.Indexing;
 /// more logs is abandoned mid-stream and split too, so memory per range stays bounded whatever the chain holds. After
 /// an answer the next range is scaled from that range's density towards <see cref="TargetLogs"/> logs: shrunk in
 /// proportion when it was well above it, doubled after a comfortably small one, up to the configured maximum (starting
-/// small, see <see cref="InitialSize"/>).
+/// small, see <see cref="InitialSize"/>). Where requests are what costs (a request budget is configured, see
+/// <see cref="LogRangeSizer(int, bool)"/>), a small answer sizes the next range from its density at once instead of
+/// doubling, and a limit hit by a piece of a range already split shrinks only that piece, not the ranges sized from
+/// the answers elsewhere.
 /// </summary>
-internal sealed class LogRangeSizer(int maximum)
+internal sealed class LogRangeSizer(int maximum, bool requestsAreScarce)
 {
+    public LogRangeSizer(int maximum)
+        : this(maximum, requestsAreScarce: false)
+    {
+    }
+
     /// <summary>Logs one range is sized to hold: a few MB of decoded events, a few hundred ms of work.</summary>
     public const int TargetLogs = 10_000;
 
@@ -33,6 +41,7 @@ internal sealed class LogRangeSizer(int maximum)
     private const int InitialSize = 64;
 
     private readonly int _maximum = maximum;
+    private readonly bool _requestsAreScarce = requestsAreScarce;
 
     public int Size { get; private set; } = Math.Min(maximum, InitialSize);
 
@@ -49,14 +58,32 @@ internal sealed class LogRangeSizer(int maximum)
         }
         else if (logCount < GrowBelowLogs && Size < _maximum)
         {
-            Size = (int)Math.Min(Math.Max(Size, (long)blocks * Growth), _maximum);
+            // With scarce requests, straight to the size at which this range's density gives half the target (the
+            // margin keeps a denser neighbourhood under a provider's result cap): doubling from 64 blocks to a
+            // 10,000-block cap is seven requests a backfill does not need. A local node keeps doubling: there a
+            // request is cheap and an overshoot costs memory (see Growth).
+            var grown = _requestsAreScarce
+                ? (long)blocks * (TargetLogs / 2) / Math.Max(1, logCount)
+                : (long)blocks * Growth;
+            Size = (int)Math.Min(Math.Max(Size, grown), _maximum);
         }
     }
 
-    /// <summary>A range of <paramref name="blocks"/> blocks hit a limit: later ranges are at most half as large.</summary>
-    public void OnLimit(int blocks)
+    /// <summary>
+    /// A range of <paramref name="blocks"/> blocks hit a limit: later ranges are at most half as large. With scarce
+    /// requests a <paramref name="splitPiece"/> (a half of a range that already hit one) leaves later ranges as they
+    /// are: the split is finding a dense stretch inside that range, and ranges started meanwhile further on would
+    /// otherwise be cut to the stretch's size wherever the chain is sparse. A single block always shrinks the size to
+    /// one: the indexer asks a single block once more only while the size is larger.
+    /// </summary>
+    public void OnLimit(int blocks, bool splitPiece = false)
     {
         Calibrated = true;
+        if (splitPiece && _requestsAreScarce && blocks > 1)
+        {
+            return;
+        }
+
         Size = Math.Max(1, Math.Min(Size, blocks / 2));
     }
 

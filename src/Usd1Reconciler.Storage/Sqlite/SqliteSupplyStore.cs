@@ -34,6 +34,13 @@ public sealed partial class SqliteSupplyStore : IIndexStore
     public string Location => Path;
 
     /// <summary>
+    /// Closes the pooled connections of every store in this process, so the files can be removed or copied: the
+    /// provider keeps connections open after a store is no longer used. For a process that ends its own stores (the
+    /// demo at exit), never for a running daemon.
+    /// </summary>
+    public static void ReleasePooledConnections() => SqliteConnection.ClearAllPools();
+
+    /// <summary>
     /// Opens (creating if needed) the store at <paramref name="path"/> and applies pending migrations, in time that
     /// does not grow with the store: the header and length are checked (<see cref="SqliteFileHeader"/>), WAL is
     /// switched on and confirmed, and the schema version is read. The full integrity check (every page) is not run

@@ -60,6 +60,9 @@ public sealed class ReconcilerMetrics
         // Token identity (issue 12, decimals are immutable).
         TokenDecimals = f.CreateGauge("usd1_token_decimals", "The network's token decimals as stored at their first read from the chain (every figure in tokens uses them); -1 while never read, and then the network has no usd1_supply_tokens series and usd1_total_supply_tokens is not exported.", "network");
         TokenIdentityMismatch = f.CreateGauge("usd1_token_identity_mismatch", "1 when the chain's token decimals or symbol differ from the stored ones (anomaly TokenIdentityChanged); figures keep the stored decimals.", "network");
+
+        // Issue 18: a Solana transaction in a version this build cannot decode stops the network's indexing at it.
+        UnsupportedTransaction = f.CreateGauge("usd1_network_unsupported_transaction_info", "1 while the network's index passes fail at a transaction in a version this usd1rec cannot decode; labels: its signature and version (absent otherwise).", "network", "signature", "version");
     }
 
     public CollectorRegistry Registry { get; }
@@ -131,6 +134,8 @@ public sealed class ReconcilerMetrics
     public Gauge TokenDecimals { get; }
 
     public Gauge TokenIdentityMismatch { get; }
+
+    public Gauge UnsupportedTransaction { get; }
 
     /// <summary>The text exposition format, as served at /metrics.</summary>
     public async Task<string> ExportAsync(CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ internal sealed class StoreMetricsRefresher(
     private static readonly string[] ProofStatuses = ["ok", "mismatch", "stale"];
     private static readonly string[] SupplyKinds = ["indexed", "provisional", "onchain"];
 
+    // The series exported per network for usd1_network_unsupported_transaction_info, so a changed or cleared one is removed.
+    private readonly Dictionary<string, (string Signature, string Version)> _unsupported = new(StringComparer.Ordinal);
+
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -60,6 +63,7 @@ internal sealed class StoreMetricsRefresher(
             }
 
             metrics.NetworkStale.WithLabels(s.Name).Set(stale ? 1 : 0);
+            RefreshUnsupportedTransaction(s.Name, s.FailingReason);
             metrics.FinalBlock.WithLabels(s.Name).Set(s.FinalBlock);
             if (s.LastIndexedAt is { } indexedAt)
             {
@@ -82,6 +86,32 @@ internal sealed class StoreMetricsRefresher(
         }
 
         metrics.AlertsPending.Set(await anomalies.CountPendingAlertsAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// One series while the network's latest failed pass stopped at a transaction version this build cannot decode,
+    /// labelled with what the operator needs (signature, version); removed when the passes succeed or fail otherwise.
+    /// Read from the stored failing reason, so it survives a restart and agrees with `usd1rec supply`.
+    /// </summary>
+    private void RefreshUnsupportedTransaction(string network, string? failingReason)
+    {
+        (string Signature, string Version)? now = Solana.Rpc.UnsupportedTransactionVersionException.TryRead(failingReason, out var signature, out var version)
+            ? (signature, version)
+            : null;
+        lock (_unsupported)
+        {
+            if (_unsupported.TryGetValue(network, out var before) && before != now)
+            {
+                metrics.UnsupportedTransaction.RemoveLabelled(network, before.Signature, before.Version);
+                _unsupported.Remove(network);
+            }
+
+            if (now is { } stopped)
+            {
+                metrics.UnsupportedTransaction.WithLabels(network, stopped.Signature, stopped.Version).Set(1);
+                _unsupported[network] = stopped;
+            }
+        }
     }
 
     /// <summary>Base units to whole tokens as a float, for dashboards only (exact figures stay in the store).</summary>

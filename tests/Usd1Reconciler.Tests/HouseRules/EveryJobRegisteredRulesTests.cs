@@ -48,7 +48,7 @@ public sealed class EveryJobRegisteredRulesTests
             }
             """);
         var config = ConfigLoader.Load(path, ConfigurationUse.Run);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = _directory });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = _directory });
         builder.AddSchedules(config, TimeProvider.System);
         using var host = builder.Build();
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();

@@ -13,15 +13,6 @@ public sealed partial class HostFolderDependencyRulesTests
 {
     private const string Host = "src/Usd1Reconciler";
 
-    /// <summary>Edges other helpers' work removes; ignored so this branch is green until then.</summary>
-    // h2/h4 remove these; the lead deletes this set at merge
-    private static readonly HashSet<(string From, string To)> TemporarilyExempt =
-    [
-        ("Cli", "Demo"), // h2 (13.1): the demo becomes its own executable, src/Usd1Reconciler.Demo
-        ("Configuration", "Alerting"), // h4 (13.5): OptionsValidator calls AnomalyPolicyFactory.Validate
-        ("Configuration", "Web"), // h4 (13.5): OptionsValidator calls ObservabilityServer.ParseListen
-    ];
-
     [Test]
     public void HostFolders_Dependencies_FormNoCycle()
     {
@@ -75,7 +66,7 @@ public sealed partial class HostFolderDependencyRulesTests
                         .Select(m => m.Groups["folder"].Value));
                 foreach (var target in used)
                 {
-                    if (target != folder && folders.Contains(target) && !TemporarilyExempt.Contains((folder!, target)))
+                    if (target != folder && folders.Contains(target))
                     {
                         graph[folder!].TryAdd(target, $"{SourceTree.Relative(path)}:{i + 1}");
                     }

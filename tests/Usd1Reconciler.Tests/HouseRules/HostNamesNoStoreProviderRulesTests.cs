@@ -12,13 +12,6 @@ public sealed partial class HostNamesNoStoreProviderRulesTests
 {
     private const string Registration = "src/Usd1Reconciler/Composition/ReconcilerComposition.cs";
 
-    /// <summary>Folders another helper moves out of the daemon; ignored so this branch is green until then.</summary>
-    // h2/h4 remove these; the lead deletes this set at merge
-    private static readonly string[] TemporarilyExempt =
-    [
-        "src/Usd1Reconciler/Demo/", // h2 (13.1): the demo moves to its own project
-    ];
-
     [Test]
     public void HostSources_OutsideTheStorageRegistration_NameNoSqliteStoreType()
     {
@@ -26,7 +19,7 @@ public sealed partial class HostNamesNoStoreProviderRulesTests
         foreach (var file in SourceTree.CSharpFiles("src/Usd1Reconciler"))
         {
             var relative = SourceTree.Relative(file);
-            if (relative == Registration || TemporarilyExempt.Any(e => relative.StartsWith(e, StringComparison.Ordinal)))
+            if (relative == Registration)
             {
                 continue;
             }

@@ -11,13 +11,6 @@ public sealed partial class NoSqliteOutsideStorageRulesTests
 {
     private const string StorageProject = "src/Usd1Reconciler.Storage/";
 
-    /// <summary>Folders another helper moves out of the daemon; ignored so this branch is green until then.</summary>
-    // h2/h4 remove these; the lead deletes this set at merge
-    private static readonly string[] TemporarilyExempt =
-    [
-        "src/Usd1Reconciler/Demo/", // h2 (13.1): the demo and its devnets move to their own projects
-    ];
-
     [Test]
     public void Sources_OutsideTheStorageProject_NameNoSqliteProviderType()
     {
@@ -25,7 +18,7 @@ public sealed partial class NoSqliteOutsideStorageRulesTests
         foreach (var file in SourceTree.CSharpFiles("src"))
         {
             var relative = SourceTree.Relative(file);
-            if (relative.StartsWith(StorageProject, StringComparison.Ordinal) || TemporarilyExempt.Any(e => relative.StartsWith(e, StringComparison.Ordinal)))
+            if (relative.StartsWith(StorageProject, StringComparison.Ordinal))
             {
                 continue;
             }

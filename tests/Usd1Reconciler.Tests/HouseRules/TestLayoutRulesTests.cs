@@ -28,6 +28,8 @@ public sealed class TestLayoutRulesTests
     private static readonly Dictionary<string, string> SeveralTypes = new(StringComparer.Ordinal)
     {
         // Networks:N:MaxRequestsPerSecond through ConfigLoader and OptionsValidator together, as an operator sets it.
+        // A recorded unknown-version reply through SolanaRpcClient, IndexPassRunner and StoreMetricsRefresher: the page's path.
+        ["Host/Metrics/UnsupportedTransactionPageTests.cs"] = "SolanaRpcClient + IndexPassRunner + StoreMetricsRefresher",
         ["Host/Configuration/RequestBudgetOptionsTests.cs"] = "ConfigLoader + OptionsValidator",
         // JsonRpcClient applying RequestBudget and 429 Retry-After to real calls and batches.
         ["JsonRpc/JsonRpcRateLimitTests.cs"] = "JsonRpcClient + RequestBudget",

@@ -63,4 +63,59 @@ public sealed class LogRangeSizerTests
         sizer.OnLimit(1);
         Assert.That(sizer.Size, Is.EqualTo(1), "never below one block");
     }
+
+    [Test]
+    public void OnSuccess_ScarceRequestsEmptyRange_NextRangeAtTheMaximumAtOnce()
+    {
+        var sizer = new LogRangeSizer(10_000, requestsAreScarce: true);
+        sizer.OnSuccess(sizer.Size, 0);
+
+        Assert.That(sizer.Size, Is.EqualTo(10_000), "with a request budget an empty 64-block answer does not double six more times to reach the cap");
+    }
+
+    [Test]
+    public void OnSuccess_ScarceRequestsSparseRange_SizedToHalfTheTargetByDensity()
+    {
+        var sizer = new LogRangeSizer(100_000, requestsAreScarce: true);
+        sizer.OnSuccess(64, 100);
+
+        Assert.That(sizer.Size, Is.EqualTo(3_200), "100 logs in 64 blocks: 3,200 blocks hold about 5,000");
+    }
+
+    [Test]
+    public void OnLimit_ScarceRequestsSplitPiece_LaterRangesKeepTheirSize()
+    {
+        var sizer = new LogRangeSizer(10_000, requestsAreScarce: true);
+        sizer.OnSuccess(sizer.Size, 0);
+        sizer.OnLimit(10_000);
+        Assert.That(sizer.Size, Is.EqualTo(5_000), "a fresh range that hits a limit still halves the ranges after it");
+
+        sizer.OnLimit(5_000, splitPiece: true);
+        sizer.OnLimit(2_500, splitPiece: true);
+        Assert.That(sizer.Size, Is.EqualTo(5_000), "halves of that range searching for its dense stretch do not shrink ranges elsewhere");
+    }
+
+    [Test]
+    public void OnLimit_ScarceRequestsSingleBlockPiece_SizeDropsToOneBlock()
+    {
+        var sizer = new LogRangeSizer(10_000, requestsAreScarce: true);
+        sizer.OnSuccess(sizer.Size, 0);
+        sizer.OnLimit(1, splitPiece: true);
+
+        Assert.That(sizer.Size, Is.EqualTo(1), "a single block cannot be split: the size must drop so the indexer stops asking it again");
+    }
+
+    [Test]
+    public void OnLimit_LocalNodeSplitPiece_StillHalvesLaterRanges()
+    {
+        var sizer = new LogRangeSizer(10_000);
+        for (var i = 0; i < 8; i++)
+        {
+            sizer.OnSuccess(sizer.Size, 0);
+        }
+
+        sizer.OnLimit(4_000, splitPiece: true);
+
+        Assert.That(sizer.Size, Is.EqualTo(2_000), "without a budget every limit halves, as before");
+    }
 }
