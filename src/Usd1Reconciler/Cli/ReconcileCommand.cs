@@ -91,7 +91,8 @@ internal static class ReconcileCommand
             reconciliationStore,
             reconciliationStore,
             time,
-            logger);
+            logger,
+            store);
         DateTimeOffset? asOf = null;
         if (at is not null)
         {

@@ -120,6 +120,9 @@ public static partial class OptionsValidator
             problems.Add("Reconciliation:RetainReports: must be positive when set");
         }
 
+        problems.AddRange(r.Redemptions.Validate("Reconciliation:Redemptions"));
+        problems.AddRange(r.BusinessCalendar.Validate("Reconciliation:BusinessCalendar"));
+
         ValidateExcludedHolders(options, problems);
     }
 

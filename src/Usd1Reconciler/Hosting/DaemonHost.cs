@@ -62,7 +62,8 @@ internal static class DaemonHost
             reconciliationStore,
             reconciliationStore,
             time,
-            loggers.CreateLogger("usd1rec.reconcile"));
+            loggers.CreateLogger("usd1rec.reconcile"),
+            store);
         return new DaemonServices(indexers, feeds, runner, reconciliationStore);
     }
 }
