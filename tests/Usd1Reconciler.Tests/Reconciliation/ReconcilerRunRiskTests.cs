@@ -38,6 +38,12 @@ public sealed class ReconcilerRunRiskTests
     private static ReconciliationReport Evaluate(DateTimeOffset at, IReadOnlyList<ReserveAccount> accounts, RedemptionInput? redemptions, ReconciliationPolicy? policy = null) =>
         Reconciler.Evaluate(new ReconciliationInput("once", at, [Eth(1_000)], [Feed(at, [.. accounts])], policy ?? Policy, Redemptions: redemptions));
 
+    /// <summary>Tuesday: 1000 circulating, 900 cash, 200 burned an hour ago and 100 thirty hours ago (runway 6 days, surge).</summary>
+    internal static ReconciliationReport BurstReport() =>
+        Evaluate(Tuesday, [Cash("900")], Redemptions([Burned(Tuesday, 1, 200), Burned(Tuesday, 30, 100)]));
+
+    internal static DateTimeOffset BurstTime => Tuesday;
+
     [Test]
     public void Evaluate_FridayBeforeMondayHoliday_OneDayTbillsNotLiquid()
     {
