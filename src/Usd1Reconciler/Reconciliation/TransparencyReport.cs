@@ -131,7 +131,7 @@ internal static class TransparencyReport
             .Append(CultureInfo.InvariantCulture, $"<p>chain: {(doc["chain"]!["intact"]!.GetValue<bool>() ? "intact" : "BROKEN")}, length <span id=\"chain-length\">{E(doc["chain"]!["length"])}</span>, head <code id=\"head\">{E(doc["chain"]!["headHash"])}</code></p>");
         if (r is not null)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<h2>Report #{E(r["id"])} (position {E(r["position"])}), {E(r["verdict"])}, evaluated {E(r["evaluatedAt"])}</h2>")
+            html.Append(CultureInfo.InvariantCulture, $"<h2>Report #{E(r["id"])} (position {E(r["position"])}), <span id=\"verdict\">{E(r["verdict"]?.ToString().ToUpperInvariant())}</span>, evaluated {E(r["evaluatedAt"])}</h2>")
                 .Append(CultureInfo.InvariantCulture, $"<table><tr><th>circulating supply (USD)</th><td class=\"num\" id=\"circulating\">{E(r["circulatingSupplyUsd"])}</td></tr><tr><th>reserves (USD)</th><td class=\"num\" id=\"reserves\">{E(r["reservesUsd"])}</td></tr><tr><th>coverage (bps)</th><td class=\"num\" id=\"coverage\">{E(r["coverageBps"])}</td></tr>")
                 .Append(CultureInfo.InvariantCulture, $"<tr><th>liquid reserves (USD)</th><td class=\"num\" id=\"liquid\">{E(r["runRisk"]?["liquidUsd"])}</td></tr><tr><th>runway (days)</th><td class=\"num\" id=\"runway\">{E(r["runRisk"] is null ? "" : r["runRisk"]!["runwayDays"]?.ToString() ?? "unbounded")}</td></tr></table>")
                 .Append("<h3>Circulating supply by network</h3><table>");
