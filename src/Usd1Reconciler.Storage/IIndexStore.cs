@@ -1,16 +1,17 @@
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
+using Usd1Reconciler.Core.Redemptions;
 using Usd1Reconciler.Core.Supply;
 
 namespace Usd1Reconciler.Storage;
 
 /// <summary>
 /// The supply store as the host uses it (issue 14.1): what the indexers write (<see cref="ISupplyStore"/>) plus the
-/// state the host's pass policy and token check keep per network. Every provider implements it; the host names no
+/// state the host's pass policy and token check keep per network, and the hourly redemption aggregates kept with the final events. Every provider implements it; the host names no
 /// provider type. Failures are <see cref="StoreException"/>s (or a provider's <see cref="System.Data.Common.DbException"/>
 /// where a write's own transaction failed), never a provider-specific exception type the host would have to know.
 /// </summary>
-public interface IIndexStore : ISupplyStore
+public interface IIndexStore : ISupplyStore, IRedemptionHistory
 {
     /// <summary>Where the store is, for messages: a file path (a server store names host and database, never its password).</summary>
     string Location { get; }

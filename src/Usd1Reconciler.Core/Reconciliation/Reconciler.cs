@@ -12,7 +12,9 @@ namespace Usd1Reconciler.Core.Reconciliation;
 ///    rule results (each would be computed from the missing input: a partial sum, or base units read without their
 ///    decimals), only the per-input details and the last conclusive result (invariant 9).
 /// 2. Coverage: reserves ≥ circulating × MinimumCoverageBps / 10000 (requirement rounded up).
-/// 3. Liquidity: reserves liquid within LiquidityDays ≥ circulating × LiquidityShareBps / 10000.
+/// 3. Liquidity: reserves liquid within LiquidityDays (business days under the policy's calendar) ≥ circulating ×
+///    LiquidityShareBps / 10000 — or, with stress from observation, ≥ the observed peak runway-window net redemptions
+///    when that is larger.
 /// 4. Concentration: no custodian and no bank above MaxConcentrationBps of total reserves (allowance rounded down).
 /// Any rule failing → Undercollateralized. Amounts are exact (<see cref="UsdAmount"/>): supply in base units is
 /// converted by the token's decimals, reserves are parsed from decimal text, neither ever passes through a double.
@@ -93,10 +95,12 @@ public static class Reconciler
 
         var reserves = accounts.Aggregate(UsdAmount.Zero, (sum, a) => sum + a.Account.Amount);
         var policy = input.Policy;
+        var liquid = LiquidReserves(accounts.Select(a => a.Account), policy, input.EvaluatedAt);
+        var runRisk = input.Redemptions is { } redemptions ? Runway(input, redemptions, circulating, liquid) : null;
         var rules = new List<RuleResult>
         {
             Coverage(circulating, reserves, policy),
-            Liquidity(circulating, accounts.Select(a => a.Account).ToList(), policy),
+            Liquidity(circulating, liquid, policy, runRisk),
             Concentration(reserves, accounts, policy),
         };
 
@@ -114,7 +118,63 @@ public static class Reconciler
             rules,
             input.Networks,
             input.Feeds,
-            policy);
+            policy,
+            RunRisk: runRisk);
+    }
+
+    /// <summary>
+    /// Reserves liquid within LiquidityDays: with a calendar, daysToLiquidity counts business days from the evaluation
+    /// date (so a long weekend pushes a T+1 position out of a two-day window); without one, calendar days.
+    /// An account whose feed gives no daysToLiquidity is never liquid.
+    /// </summary>
+    public static UsdAmount LiquidReserves(IEnumerable<Reserves.ReserveAccount> accounts, ReconciliationPolicy policy, DateTimeOffset evaluatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(policy);
+        return accounts
+            .Where(a => a.DaysToLiquidity is { } days && (policy.Calendar is { } calendar
+                ? calendar.IsLiquidWithin(evaluatedAt, days, policy.LiquidityDays)
+                : days <= policy.LiquidityDays))
+            .Aggregate(UsdAmount.Zero, (sum, a) => sum + a.Amount);
+    }
+
+    private static Redemptions.RunRisk Runway(ReconciliationInput input, Redemptions.RedemptionInput r, UsdAmount circulating, UsdAmount liquid)
+    {
+        // Only proven networks are in a conclusive report; their decimals turn each network's units into USD.
+        var decimals = input.Networks.ToDictionary(n => n.Network, n => n.Decimals, StringComparer.Ordinal);
+        var windows = new List<Redemptions.NetRedemption>();
+        foreach (var window in r.Windows)
+        {
+            foreach (var n in input.Networks)
+            {
+                var net = Redemptions.RedemptionVelocity.Net(r.Hours, decimals, input.EvaluatedAt, window, n.Network);
+                var networkCirculating = n.CirculatingUnits is { } units ? UsdAmount.FromTokenUnits(units, n.Decimals) : UsdAmount.Zero;
+                windows.Add(new Redemptions.NetRedemption(n.Network, window, net, Redemptions.RedemptionVelocity.ShareBps(net, networkCirculating)));
+            }
+
+            var total = Redemptions.RedemptionVelocity.Net(r.Hours, decimals, input.EvaluatedAt, window, null);
+            windows.Add(new Redemptions.NetRedemption(Redemptions.NetRedemption.Total, window, total, Redemptions.RedemptionVelocity.ShareBps(total, circulating)));
+        }
+
+        var runwayNet = Redemptions.RedemptionVelocity.Net(r.Hours, decimals, input.EvaluatedAt, r.RunwayWindow, null);
+        var peak = Redemptions.RedemptionVelocity.Peak(r.Hours, decimals, input.EvaluatedAt, r.RunwayWindow);
+        var shareOfSupply = Redemptions.RedemptionVelocity.ShareBps(runwayNet, circulating);
+        var shareOfLiquid = Redemptions.RedemptionVelocity.ShareBps(runwayNet, liquid);
+        // Nothing liquid while redemptions drain: as surging as it gets when the liquid threshold is on.
+        var surge = (r.SurgeShareOfSupplyBps > 0 && shareOfSupply > r.SurgeShareOfSupplyBps)
+            || (r.SurgeShareOfLiquidBps > 0 && runwayNet.Sign > 0 && (shareOfLiquid is null || shareOfLiquid > r.SurgeShareOfLiquidBps));
+        return new Redemptions.RunRisk(
+            windows,
+            r.RunwayWindow,
+            runwayNet,
+            liquid,
+            Redemptions.RedemptionVelocity.RunwayDays(liquid, runwayNet, r.RunwayWindow),
+            peak,
+            shareOfLiquid,
+            r.SurgeShareOfSupplyBps,
+            r.SurgeShareOfLiquidBps,
+            r.StressFromObservation,
+            surge);
     }
 
     private static RuleResult Coverage(UsdAmount circulating, UsdAmount reserves, ReconciliationPolicy policy)
@@ -128,18 +188,19 @@ public static class Reconciler
             $"reserves {reserves} USD vs required {required} USD ({policy.MinimumCoverageBps} bps of circulating {circulating})");
     }
 
-    private static RuleResult Liquidity(UsdAmount circulating, IReadOnlyList<Reserves.ReserveAccount> accounts, ReconciliationPolicy policy)
+    private static RuleResult Liquidity(UsdAmount circulating, UsdAmount liquid, ReconciliationPolicy policy, Redemptions.RunRisk? runRisk)
     {
-        var liquid = accounts
-            .Where(a => a.DaysToLiquidity is { } days && days <= policy.LiquidityDays)
-            .Aggregate(UsdAmount.Zero, (sum, a) => sum + a.Amount);
         var required = circulating.TimesBpsCeiling(policy.LiquidityShareBps);
+        var detail = $"liquid within {policy.LiquidityDays} days {liquid} USD vs required {required} USD ({policy.LiquidityShareBps} bps of circulating)";
+        if (runRisk is { StressFromObservation: true } && runRisk.PeakNetUsd > required)
+        {
+            // Stress from observation: the chain has already shown a run larger than the configured stress share.
+            required = runRisk.PeakNetUsd;
+            detail = $"liquid within {policy.LiquidityDays} days {liquid} USD vs required {required} USD (observed peak {ReportCanonicalForm.WindowText(runRisk.RunwayWindow)} net redemptions, above {policy.LiquidityShareBps} bps of circulating)";
+        }
+
         var shortfall = UsdAmount.Max(UsdAmount.Zero, required - liquid);
-        return new RuleResult(
-            "liquidity",
-            shortfall.Sign == 0,
-            shortfall,
-            $"liquid within {policy.LiquidityDays} days {liquid} USD vs required {required} USD ({policy.LiquidityShareBps} bps of circulating)");
+        return new RuleResult("liquidity", shortfall.Sign == 0, shortfall, detail);
     }
 
     private static RuleResult Concentration(UsdAmount reserves, IReadOnlyList<(string Custodian, Reserves.ReserveAccount Account)> accounts, ReconciliationPolicy policy)

@@ -5,4 +5,5 @@ namespace Usd1Reconciler.Core.Reconciliation;
 /// <param name="LiquidityDays">Accounts that turn into cash within this many days count as liquid.</param>
 /// <param name="LiquidityShareBps">Liquid reserves must be at least this share of circulating supply (the stress outflow).</param>
 /// <param name="MaxConcentrationBps">No custodian and no bank may hold more than this share of total reserves.</param>
-public sealed record ReconciliationPolicy(long MinimumCoverageBps, int LiquidityDays, long LiquidityShareBps, long MaxConcentrationBps);
+/// <param name="Calendar">When set, an account's daysToLiquidity counts business days under it (see <see cref="Redemptions.BusinessCalendar"/>); null counts calendar days (reports before issue 17).</param>
+public sealed record ReconciliationPolicy(long MinimumCoverageBps, int LiquidityDays, long LiquidityShareBps, long MaxConcentrationBps, Redemptions.BusinessCalendar? Calendar = null);

@@ -18,6 +18,7 @@ namespace Usd1Reconciler.Core.Reconciliation;
 /// <param name="Rules">The rule results; empty when Inconclusive (a rule judged on partial inputs is no judgement).</param>
 /// <param name="LastConclusive">For Inconclusive: the newest conclusive result before it, or null when there was none.</param>
 /// <param name="InconclusiveSince">For Inconclusive: when the run of Inconclusive reports this one belongs to began.</param>
+/// <param name="RunRisk">Redemption velocity and runway of a conclusive report made with redemption input (format 3); null otherwise.</param>
 public sealed record ReconciliationReport(
     string Kind,
     DateTimeOffset EvaluatedAt,
@@ -32,4 +33,5 @@ public sealed record ReconciliationReport(
     IReadOnlyList<FeedInput> Feeds,
     ReconciliationPolicy Policy,
     ConclusiveResult? LastConclusive = null,
-    DateTimeOffset? InconclusiveSince = null);
+    DateTimeOffset? InconclusiveSince = null,
+    Redemptions.RunRisk? RunRisk = null);

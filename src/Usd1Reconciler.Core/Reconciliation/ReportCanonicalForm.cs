@@ -17,6 +17,8 @@ namespace Usd1Reconciler.Core.Reconciliation;
 /// 2 — Inconclusive reports: circulatingSupplyUsd, reservesUsd, shortfallUsd and coverageBps are null (never 0 and
 ///     never a partial sum), rules is empty, a network whose ledger is unproven has circulating null, and
 ///     inconclusiveSince and lastConclusive (the newest conclusive result, or null) follow coverageBps.
+/// 3 — conclusive reports made with redemption input (issue 17): format 1 byte for byte, plus a trailing "runRisk"
+///     object (net redemptions per window, liquid reserves, runway, peak, surge thresholds, the business calendar).
 /// A format-1 Inconclusive report (written before format 2) may hold figures from partial inputs: readers must show
 /// no figure for any Inconclusive report (<see cref="ReadFigures"/> does that).
 /// </summary>
@@ -27,6 +29,15 @@ public static class ReportCanonicalForm
 
     /// <summary>The format of Inconclusive reports: figures absent, last conclusive result carried.</summary>
     public const int InconclusiveFormat = 2;
+
+    /// <summary>The format of conclusive reports with redemption velocity and runway: format 1 plus a trailing runRisk object.</summary>
+    public const int RunRiskFormat = 3;
+
+    /// <summary>A window's label, as in reports and metric labels: hours up to 48 h or when not whole days ("24h", "48h"), days above ("7d").</summary>
+    public static string WindowText(TimeSpan window) =>
+        window.Ticks % TimeSpan.TicksPerDay == 0 && window > TimeSpan.FromHours(48)
+            ? ((long)window.TotalDays).ToString(CultureInfo.InvariantCulture) + "d"
+            : ((long)window.TotalHours).ToString(CultureInfo.InvariantCulture) + "h";
 
     public static string Write(ReconciliationReport report, DateTimeOffset createdAt)
     {
@@ -41,7 +52,7 @@ public static class ReportCanonicalForm
             }
             else
             {
-                w.WriteNumber("format", Format);
+                w.WriteNumber("format", report.RunRisk is null ? Format : RunRiskFormat);
                 w.WriteString("kind", report.Kind);
                 w.WriteString("createdAt", Time(createdAt));
                 w.WriteString("evaluatedAt", Time(report.EvaluatedAt));
@@ -98,6 +109,11 @@ public static class ReportCanonicalForm
             }
 
             w.WriteEndArray();
+            if (report.Verdict != ReconciliationVerdict.Inconclusive && report.RunRisk is { } runRisk)
+            {
+                WriteRunRisk(w, runRisk, report.Policy);
+            }
+
             w.WriteEndObject();
         }
 
@@ -284,6 +300,75 @@ public static class ReportCanonicalForm
         else
         {
             w.WriteNull("snapshot");
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteRunRisk(Utf8JsonWriter w, Redemptions.RunRisk r, ReconciliationPolicy policy)
+    {
+        w.WriteStartObject("runRisk");
+        w.WriteStartArray("netRedemptions");
+        foreach (var n in r.Windows)
+        {
+            w.WriteStartObject();
+            w.WriteString("network", n.Network);
+            w.WriteString("window", WindowText(n.Window));
+            w.WriteString("netUsd", n.NetUsd.ToString());
+            if (n.ShareBps is { } share)
+            {
+                w.WriteNumber("shareOfCirculatingBps", share);
+            }
+            else
+            {
+                w.WriteNull("shareOfCirculatingBps");
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteString("runwayWindow", WindowText(r.RunwayWindow));
+        w.WriteString("runwayNetUsd", r.RunwayNetUsd.ToString());
+        w.WriteString("liquidUsd", r.LiquidUsd.ToString());
+        WriteNullable(w, "runwayDays", r.RunwayDays);
+        w.WriteString("peakNetUsd", r.PeakNetUsd.ToString());
+        if (r.ShareOfLiquidBps is { } liquidShare)
+        {
+            w.WriteNumber("shareOfLiquidBps", liquidShare);
+        }
+        else
+        {
+            w.WriteNull("shareOfLiquidBps");
+        }
+
+        w.WriteNumber("surgeShareOfSupplyBps", r.SurgeShareOfSupplyBps);
+        w.WriteNumber("surgeShareOfLiquidBps", r.SurgeShareOfLiquidBps);
+        w.WriteBoolean("stressFromObservation", r.StressFromObservation);
+        w.WriteBoolean("surge", r.Surge);
+        if (policy.Calendar is { } calendar)
+        {
+            w.WriteStartObject("businessCalendar");
+            w.WriteString("timeZone", calendar.TimeZone.Id);
+            w.WriteStartArray("weekend");
+            foreach (var day in calendar.Weekend.Order())
+            {
+                w.WriteStringValue(day.ToString());
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("holidays");
+            foreach (var day in calendar.Holidays.Order())
+            {
+                w.WriteStringValue(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("businessCalendar");
         }
 
         w.WriteEndObject();

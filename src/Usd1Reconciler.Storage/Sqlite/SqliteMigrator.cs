@@ -39,6 +39,11 @@ public static class SqliteMigrator
         {
             using var transaction = connection.BeginTransaction();
             connection.Execute(migration.Sql, transaction: transaction);
+            if (CodeSteps.TryGetValue(migration.Version, out var step))
+            {
+                step(connection, transaction);
+            }
+
             connection.Execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
                 new { migration.Version, migration.Name, AppliedAt = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) },
@@ -49,6 +54,13 @@ public static class SqliteMigrator
 
         return appliedNow;
     }
+
+    // Steps a migration needs that SQL cannot do, run right after its SQL in the same transaction: 0007 backfills the
+    // hourly redemption aggregates with exact BigInteger sums (SQLite's SUM() goes through floating point).
+    private static readonly Dictionary<int, Action<SqliteConnection, SqliteTransaction>> CodeSteps = new()
+    {
+        [7] = SqliteSupplyStore.BackfillRedemptionHours,
+    };
 
     private static List<Migration> LoadMigrations()
     {

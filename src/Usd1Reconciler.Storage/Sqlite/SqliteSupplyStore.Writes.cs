@@ -46,7 +46,7 @@ public sealed partial class SqliteSupplyStore
         {
             if (e.BlockNumber <= finalThrough)
             {
-                folded.Add(e.Kind, e.Amount.Value);
+                folded.Add(e.Kind, e.Amount.Value, e.BlockTime);
             }
         }
 
@@ -166,12 +166,14 @@ public sealed partial class SqliteSupplyStore
         var minted = ParseSum(totals.Minted) + alreadyFinal.Minted;
         var burned = ParseSum(totals.Burned) + alreadyFinal.Burned;
         long mints = totals.Mints + alreadyFinal.Mints, burns = totals.Burns + alreadyFinal.Burns;
-        var newlyFinal = await connection.QueryAsync<(string Kind, string Amount)>(new CommandDefinition(
-            "SELECT kind, amount FROM supply_events WHERE network_id = @networkId AND is_final = 0 AND block_number <= @finalBlock",
+        var newlyFinal = await connection.QueryAsync<(string Kind, string Amount, string? BlockTime)>(new CommandDefinition(
+            "SELECT kind, amount, block_time FROM supply_events WHERE network_id = @networkId AND is_final = 0 AND block_number <= @finalBlock",
             new { networkId, finalBlock }, transaction, cancellationToken: cancellationToken));
-        foreach (var (kind, amount) in newlyFinal)
+        var becomingFinal = new List<(string Kind, BigInteger Amount, DateTimeOffset? BlockTime)>(alreadyFinal.Events);
+        foreach (var (kind, amount, blockTime) in newlyFinal)
         {
             var value = ParseAmount(amount).Value;
+            becomingFinal.Add((kind, value, blockTime is null ? null : ParseTime(blockTime)));
             if (kind == "mint")
             {
                 minted += value;
@@ -194,6 +196,9 @@ public sealed partial class SqliteSupplyStore
             """,
             new { networkId, finalBlock, Minted = SumText(minted), Burned = SumText(burned), mints, burns, At = Text(finalizedAt) },
             transaction, cancellationToken: cancellationToken));
+
+        // The hourly redemption aggregates move with the totals, in this transaction (issue 17).
+        FoldIntoHours(connection, transaction, networkId, becomingFinal);
 
         // Keep the newest final header as the anchor the next reorg check links to; older ones are history.
         await connection.ExecuteAsync(new CommandDefinition(
@@ -241,8 +246,12 @@ public sealed partial class SqliteSupplyStore
         public long Burns { get; private set; }
         public long Count => Mints + Burns;
 
-        public void Add(SupplyEventKind kind, BigInteger amount)
+        /// <summary>The events themselves, for the hourly redemption aggregates.</summary>
+        public List<(string Kind, BigInteger Amount, DateTimeOffset? BlockTime)> Events { get; } = [];
+
+        public void Add(SupplyEventKind kind, BigInteger amount, DateTimeOffset? blockTime)
         {
+            Events.Add((KindText(kind), amount, blockTime));
             if (kind == SupplyEventKind.Mint)
             {
                 Minted += amount;

@@ -126,6 +126,7 @@ internal static class ReportCommand
         report.Subcommands.Add(show);
         report.Subcommands.Add(verify);
         report.Subcommands.Add(export);
+        report.Subcommands.Add(ReportPublishCommand.Create(config, console, time));
         return report;
     }
 

@@ -72,7 +72,8 @@ internal static class ReconcilerComposition
             provider.GetRequiredService<IReconciliationStore>(),
             provider.GetRequiredService<IReconciliationStore>(),
             time,
-            loggers.CreateLogger("usd1rec.reconcile")));
+            loggers.CreateLogger("usd1rec.reconcile"),
+            provider.GetRequiredService<IIndexStore>()));
         services.TryAddSingleton(provider =>
         {
             var indexers = provider.GetServices<INetworkIndexer>().ToDictionary(i => i.Network, StringComparer.Ordinal);

@@ -47,6 +47,9 @@ public static partial class OptionsValidator
                     break;
             }
         }
+
+        problems.AddRange(options.Reconciliation.Redemptions.Validate("Reconciliation:Redemptions"));
+        problems.AddRange(options.Reconciliation.BusinessCalendar.Validate("Reconciliation:BusinessCalendar"));
     }
 
     /// <summary>ExcludedHolders (address format by the network's Kind, no holder twice) and BridgedFrom (names a real origin).</summary>

@@ -24,4 +24,7 @@ public sealed class ReconcilerOptions
 
     /// <summary>HTTP endpoints of `usd1rec run` (metrics, health, status page).</summary>
     public HttpOptions Http { get; set; } = new();
+
+    /// <summary>The public transparency report (issue 17).</summary>
+    public PublishOptions Publish { get; set; } = new();
 }

@@ -40,4 +40,10 @@ public sealed class ReconciliationOptions
     /// <summary><value>Default: keep forever.</value> Reports older than this are deleted (the chain keeps an anchor hash, so `report verify` still holds).</summary>
     [PositiveDuration]
     public TimeSpan? RetainReports { get; set; }
+
+    /// <summary>Redemption velocity, runway and surge thresholds (issue 17).</summary>
+    public RedemptionOptions Redemptions { get; set; } = new();
+
+    /// <summary>The business-day calendar daysToLiquidity is counted in (issue 17).</summary>
+    public HolidayCalendarOptions BusinessCalendar { get; set; } = new();
 }

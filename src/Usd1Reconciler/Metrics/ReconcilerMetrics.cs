@@ -63,6 +63,15 @@ public sealed class ReconcilerMetrics
 
         // Issue 18: a Solana transaction in a version this build cannot decode stops the network's indexing at it.
         UnsupportedTransaction = f.CreateGauge("usd1_network_unsupported_transaction_info", "1 while the network's index passes fail at a transaction in a version this usd1rec cannot decode; labels: its signature and version (absent otherwise).", "network", "signature", "version");
+
+        // Run risk (issue 17), from the latest conclusive report's runRisk object (format 3): absent until one exists.
+        var absentUntilReported = new GaugeConfiguration { SuppressInitialValue = true };
+        NetRedemptions = f.CreateGauge("usd1_net_redemptions_usd", "Net redemptions (burns minus mints of final events, by block/slot time) over the rolling window, in USD; network=total for all; from the latest conclusive reconciliation.", "network", "window");
+        NetRedemptionsShare = f.CreateGauge("usd1_net_redemptions_ratio", "Net redemptions over the window as a share of circulating supply (basis=supply, per network and total) or of liquid reserves (basis=liquid_reserves, total over the runway window); 0.1 = 10%.", "network", "window", "basis");
+        RedemptionSurgeThreshold = f.CreateGauge("usd1_redemption_surge_threshold_ratio", "Configured RedemptionSurge threshold on usd1_net_redemptions_ratio{network=\"total\"} over the runway window, by basis (supply, liquid_reserves); absent when that basis is off.", "window", "basis");
+        LiquidReserves = f.CreateGauge("usd1_liquid_reserves_usd", "Reserves liquid within LiquidityDays (business days under the configured calendar) at the latest conclusive reconciliation, in USD.", absentUntilReported);
+        LiquidityRunway = f.CreateGauge("usd1_liquidity_runway_days", "Liquid reserves divided by the runway-window net redemption rate, in days; absent when nothing was redeemed net (unbounded).", absentUntilReported);
+        PeakNetRedemptions = f.CreateGauge("usd1_peak_net_redemptions_usd", "Largest total net redemptions over any runway-window span within the peak lookback, in USD.", "window");
     }
 
     public CollectorRegistry Registry { get; }
@@ -136,6 +145,18 @@ public sealed class ReconcilerMetrics
     public Gauge TokenIdentityMismatch { get; }
 
     public Gauge UnsupportedTransaction { get; }
+
+    public Gauge NetRedemptions { get; }
+
+    public Gauge NetRedemptionsShare { get; }
+
+    public Gauge RedemptionSurgeThreshold { get; }
+
+    public Gauge LiquidReserves { get; }
+
+    public Gauge LiquidityRunway { get; }
+
+    public Gauge PeakNetRedemptions { get; }
 
     /// <summary>The text exposition format, as served at /metrics.</summary>
     public async Task<string> ExportAsync(CancellationToken cancellationToken)

@@ -114,6 +114,7 @@ internal sealed class ReconciliationMetricsRefresher(
             }
         }
 
+        SetRunRisk(root);
         if (root.TryGetProperty("networks", out var networks))
         {
             foreach (var n in networks.EnumerateArray())
@@ -124,6 +125,69 @@ internal sealed class ReconciliationMetricsRefresher(
                     metrics.Supply.WithLabels(n.GetProperty("network").GetString() ?? "", "circulating").Set(StoreMetricsRefresher.Tokens(units, n.GetProperty("decimals").GetInt32()));
                 }
             }
+        }
+    }
+
+    /// <summary>Run-risk gauges from a format-3 report; a report without runRisk (older format) leaves them absent.</summary>
+    private void SetRunRisk(JsonElement root)
+    {
+        if (!root.TryGetProperty("runRisk", out var risk) || risk.ValueKind != JsonValueKind.Object)
+        {
+            metrics.LiquidReserves.Unpublish();
+            metrics.LiquidityRunway.Unpublish();
+            return;
+        }
+
+        var runwayWindow = risk.GetProperty("runwayWindow").GetString() ?? "";
+        foreach (var n in risk.GetProperty("netRedemptions").EnumerateArray())
+        {
+            var network = n.GetProperty("network").GetString() ?? "";
+            var window = n.GetProperty("window").GetString() ?? "";
+            metrics.NetRedemptions.WithLabels(network, window).Set(Usd(n.GetProperty("netUsd").GetString()));
+            if (n.GetProperty("shareOfCirculatingBps") is { ValueKind: JsonValueKind.Number } share)
+            {
+                metrics.NetRedemptionsShare.WithLabels(network, window, "supply").Set(share.GetInt64() / 10_000.0);
+            }
+            else
+            {
+                metrics.NetRedemptionsShare.RemoveLabelled(network, window, "supply");
+            }
+        }
+
+        if (risk.GetProperty("shareOfLiquidBps") is { ValueKind: JsonValueKind.Number } liquidShare)
+        {
+            metrics.NetRedemptionsShare.WithLabels("total", runwayWindow, "liquid_reserves").Set(liquidShare.GetInt64() / 10_000.0);
+        }
+        else
+        {
+            metrics.NetRedemptionsShare.RemoveLabelled("total", runwayWindow, "liquid_reserves");
+        }
+
+        SetThreshold(runwayWindow, "supply", risk.GetProperty("surgeShareOfSupplyBps").GetInt64());
+        SetThreshold(runwayWindow, "liquid_reserves", risk.GetProperty("surgeShareOfLiquidBps").GetInt64());
+        metrics.LiquidReserves.Set(Usd(risk.GetProperty("liquidUsd").GetString()));
+        metrics.PeakNetRedemptions.WithLabels(runwayWindow).Set(Usd(risk.GetProperty("peakNetUsd").GetString()));
+        if (risk.GetProperty("runwayDays") is { ValueKind: JsonValueKind.String } days
+            && decimal.TryParse(days.GetString(), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var runway))
+        {
+            metrics.LiquidityRunway.Set((double)runway);
+        }
+        else
+        {
+            // Unbounded: no redemptions drain the reserves, so there is no runway figure (never a division by zero).
+            metrics.LiquidityRunway.Unpublish();
+        }
+    }
+
+    private void SetThreshold(string window, string basis, long bps)
+    {
+        if (bps > 0)
+        {
+            metrics.RedemptionSurgeThreshold.WithLabels(window, basis).Set(bps / 10_000.0);
+        }
+        else
+        {
+            metrics.RedemptionSurgeThreshold.RemoveLabelled(window, basis);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Reconciliation;
+using Usd1Reconciler.Core.Redemptions;
 using Usd1Reconciler.Core.Reserves;
 
 namespace Usd1Reconciler.Reconciliation;
@@ -15,7 +16,8 @@ internal sealed class ReconciliationRunner(
     IReserveStore reserves,
     IReportStore reports,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    IRedemptionHistory? redemptionHistory = null)
 {
     /// <summary>Report kinds, recorded in each report.</summary>
     public const string Once = "once";
@@ -43,7 +45,24 @@ internal sealed class ReconciliationRunner(
         }
 
         var r = config.Options.Reconciliation;
-        var policy = new ReconciliationPolicy(r.MinimumCoverageBps, r.LiquidityDays, r.LiquidityShareBps, r.MaxConcentrationBps);
+        var policy = new ReconciliationPolicy(r.MinimumCoverageBps, r.LiquidityDays, r.LiquidityShareBps, r.MaxConcentrationBps, r.BusinessCalendar.ToCalendar());
+        // Redemption velocity from the hourly aggregates (never an event rescan); a point-in-time report judges the
+        // past as of its own time, from the same aggregates.
+        RedemptionInput? redemptions = null;
+        if (redemptionHistory is not null)
+        {
+            var windows = r.Redemptions.WindowsOrDefault();
+            var reach = new[] { r.Redemptions.PeakLookback, r.Redemptions.RunwayWindow }.Concat(windows).Max();
+            var hours = await redemptionHistory.GetRedemptionHoursAsync(RedemptionVelocity.WindowStart(evaluatedAt, reach), cancellationToken);
+            redemptions = new RedemptionInput(
+                hours.Where(h => h.HourStart <= evaluatedAt).ToList(),
+                windows,
+                r.Redemptions.RunwayWindow,
+                r.Redemptions.SurgeShareOfSupplyBps,
+                r.Redemptions.SurgeShareOfLiquidBps,
+                r.Redemptions.StressFromObservation);
+        }
+
         // Provenance: if this report turns out Inconclusive it carries the newest conclusive result and the time the
         // run of Inconclusive reports began, both from the chain, so a restart changes neither. A point-in-time report
         // judges a past as-of time: the current run says nothing about it, so it carries neither.
@@ -56,7 +75,7 @@ internal sealed class ReconciliationRunner(
             inconclusiveSince = provenance.InconclusiveSince ?? now;
         }
 
-        var report = Reconciler.Evaluate(new ReconciliationInput(kind, evaluatedAt, networks, feeds, policy, lastConclusive, inconclusiveSince));
+        var report = Reconciler.Evaluate(new ReconciliationInput(kind, evaluatedAt, networks, feeds, policy, lastConclusive, inconclusiveSince, redemptions));
         var canonical = ReportCanonicalForm.Write(report, now);
         var stored = await reports.AppendReportAsync(
             kind, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall?.ToString() ?? string.Empty, canonical, cancellationToken);

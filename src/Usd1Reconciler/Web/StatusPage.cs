@@ -132,6 +132,7 @@ internal sealed class StatusPage(
             html.Append("</table>");
         }
 
+        RunRiskSection.Render(html, root);
         html.Append("<h3>Recent verdicts</h3><table><tr><th>#</th><th>kind</th><th>evaluated</th><th>verdict</th><th>shortfall (USD)</th></tr>");
         foreach (var r in reports)
         {

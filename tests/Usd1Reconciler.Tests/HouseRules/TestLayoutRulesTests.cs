@@ -30,6 +30,10 @@ public sealed class TestLayoutRulesTests
         // Networks:N:MaxRequestsPerSecond through ConfigLoader and OptionsValidator together, as an operator sets it.
         // A recorded unknown-version reply through SolanaRpcClient, IndexPassRunner and StoreMetricsRefresher: the page's path.
         ["Host/Metrics/UnsupportedTransactionPageTests.cs"] = "SolanaRpcClient + IndexPassRunner + StoreMetricsRefresher",
+        // The Reconciler's verdict with the run-risk inputs (RedemptionVelocity, RunRisk, stress from observation) together.
+        ["Core/Reconciliation/ReconcilerRunRiskTests.cs"] = "Reconciler + RunRisk",
+        // A stored report's runRisk object through ReconciliationMetricsRefresher into the run-risk gauges.
+        ["Host/Metrics/RunRiskMetricsTests.cs"] = "ReconciliationMetricsRefresher + ReconcilerMetrics",
         ["Host/Configuration/RequestBudgetOptionsTests.cs"] = "ConfigLoader + OptionsValidator",
         // JsonRpcClient applying RequestBudget and 429 Retry-After to real calls and batches.
         ["JsonRpc/JsonRpcRateLimitTests.cs"] = "JsonRpcClient + RequestBudget",
