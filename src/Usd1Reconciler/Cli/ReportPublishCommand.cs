@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Usd1Reconciler.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Usd1Reconciler.Reconciliation;
-using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Storage;
 
 namespace Usd1Reconciler.Cli;
 
@@ -18,24 +18,15 @@ internal static class ReportPublishCommand
         var publish = new Command("publish", "Write the public transparency report (static HTML page and JSON document) from the hash chain.") { config, output };
         publish.SetAction(async (r, ct) =>
         {
-            LoadedConfiguration loaded;
-            try
+            var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(r.GetValue(config)!) { CreatedBy = "reconcile" }, console, time, ct);
+            if (context is null)
             {
-                loaded = ConfigLoader.Load(r.GetValue(config)!);
-            }
-            catch (ConfigurationException ex)
-            {
-                return ConfigErrorReporter.Report(ex, console.Error);
+                return exitCode;
             }
 
-            if (!File.Exists(loaded.StoragePath) || !CommandSupport.TryOpenStore(loaded, time, console, out var store))
-            {
-                console.Error.WriteLine($"usd1rec: no usable store at {loaded.StoragePath}");
-                return ExitCodes.Failure;
-            }
-
-            var (reports, anchor, pruned) = await new SqliteReconciliationStore(store).GetChainForAuditAsync(ct);
-            var (json, html) = TransparencyReport.Build(reports, anchor, pruned, loaded.Options.Publish, time.GetUtcNow());
+            await using var _ = context;
+            var (reports, anchor, pruned) = await context.Services.GetRequiredService<IReconciliationStore>().GetChainForAuditAsync(ct);
+            var (json, html) = TransparencyReport.Build(reports, anchor, pruned, context.Config.Options.Publish, time.GetUtcNow());
             var directory = Directory.CreateDirectory(r.GetValue(output)!).FullName;
             await File.WriteAllTextAsync(Path.Combine(directory, "transparency.json"), json, ct);
             await File.WriteAllTextAsync(Path.Combine(directory, "index.html"), html, ct);

@@ -12,6 +12,7 @@ using Usd1Reconciler.Indexing;
 using Usd1Reconciler.JsonRpc;
 using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Solana.Rpc;
+using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Sqlite;
 using static Usd1Reconciler.Tests.Solana.RecordedReplies;
 
@@ -109,8 +110,10 @@ public sealed class UnsupportedTransactionPageTests
         var store = SqliteSupplyStore.Open(Path.Combine(_directory, "store.db"), time);
         await store.RegisterNetworkAsync(new NetworkRegistration("solana", NetworkKind.Solana, null, "mint"), CancellationToken.None);
         using var http = new HttpClient();
-        var tokens = new TokenIdentityGuard(Array.Empty<NetworkOptions>(), store, new SqliteAnomalyStore(store), new AnomalyPaging(TimeSpan.FromMinutes(5), TimeSpan.FromHours(1)), TimeSpan.FromMinutes(5), http, time, NullLoggerFactory.Instance);
-        var runner = new IndexPassRunner(store, tokens, time, NullLogger.Instance);
+        var paging = new AnomalyPaging(TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
+        var tokens = new TokenIdentityGuard(Array.Empty<NetworkOptions>(), store, new SqliteAnomalyStore(store), paging, TimeSpan.FromMinutes(5), http, time, NullLoggerFactory.Instance);
+        var refusedReorgs = new RefusedReorgAlarm(new SqliteAnomalyStore(store), paging, TimeSpan.FromMinutes(5), time, NullLogger.Instance);
+        var runner = new IndexPassRunner(store, tokens, refusedReorgs, time, NullLogger.Instance);
         var metrics = new ReconcilerMetrics(Prometheus.Metrics.NewCustomRegistry());
         var refresher = new StoreMetricsRefresher(store, new SqliteAnomalyStore(store), metrics, new Dictionary<string, TimeSpan> { ["solana"] = TimeSpan.FromMinutes(5) }, time);
         return (runner, refresher, metrics, store);

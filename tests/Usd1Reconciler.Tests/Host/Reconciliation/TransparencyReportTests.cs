@@ -7,6 +7,7 @@ using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Storage.Sqlite;
+using Usd1Reconciler.Tests.Core.Reconciliation;
 
 namespace Usd1Reconciler.Tests.Host.Reconciliation;
 
