@@ -62,7 +62,8 @@ internal static class TransparencyReport
             doc["report"] = Figures(conclusive, pruned + index + 1, options);
         }
 
-        var json = doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        // Relaxed escaping: the canonical report reads as itself (quotes not \u0022) in the file; the page HTML-encodes it.
+        var json = doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         return (json, Html(doc, json));
     }
 
