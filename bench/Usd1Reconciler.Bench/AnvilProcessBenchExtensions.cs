@@ -7,15 +7,13 @@ namespace Usd1Reconciler.Bench;
 /// </summary>
 internal static class AnvilProcessBenchExtensions
 {
-    private static readonly Lazy<DevnetToolchain> Tools = new(() => DevnetToolchain.Locate(BenchEnvironment.Repo));
-
     extension(AnvilProcess)
     {
         /// <param name="loadState">A state file dumped earlier (--load-state), or null for an empty chain.</param>
         /// <param name="extra">Further anvil arguments, e.g. --chain-id 31338 --block-time 1.</param>
         public static Task<AnvilProcess> StartAsync(string? loadState, IReadOnlyList<string>? extra = null) =>
             AnvilProcess.StartAsync(
-                Tools.Value,
+                BenchEnvironment.Devnet,
                 new AnvilOptions
                 {
                     Name = "anvil (bench)",

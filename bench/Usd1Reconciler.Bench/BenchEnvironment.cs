@@ -3,12 +3,15 @@ using System.Globalization;
 
 namespace Usd1Reconciler.Bench;
 
-/// <summary>Where the repository, the devnet tools and the Release build of usd1rec are, and how to report a figure.</summary>
+/// <summary>Where the repository, the devnet tools (Usd1Reconciler.Devnet) and the Release build of usd1rec are, and how to report a figure.</summary>
 internal static class BenchEnvironment
 {
     public static string Repo { get; } = FindRepo();
 
-    public static string Anvil => Path.Combine(Repo, "tools/devnet/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+    private static readonly Lazy<DevnetToolchain> DevnetTools = new(() => DevnetToolchain.Locate(Repo));
+
+    /// <summary>The repository's devnet tools, for Usd1Reconciler.Devnet's launchers (the benchmarks start no devnet themselves).</summary>
+    public static DevnetToolchain Devnet => DevnetTools.Value;
 
     public static string Cast => Path.Combine(Repo, "tools/devnet/node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
 

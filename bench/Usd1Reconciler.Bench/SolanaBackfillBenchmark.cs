@@ -6,9 +6,9 @@ using Usd1Reconciler.Storage.Sqlite;
 namespace Usd1Reconciler.Bench;
 
 /// <summary>
-/// `solana-backfill`: the LiteSVM devnet (tools/devnet/solana/server.mjs) with N mint/burn transactions sent by the
-/// driver's `bulk`, then `usd1rec index --once` (Release, child process) from an empty store, and in the same run the
-/// node's limit: the same signatures paged and every transaction fetched with getTransaction in JSON-RPC batches of
+/// `solana-backfill`: the LiteSVM devnet (Usd1Reconciler.Devnet's <see cref="SolanaDevnetProcess"/>, no slot timer)
+/// with N mint/burn transactions sent by the SPL driver's `bulk` (<see cref="SplDriver"/>), then `usd1rec index --once`
+/// (Release, child process) from an empty store, and in the same run the node's limit: the same signatures paged and every transaction fetched with getTransaction in JSON-RPC batches of
 /// 100 (the indexer's batch size), replies read and discarded.
 /// </summary>
 internal static class SolanaBackfillBenchmark
@@ -17,18 +17,18 @@ internal static class SolanaBackfillBenchmark
     {
         BenchEnvironment.EnsureReleaseBuild(rebuild);
         var work = Directory.CreateTempSubdirectory("usd1rec-bench-solana").FullName;
-        var server = StartNode(["tools/devnet/solana/server.mjs", "--port", "0", "--finality-lag", "32", "--slot-interval-ms", "0"]);
+        var devnet = await SolanaDevnetProcess.StartAsync(BenchEnvironment.Devnet, finalityLag: 32, slotInterval: TimeSpan.Zero, CancellationToken.None);
         try
         {
-            var ready = JsonDocument.Parse(await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the devnet server printed nothing"));
-            var rpc = ready.RootElement.GetProperty("rpcUrl").GetString()!;
-            var state = Path.Combine(work, "sol.json");
-            Driver(rpc, ["setup", "--program", "token", "--state", state]);
-            var mint = JsonDocument.Parse(await File.ReadAllTextAsync(state)).RootElement.GetProperty("mint").GetString()!;
+            var rpc = devnet.Url.ToString().TrimEnd('/');
+            var driver = new SplDriver(BenchEnvironment.Devnet, devnet.Url, Path.Combine(work, "sol.json"));
+            (await driver.RunAsync(["setup", "--program", "token"], CancellationToken.None)).Dispose();
+            var mint = JsonDocument.Parse(await File.ReadAllTextAsync(driver.StatePath)).RootElement.GetProperty("mint").GetString()!;
             var clock = Stopwatch.StartNew();
-            Driver(rpc, ["bulk", "--state", state, "--mints", mints.ToString(System.Globalization.CultureInfo.InvariantCulture), "--burns", burns.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            // No time limit: a large bulk load takes as long as it takes, as before the launcher moved to Devnet.
+            (await driver.RunAsync(["bulk", "--mints", mints.ToString(System.Globalization.CultureInfo.InvariantCulture), "--burns", burns.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None, Timeout.InfiniteTimeSpan)).Dispose();
             Console.WriteLine(BenchEnvironment.Invariant($"devnet: {mints} mints + {burns} burns sent in {clock.Elapsed.TotalSeconds:0.0} s"));
-            Driver(rpc, ["advance", "40"]);
+            (await driver.RunAsync(["advance", "40"], CancellationToken.None)).Dispose();
 
             var storePath = Path.Combine(work, "index.db");
             var config = Path.Combine(work, "usd1rec.json");
@@ -60,13 +60,7 @@ internal static class SolanaBackfillBenchmark
         }
         finally
         {
-            if (!server.HasExited)
-            {
-                server.Kill();
-                await server.WaitForExitAsync();
-            }
-
-            server.Dispose();
+            await devnet.DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(work, recursive: true);
         }
@@ -117,18 +111,4 @@ internal static class SolanaBackfillBenchmark
         // Minus the setup transactions (mint and account creation), which the indexer also reads.
         return (signatures.Count, clock.Elapsed);
     }
-
-    private static Process StartNode(IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = BenchEnvironment.Repo };
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-    }
-
-    private static void Driver(string rpc, IReadOnlyList<string> arguments) =>
-        BenchEnvironment.Run("node", ["tools/devnet/solana/driver.mjs", "--rpc", rpc, .. arguments]);
 }

@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace Usd1Reconciler.Bench.SteadyMemory;
 
-/// <summary>The LiteSVM devnet server and its SPL mint (driver.mjs setup), with the long-lived sender of <see cref="SolanaSender"/>.</summary>
+/// <summary>
+/// The LiteSVM devnet (Usd1Reconciler.Devnet's <see cref="SolanaDevnetProcess"/>, a slot every 400 ms) and its SPL mint
+/// (<see cref="SplDriver"/> setup), with the long-lived sender of <see cref="SolanaSender"/>.
+/// </summary>
 internal sealed class SolanaNetwork : IAsyncDisposable
 {
     public const string Name = "solana-local";
@@ -37,18 +40,17 @@ internal sealed class SolanaNetwork : IAsyncDisposable
 
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Process _server;
+    private readonly SolanaDevnetProcess _devnet;
     private Process? _sender;
 
-    private SolanaNetwork(Process server, Uri url)
+    private SolanaNetwork(SolanaDevnetProcess devnet)
     {
-        _server = server;
-        Url = url;
+        _devnet = devnet;
     }
 
-    public Uri Url { get; }
+    public Uri Url => _devnet.Url;
 
-    public int ServerPid => _server.Id;
+    public int ServerPid => _devnet.Process.Id;
 
     public int? SenderPid => _sender?.Id;
 
@@ -58,55 +60,30 @@ internal sealed class SolanaNetwork : IAsyncDisposable
 
     public static async Task<SolanaNetwork> StartAsync(string work, CancellationToken cancellationToken)
     {
-        var server = Start("node", ["tools/devnet/solana/server.mjs", "--port", "0", "--finality-lag", "32", "--slot-interval-ms", "400"]);
-        SolanaNetwork? network = null;
+        var network = new SolanaNetwork(await SolanaDevnetProcess.StartAsync(BenchEnvironment.Devnet, finalityLag: 32, slotInterval: TimeSpan.FromMilliseconds(400), cancellationToken));
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            var line = await server.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("the Solana devnet printed nothing");
-            using (var ready = JsonDocument.Parse(line))
-            {
-                network = new SolanaNetwork(server, new Uri(ready.RootElement.GetProperty("rpcUrl").GetString()!));
-            }
+            var driver = new SplDriver(BenchEnvironment.Devnet, network.Url, Path.Combine(work, "solana-driver.json"));
 
-            var state = Path.Combine(work, "solana-driver.json");
-            using (var setupRun = Start("node", ["tools/devnet/solana/driver.mjs", "--rpc", network.Url.ToString().TrimEnd('/'), "setup", "--program", "token", "--state", state]))
-            {
-                // The state it prints (throwaway devnet keypairs) is read from the file instead.
-                await setupRun.StandardOutput.ReadToEndAsync(cancellationToken);
-                await setupRun.WaitForExitAsync(cancellationToken);
-                if (setupRun.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"driver.mjs setup exited with {setupRun.ExitCode}");
-                }
-            }
-
-            using (var setup = JsonDocument.Parse(await File.ReadAllTextAsync(state, cancellationToken)))
+            // The state it prints (throwaway devnet keypairs) is read from the file instead.
+            (await driver.RunAsync(["setup", "--program", "token"], cancellationToken)).Dispose();
+            using (var setup = JsonDocument.Parse(await File.ReadAllTextAsync(driver.StatePath, cancellationToken)))
             {
                 network.Mint = setup.RootElement.GetProperty("mint").GetString()!;
                 network.MintAuthority = setup.RootElement.GetProperty("mintAuthority").GetProperty("address").GetString()!;
             }
 
-            network._sender = Start("node", ["--input-type=module", "-e", SolanaSender], new Dictionary<string, string>
+            network._sender = StartSender(new Dictionary<string, string>
             {
-                ["BENCH_SOLANA_DRIVER"] = Path.Combine(BenchEnvironment.Repo, "tools/devnet/solana/driver.mjs"),
+                ["BENCH_SOLANA_DRIVER"] = BenchEnvironment.Devnet.SolanaDriver,
                 ["BENCH_SOLANA_RPC"] = network.Url.ToString().TrimEnd('/'),
-                ["BENCH_SOLANA_STATE"] = state,
+                ["BENCH_SOLANA_STATE"] = driver.StatePath,
             });
             return network;
         }
         catch
         {
-            if (network is not null)
-            {
-                await network.DisposeAsync();
-            }
-            else
-            {
-                await StopAsync(server);
-            }
-
+            await network.DisposeAsync();
             throw;
         }
     }
@@ -131,43 +108,38 @@ internal sealed class SolanaNetwork : IAsyncDisposable
     {
         if (_sender is not null)
         {
-            await StopAsync(_sender);
+            if (!_sender.HasExited)
+            {
+                _sender.Kill();
+                await _sender.WaitForExitAsync();
+            }
+
+            _sender.Dispose();
         }
 
-        await StopAsync(_server);
+        await _devnet.DisposeAsync();
     }
 
-    /// <param name="senderEnvironment">Given for the sender only, which also gets a standard input.</param>
-    private static Process Start(string file, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? senderEnvironment = null)
+    /// <summary>The sender: node running <see cref="SolanaSender"/>, its inputs as environment variables, with a standard input.</summary>
+    private static Process StartSender(IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(file)
+        var start = new ProcessStartInfo("node")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
-            RedirectStandardInput = senderEnvironment is not null,
+            RedirectStandardInput = true,
             WorkingDirectory = BenchEnvironment.Repo,
         };
-        foreach (var a in arguments)
+        foreach (var a in new[] { "--input-type=module", "-e", SolanaSender })
         {
             start.ArgumentList.Add(a);
         }
 
-        foreach (var (name, value) in senderEnvironment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
-    }
-
-    private static async Task StopAsync(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
+        return Process.Start(start) ?? throw new InvalidOperationException("node did not start the Solana sender");
     }
 }
