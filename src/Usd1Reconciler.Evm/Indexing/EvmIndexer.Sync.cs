@@ -230,6 +230,7 @@ public sealed partial class EvmIndexer
         CheckLinks(from, to, headers, logs);
 
         var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
+        await AddMissingBlockTimesAsync(logs, times, cancellationToken);
         var events = Erc20SupplyDecoder.Decode(logs, times);
         // Unfinal headers, the tip, and the final block's own header: the anchor the endpoint check compares every
         // endpoint with (without it a node on another fork could only be told apart once it reached the unfinal part).
@@ -240,6 +241,31 @@ public sealed partial class EvmIndexer
             .ToList();
         var tip = new ChainTip(to, headers.TryGetValue(to, out var end) ? end.Hash : string.Empty);
         return new FetchedRange(headers, events, keep, tip, logs.Count, to <= finalTarget ? to : null);
+    }
+
+    /// <summary>
+    /// Block times of the blocks that hold logs but whose header this range did not read (blocks below the final
+    /// target, see <see cref="GetHeadersAsync"/>). An event without a block time is in no redemption window (issue 17),
+    /// so a backfill, a catch-up after downtime or Confirmations 0 would otherwise leave burns out of the windows and
+    /// hide a surge. Only blocks with logs are read, in batches; each header must carry its logs' block hash.
+    /// </summary>
+    private async Task AddMissingBlockTimesAsync(IReadOnlyList<EvmLog> logs, Dictionary<long, DateTimeOffset> times, CancellationToken cancellationToken)
+    {
+        var missing = logs.Where(l => !times.ContainsKey(l.BlockNumber)).GroupBy(l => l.BlockNumber).ToDictionary(g => g.Key, g => g.First().BlockHash);
+        foreach (var chunk in missing.Keys.Order().Chunk(_rpc.Transport.MaxBatchSize(HeadersPerBatch)))
+        {
+            var blocks = await _rpc.GetBlocksAsync(chunk, cancellationToken);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var block = blocks[i] ?? throw new ChainMovedException($"block {chunk[i]} is no longer on the chain");
+                if (!string.Equals(block.Hash, missing[chunk[i]], StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ChainMovedException($"block {chunk[i]} is {block.Hash}, but its logs came from {missing[chunk[i]]}");
+                }
+
+                times[chunk[i]] = block.Timestamp;
+            }
+        }
     }
 
     /// <param name="SplitPiece">A half of a range that hit a provider limit (see <see cref="LogRangeSizer.OnLimit"/>).</param>
@@ -260,7 +286,8 @@ public sealed partial class EvmIndexer
     /// A range wholly below the final target reads no header at all: its blocks can no longer be reorganised (a fork
     /// there is a deep reorg, which the endpoint check and the stored anchor catch), its logs carry their own block
     /// hashes, and its end is stored as a tip without a hash, which the next range does not link onto. During a
-    /// backfill that is one eth_getLogs per range and no eth_getBlockByNumber until the final target.
+    /// backfill that is one eth_getLogs per range and, until the final target, headers only of the blocks that hold
+    /// logs, for their block times (<see cref="AddMissingBlockTimesAsync"/>).
     /// </summary>
     private async Task<Dictionary<long, EvmBlock>> GetHeadersAsync(long from, long to, long finalTarget, bool linkToTip, CancellationToken cancellationToken)
     {

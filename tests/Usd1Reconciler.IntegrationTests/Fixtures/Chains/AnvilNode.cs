@@ -30,11 +30,16 @@ internal sealed class AnvilNode : IAsyncDisposable
     /// <summary>Sends from anvil's unlocked accounts (the test plays the issuer and its users).</summary>
     public AnvilSender Sender => new(_anvil.Rpc);
 
-    public static async Task<AnvilNode> StartAsync(long chainId = 31337)
+    /// <param name="extraArguments">Further anvil arguments, e.g. <c>--timestamp</c> for a genesis in the past.</param>
+    public static async Task<AnvilNode> StartAsync(long chainId = 31337, IReadOnlyList<string>? extraArguments = null)
     {
         var anvil = await AnvilProcess.StartAsync(
             RepoPaths.Devnet,
-            new AnvilOptions { Name = $"anvil-{chainId}", ChainId = chainId, Port = FreePort.Next(), GasLimit = 1_000_000_000, ReadyTimeout = TimeSpan.FromSeconds(20) },
+            new AnvilOptions
+            {
+                Name = $"anvil-{chainId}", ChainId = chainId, Port = FreePort.Next(), GasLimit = 1_000_000_000, ReadyTimeout = TimeSpan.FromSeconds(20),
+                ExtraArguments = extraArguments ?? [],
+            },
             CancellationToken.None);
         return new AnvilNode(anvil);
     }

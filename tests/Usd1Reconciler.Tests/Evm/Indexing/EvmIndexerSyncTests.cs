@@ -1,3 +1,4 @@
+using System.Numerics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Usd1Reconciler.Core.Ingest;
@@ -129,6 +130,37 @@ public sealed class EvmIndexerSyncTests
             Assert.That(supplyAfter.IndexedSupply, Is.EqualTo(supplyBefore.IndexedSupply), "the final supply stays the old chain's");
             Assert.That(supplyAfter.FinalBlock, Is.EqualTo(supplyBefore.FinalBlock));
             Assert.That(supplyAfter.Reorgs, Is.EqualTo(0), "a refused fork is not recorded as a followed reorg");
+        });
+    }
+
+    // Every event gets its block time, also in ranges wholly below the final target, whose headers are otherwise not
+    // read: an event without one is in no redemption window (issue 17), so a backfill or a catch-up would leave burns
+    // out of the 48 h window and hide a surge.
+    [Test]
+    public async Task RunPassAsync_EventsBelowTheFinalTarget_EachCarriesItsBlockTimeAndIsInItsHour()
+    {
+        // 40 blocks: mints, and a burn in every fourth; a one-pass backfill puts blocks 1..29 below the final target.
+        for (var i = 1; i <= 40; i++)
+        {
+            _chain.Mine(i % 4 == 0 ? [ScriptedTransfer.Mint(Alice, 1_000 + i), ScriptedTransfer.Burn(Alice, 7)] : [ScriptedTransfer.Mint(Alice, 1_000 + i)]);
+        }
+
+        var result = await NewIndexer().RunPassAsync(CancellationToken.None);
+        Assert.That(result.FinalBlock, Is.EqualTo(30), "blocks 1..30 are final in this pass");
+
+        var events = await _store.GetEventsAsync((await SupplyAsync()).NetworkId, CancellationToken.None);
+        var untimed = await _store.GetUntimedFinalEventsAsync(CancellationToken.None);
+        var hours = await _store.GetRedemptionHoursAsync(DateTimeOffset.FromUnixTimeSeconds(ScriptedEvmChain.GenesisTime), CancellationToken.None);
+        var finalMinted = events.Where(e => e.IsFinal && e.Event.Kind == SupplyEventKind.Mint).Aggregate(BigInteger.Zero, (s, e) => s + e.Event.Amount.Value);
+        var finalBurned = events.Where(e => e.IsFinal && e.Event.Kind == SupplyEventKind.Burn).Aggregate(BigInteger.Zero, (s, e) => s + e.Event.Amount.Value);
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                events.Where(e => e.Event.BlockTime != DateTimeOffset.FromUnixTimeSeconds(ScriptedEvmChain.GenesisTime + (e.Event.BlockNumber * 12))).Select(e => e.Event.BlockNumber),
+                Is.Empty, "every event carries its own block's timestamp");
+            Assert.That(untimed.GetValueOrDefault("scripted"), Is.Zero, "no final event is left out of the hours");
+            Assert.That(hours.Aggregate(BigInteger.Zero, (s, h) => s + h.Minted), Is.EqualTo(finalMinted), "the hours hold every final mint");
+            Assert.That(hours.Aggregate(BigInteger.Zero, (s, h) => s + h.Burned), Is.EqualTo(finalBurned), "the hours hold every final burn");
         });
     }
 

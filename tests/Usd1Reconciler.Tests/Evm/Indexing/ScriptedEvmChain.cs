@@ -22,7 +22,8 @@ internal sealed class ScriptedEvmChain : HttpMessageHandler
     public const long ChainId = 31337;
     public const string Token = "0x00000000000000000000000000000000000000d1";
     private const string ZeroWord = "0x0000000000000000000000000000000000000000000000000000000000000000";
-    private const long GenesisTime = 1_750_000_000;
+    /// <summary>Block n is stamped GenesisTime + 12 n seconds.</summary>
+    public const long GenesisTime = 1_750_000_000;
 
     private readonly Lock _gate = new();
     private readonly List<Block> _blocks = [];
