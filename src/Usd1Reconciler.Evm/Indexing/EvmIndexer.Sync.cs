@@ -230,7 +230,7 @@ public sealed partial class EvmIndexer
         CheckLinks(from, to, headers, logs);
 
         var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
-        await AddMissingBlockTimesAsync(logs, times, cancellationToken);
+        await AddMissingBlockTimesAsync(logs, times, finalTarget, cancellationToken);
         var events = Erc20SupplyDecoder.Decode(logs, times);
         // Unfinal headers, the tip, and the final block's own header: the anchor the endpoint check compares every
         // endpoint with (without it a node on another fork could only be told apart once it reached the unfinal part).
@@ -247,11 +247,27 @@ public sealed partial class EvmIndexer
     /// Block times of the blocks that hold logs but whose header this range did not read (blocks below the final
     /// target, see <see cref="GetHeadersAsync"/>). An event without a block time is in no redemption window (issue 17),
     /// so a backfill, a catch-up after downtime or Confirmations 0 would otherwise leave burns out of the windows and
-    /// hide a surge. Only blocks with logs are read, in batches; each header must carry its logs' block hash.
+    /// hide a surge. Only blocks with logs are read, in batches; each header must carry its logs' block hash. Blocks
+    /// older than <see cref="EvmNetworkSettings.BlockTimeHorizon"/> are in no window, so they read nothing: on a
+    /// rate-limited provider a header per block with logs would cost more than the logs themselves.
     /// </summary>
-    private async Task AddMissingBlockTimesAsync(IReadOnlyList<EvmLog> logs, Dictionary<long, DateTimeOffset> times, CancellationToken cancellationToken)
+    private async Task AddMissingBlockTimesAsync(IReadOnlyList<EvmLog> logs, Dictionary<long, DateTimeOffset> times, long finalTarget, CancellationToken cancellationToken)
     {
         var missing = logs.Where(l => !times.ContainsKey(l.BlockNumber)).GroupBy(l => l.BlockNumber).ToDictionary(g => g.Key, g => g.First().BlockHash);
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        if (_settings.BlockTimeHorizon is not null)
+        {
+            var oldThrough = await OldThroughAsync(finalTarget, cancellationToken);
+            foreach (var old in missing.Keys.Where(n => n <= oldThrough).ToList())
+            {
+                missing.Remove(old);
+            }
+        }
+
         foreach (var chunk in missing.Keys.Order().Chunk(_rpc.Transport.MaxBatchSize(HeadersPerBatch)))
         {
             var blocks = await _rpc.GetBlocksAsync(chunk, cancellationToken);
@@ -266,6 +282,48 @@ public sealed partial class EvmIndexer
                 times[chunk[i]] = block.Timestamp;
             }
         }
+    }
+
+    /// <summary>
+    /// The newest block at or below <paramref name="finalTarget"/> older than the block-time horizon (StartBlock − 1 if
+    /// none), found once by bisection over headers (~25 reads for 20M blocks) and kept: block times only grow with the
+    /// number, and a block once older than the horizon stays older, so the kept answer only errs towards reading more.
+    /// Ranges in flight share the one search.
+    /// </summary>
+    private Task<long> OldThroughAsync(long finalTarget, CancellationToken cancellationToken)
+    {
+        lock (_horizonGate)
+        {
+            if (_oldThrough is null || _oldThrough.IsFaulted || _oldThrough.IsCanceled)
+            {
+                _oldThrough = SearchOldThroughAsync(finalTarget, cancellationToken);
+            }
+
+            return _oldThrough;
+        }
+    }
+
+    private async Task<long> SearchOldThroughAsync(long finalTarget, CancellationToken cancellationToken)
+    {
+        var cutoff = _time.GetUtcNow() - _settings.BlockTimeHorizon!.Value;
+        var (low, high) = (_settings.StartBlock - 1, finalTarget);
+        // Invariant: every block <= low is older than the cutoff (StartBlock - 1 vacuously), every block > high is not known to be.
+        while (low < high)
+        {
+            var middle = low + ((high - low + 1) / 2);
+            var block = (await _rpc.GetBlocksAsync([middle], cancellationToken))[0]
+                ?? throw new ChainMovedException($"block {middle} is no longer on the chain");
+            if (block.Timestamp < cutoff)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
     }
 
     /// <param name="SplitPiece">A half of a range that hit a provider limit (see <see cref="LogRangeSizer.OnLimit"/>).</param>

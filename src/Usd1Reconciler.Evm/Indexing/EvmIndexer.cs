@@ -40,6 +40,8 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private readonly LogRangeSizer _ranges;
     private readonly string _token;
     private readonly int _rangesInFlight;
+    private readonly Lock _horizonGate = new();
+    private Task<long>? _oldThrough;
     private long? _networkId;
 
     public EvmIndexer(EvmNetworkSettings settings, EvmRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger)

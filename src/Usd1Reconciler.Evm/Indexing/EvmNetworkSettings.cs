@@ -7,6 +7,11 @@ namespace Usd1Reconciler.Evm.Indexing;
 /// <param name="MaxBlockRange">Upper bound of one eth_getLogs range; ranges shrink on provider limits and grow back to this.</param>
 /// <param name="MaxHeadLag">An endpoint whose head is more than this many blocks behind the best endpoint's is not trusted (a syncing node must not cause a false reorg).</param>
 /// <param name="Resilience">Retry, backoff and circuit-breaker settings of the JSON-RPC client; null for the defaults.</param>
+/// <param name="BlockTimeHorizon">
+/// How far back a final event's block time is still used (the longest window that reads block times, such as the
+/// redemption windows with their peak lookback): older final blocks read no header for their time. Null: every block
+/// with logs gets its time.
+/// </param>
 public sealed record EvmNetworkSettings(
     string Name,
     long ChainId,
@@ -17,7 +22,8 @@ public sealed record EvmNetworkSettings(
     int MaxBlockRange,
     TimeSpan RequestTimeout,
     long MaxHeadLag = EvmNetworkSettings.DefaultMaxHeadLag,
-    JsonRpc.RpcResilienceOptions? Resilience = null)
+    JsonRpc.RpcResilienceOptions? Resilience = null,
+    TimeSpan? BlockTimeHorizon = null)
 {
     /// <summary>64 blocks: two epochs on Ethereum, well past any healthy node's propagation delay.</summary>
     public const long DefaultMaxHeadLag = 64;

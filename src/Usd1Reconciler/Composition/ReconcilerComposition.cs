@@ -42,7 +42,7 @@ internal static class ReconcilerComposition
 
         // The storage registration: the one place the host names its provider.
         services.AddSqliteStorage(new SqliteStorageSettings(config.StoragePath));
-        services.AddEvmNetworks(options.Networks.Where(n => n.Kind == NetworkKind.Evm).Select(NetworkSettingsFactory.Evm).ToList());
+        services.AddEvmNetworks(options.Networks.Where(n => n.Kind == NetworkKind.Evm).Select(n => NetworkSettingsFactory.Evm(n, options.Reconciliation)).ToList());
         var spool = Path.GetDirectoryName(Path.GetFullPath(config.StoragePath));
         services.AddSolanaNetworks(options.Networks.Where(n => n.Kind == NetworkKind.Solana).Select(n => NetworkSettingsFactory.Solana(n, spool)).ToList());
         services.AddReserveFeeds(ReserveFeedFactory.SettingsOf(config));

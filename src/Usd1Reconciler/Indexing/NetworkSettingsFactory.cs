@@ -12,9 +12,12 @@ namespace Usd1Reconciler.Indexing;
 /// </summary>
 internal static class NetworkSettingsFactory
 {
-    public static EvmNetworkSettings Evm(NetworkOptions options)
+    /// <param name="options">The network.</param>
+    /// <param name="reconciliation">For the block-time horizon: the redemption windows and their peak lookback.</param>
+    public static EvmNetworkSettings Evm(NetworkOptions options, ReconciliationOptions reconciliation)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(reconciliation);
         return new EvmNetworkSettings(
             options.Name,
             options.ChainId!.Value,
@@ -25,7 +28,21 @@ internal static class NetworkSettingsFactory
             options.MaxBlockRange,
             options.RequestTimeout,
             options.MaxHeadLag ?? EvmNetworkSettings.DefaultMaxHeadLag,
-            Resilience(options));
+            Resilience(options),
+            BlockTimeHorizon(options, reconciliation));
+    }
+
+    /// <summary>
+    /// The oldest block time anything reads: the longest redemption window plus the peak lookback (the peak slides that
+    /// window over the lookback), or the network's anomaly window if longer, plus an hour for the hourly buckets.
+    /// </summary>
+    internal static TimeSpan BlockTimeHorizon(NetworkOptions options, ReconciliationOptions reconciliation)
+    {
+        var redemptions = reconciliation.Redemptions;
+        var longestWindow = redemptions.WindowsOrDefault().Append(redemptions.RunwayWindow).Max();
+        var anomalyWindow = options.Anomalies?.Window ?? TimeSpan.Zero;
+        var longest = longestWindow + redemptions.PeakLookback > anomalyWindow ? longestWindow + redemptions.PeakLookback : anomalyWindow;
+        return longest + TimeSpan.FromHours(1);
     }
 
     /// <param name="options">The network.</param>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Evm.Indexing;
@@ -161,6 +162,36 @@ public sealed class EvmIndexerSyncTests
             Assert.That(untimed.GetValueOrDefault("scripted"), Is.Zero, "no final event is left out of the hours");
             Assert.That(hours.Aggregate(BigInteger.Zero, (s, h) => s + h.Minted), Is.EqualTo(finalMinted), "the hours hold every final mint");
             Assert.That(hours.Aggregate(BigInteger.Zero, (s, h) => s + h.Burned), Is.EqualTo(finalBurned), "the hours hold every final burn");
+        });
+    }
+
+    [Test]
+    public async Task RunPassAsync_FinalBlocksOlderThanTheBlockTimeHorizon_ReadNoHeaderYoungerOnesCarryTheirTime()
+    {
+        for (var i = 1; i <= 40; i++)
+        {
+            _chain.Mine(ScriptedTransfer.Mint(Alice, 1_000 + i));
+        }
+
+        // The horizon ends between blocks 20 and 21: blocks 1..20 are older than any window, 21..30 are final and young.
+        var horizon = TimeSpan.FromDays(91);
+        var now = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(ScriptedEvmChain.GenesisTime + (20 * 12) + 6) + horizon);
+        var settings = new EvmNetworkSettings(
+            "scripted", ScriptedEvmChain.ChainId, [_chain.Url], ScriptedEvmChain.Token, StartBlock: 1, Confirmations, MaxBlockRange: 2000, TimeSpan.FromSeconds(10),
+            BlockTimeHorizon: horizon);
+        var result = await EvmIndexer.Create(settings, _store, _http, now, NullLoggerFactory.Instance).RunPassAsync(CancellationToken.None);
+        Assert.That(result.FinalBlock, Is.EqualTo(30));
+
+        var events = await _store.GetEventsAsync((await SupplyAsync()).NetworkId, CancellationToken.None);
+        var untimed = await _store.GetUntimedFinalEventsAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Where(e => e.Event.BlockTime is null).Select(e => e.Event.BlockNumber), Is.EqualTo(Enumerable.Range(1, 20)), "blocks older than the horizon read no header");
+            Assert.That(
+                events.Where(e => e.Event.BlockNumber > 20 && e.Event.BlockTime != DateTimeOffset.FromUnixTimeSeconds(ScriptedEvmChain.GenesisTime + (e.Event.BlockNumber * 12))).Select(e => e.Event.BlockNumber),
+                Is.Empty, "younger blocks carry their own timestamps");
+            Assert.That(untimed.GetValueOrDefault("scripted"), Is.EqualTo(20), "the old final events are counted as untimed, in no window");
+            Assert.That(events, Has.Count.EqualTo(40), "every event is stored whatever its time");
         });
     }
 
