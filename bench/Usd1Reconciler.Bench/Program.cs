@@ -31,6 +31,8 @@ switch (verb)
         return await LiveLatencyBenchmark.RunAsync((int)Number("--mints", 30), TimeSpan.FromMilliseconds(Number("--poll-ms", 500)), rebuild);
     case "store-limit":
         return await StoreLimitBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000));
+    case "store-postgres":
+        return await StorePostgresBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000), options.Contains("--connection-file") ? File.ReadAllText(Option("--connection-file", string.Empty)).Trim() : null);
     case "steady-memory":
         return await SteadyMemoryBenchmark.RunAsync(double.Parse(Option("--minutes", "10"), CultureInfo.InvariantCulture), options, rebuild);
     case "store-open":
@@ -51,6 +53,7 @@ switch (verb)
               solana-backfill   [--mints 7000] [--burns 3000] [--rebuild]
               live-latency      [--mints 30] [--poll-ms 500] [--rebuild]
               store-limit       [--events 1000000] [--batch 10000]
+              store-postgres    [--events 1000000] [--batch 10000] [--connection-file file-holding-a-connection-string]
               reconcile-latency [--events 10000000] [--runs 50]
               store-open        [--events 10000000] [--tiny 2000] [--runs 7] [--rebuild]
               steady-memory     [--minutes 10] [--env DOTNET_NAME=VALUE]... [--rebuild]
