@@ -60,7 +60,7 @@ internal sealed class PostgresCluster : IAsyncDisposable
             }
             catch (Npgsql.NpgsqlException) when (waited.Elapsed < TimeSpan.FromSeconds(60) && !postmaster.HasExited)
             {
-                await Task.Delay(100);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
             }
         }
 
