@@ -8,8 +8,9 @@ namespace Usd1Reconciler.Storage;
 /// <summary>
 /// The supply store as the host uses it (issue 14.1): what the indexers write (<see cref="ISupplyStore"/>) plus the
 /// state the host's pass policy and token check keep per network, and the hourly redemption aggregates kept with the final events. Every provider implements it; the host names no
-/// provider type. Failures are <see cref="StoreException"/>s (or a provider's <see cref="System.Data.Common.DbException"/>
-/// where a write's own transaction failed), never a provider-specific exception type the host would have to know.
+/// provider type. Failures are <see cref="StoreException"/>s — a write's own transaction failing included (the
+/// registered instance of every provider translates them, <c>Errors/TranslatingIndexStore</c>) — never a
+/// provider-specific exception type the host would have to know.
 /// </summary>
 public interface IIndexStore : ISupplyStore, IRedemptionHistory
 {

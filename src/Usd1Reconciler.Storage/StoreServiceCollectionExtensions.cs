@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Usd1Reconciler.Storage.Errors;
+using Usd1Reconciler.Storage.Postgres;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Storage;
@@ -10,7 +12,9 @@ public static class StoreServiceCollectionExtensions
     public static IServiceCollection AddOpenedStore(this IServiceCollection services, IIndexStore store) =>
         store switch
         {
+            TranslatingIndexStore translating => services.AddOpenedStore(translating.Inner),
             SqliteSupplyStore sqlite => services.AddSqliteStorage(sqlite),
+            PostgresSupplyStore postgres => services.AddPostgresStorage(postgres),
             null => throw new ArgumentNullException(nameof(store)),
             _ => throw new NotSupportedException($"store {store.Location}: {store.GetType().Name} has no registration"),
         };

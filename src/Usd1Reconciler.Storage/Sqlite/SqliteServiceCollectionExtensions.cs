@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Reserves;
+using Usd1Reconciler.Storage.Errors;
 using Usd1Reconciler.Storage.Leasing;
 using Usd1Reconciler.Storage.Maintenance;
 
@@ -43,14 +44,22 @@ public static class SqliteServiceCollectionExtensions
     // The stores over one file share its connection settings; each interface resolves to the same instance.
     private static IServiceCollection AddViews(IServiceCollection services)
     {
-        services.TryAddSingleton<IIndexStore>(provider => provider.GetRequiredService<SqliteSupplyStore>());
-        services.TryAddSingleton<ISupplyStore>(provider => provider.GetRequiredService<SqliteSupplyStore>());
+        // Every interface is a view that turns SQLite's errors into StoreExceptions (issue 14.1); the concrete stores
+        // stay registered for the SQLite-only callers inside this project.
+        services.TryAddSingleton<IIndexStore>(provider =>
+        {
+            var store = provider.GetRequiredService<SqliteSupplyStore>();
+            return new TranslatingIndexStore(store, SqliteErrors.For(store));
+        });
+        services.TryAddSingleton<ISupplyStore>(provider => provider.GetRequiredService<IIndexStore>());
         services.TryAddSingleton(provider => new SqliteReconciliationStore(provider.GetRequiredService<SqliteSupplyStore>()));
-        services.TryAddSingleton<IReconciliationStore>(provider => provider.GetRequiredService<SqliteReconciliationStore>());
-        services.TryAddSingleton<IReserveStore>(provider => provider.GetRequiredService<SqliteReconciliationStore>());
-        services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<SqliteReconciliationStore>());
+        services.TryAddSingleton<IReconciliationStore>(provider => new TranslatingReconciliationStore(
+            provider.GetRequiredService<SqliteReconciliationStore>(), SqliteErrors.For(provider.GetRequiredService<SqliteSupplyStore>())));
+        services.TryAddSingleton<IReserveStore>(provider => provider.GetRequiredService<IReconciliationStore>());
+        services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<IReconciliationStore>());
         services.TryAddSingleton(provider => new SqliteAnomalyStore(provider.GetRequiredService<SqliteSupplyStore>()));
-        services.TryAddSingleton<IAnomalyStore>(provider => provider.GetRequiredService<SqliteAnomalyStore>());
+        services.TryAddSingleton<IAnomalyStore>(provider => new TranslatingAnomalyStore(
+            provider.GetRequiredService<SqliteAnomalyStore>(), SqliteErrors.For(provider.GetRequiredService<SqliteSupplyStore>())));
         // Maintenance works on the file without opening it as a store (`db check` must not migrate a damaged file).
         services.TryAddSingleton<IStoreMaintenance>(provider => new SqliteStoreMaintenance(provider.GetRequiredService<IWriterLease>().StorePath));
         return services;

@@ -55,7 +55,9 @@ internal static class CheckConfigCommand
         console.WriteLine($"configuration ok for {requested.Name}: {loaded.FilePath}");
         console.WriteLine($"  valid for: {string.Join(", ", validFor.Select(u => u.Verbs))}"
             + (notFor.Count == 0 ? string.Empty : $" (not for {string.Join(", ", notFor.Select(u => u.Verbs))}: {string.Join("; ", notFor.SelectMany(u => outcomes[u.Use].Error!.Problems).Distinct())})"));
-        console.WriteLine($"  store: {loaded.StoragePath}{(File.Exists(loaded.StoragePath) ? string.Empty : " (does not exist yet; the first run creates it)")}");
+        console.WriteLine(loaded.StoreIsFile
+            ? $"  store: {loaded.StoragePath}{(File.Exists(loaded.StoragePath) ? string.Empty : " (does not exist yet; the first run creates it)")}"
+            : $"  store: PostgreSQL {loaded.StoreName} (not contacted by check-config; the first run creates the schema)");
         foreach (var network in loaded.Options.Networks)
         {
             // Endpoints are shown by scheme, host and port only: a URL's path or query often carries an API key.

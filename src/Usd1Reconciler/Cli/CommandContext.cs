@@ -80,7 +80,7 @@ internal sealed class CommandContext : IAsyncDisposable
                 }
             }
 
-            if (request.CreatedBy is { } creator && !File.Exists(config.StoragePath))
+            if (request.CreatedBy is { } creator && config.StoreIsFile && !File.Exists(config.StoragePath))
             {
                 console.Error.WriteLine($"usd1rec: no store at {config.StoragePath}; run `usd1rec {creator} --config {config.FilePath} --once` first");
                 return await FailAsync(ExitCodes.Failure);

@@ -7,8 +7,9 @@ namespace Usd1Reconciler.Cli;
 
 /// <summary>
 /// `usd1rec db migrate|backup|check`: store maintenance for operators. Each loads the configuration only to find the
-/// store (<c>Storage:Path</c>); none calls a network. Backup and check only read the store and are safe while the
-/// daemon runs.
+/// store (<c>Storage:Path</c>, or <c>Storage:ConnectionString</c> with the PostgreSQL provider); none calls a network.
+/// Backup and check only read the store and are safe while the daemon runs. On PostgreSQL, migrate serializes on the
+/// migrator's advisory lock, check reads the schema and the running totals, and backup is refused naming pg_dump.
 /// </summary>
 internal static class DbCommand
 {
@@ -45,8 +46,8 @@ internal static class DbCommand
         {
             var result = context.Services.GetRequiredService<IStoreMaintenance>().Migrate(time);
             console.WriteLine(result.AppliedNow.Count == 0
-                ? $"store {config.StoragePath}: schema up to date at version {result.Schema.Version}"
-                : $"store {config.StoragePath}: applied migration{(result.AppliedNow.Count == 1 ? "" : "s")} {Versions(result.AppliedNow)}; schema now at version {result.Schema.Version}");
+                ? $"store {config.StoreName}: schema up to date at version {result.Schema.Version}"
+                : $"store {config.StoreName}: applied migration{(result.AppliedNow.Count == 1 ? "" : "s")} {Versions(result.AppliedNow)}; schema now at version {result.Schema.Version}");
             console.WriteLine($"  applied versions: {Versions(result.Schema.Applied)}");
             return ExitCodes.Ok;
         }
@@ -77,8 +78,9 @@ internal static class DbCommand
             console.WriteLine($"backup written: {result.Path} ({result.Bytes} bytes, schema version {result.Schema.Version}, integrity ok)");
             return ExitCodes.Ok;
         }
-        catch (Exception ex) when (ex is StoreException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is StoreException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
+            // NotSupportedException: a PostgreSQL store, backed up with pg_dump (the message gives the command).
             console.Error.WriteLine($"usd1rec: backup failed: {ex.Message}");
             return ExitCodes.Failure;
         }
@@ -103,7 +105,7 @@ internal static class DbCommand
 
         if (result.Schema is { } schema)
         {
-            console.WriteLine($"store {config.StoragePath}: integrity {(result.Problems.Count == 0 ? "ok" : "DAMAGED")}, schema version {schema.Version} (applied {Versions(schema.Applied)})");
+            console.WriteLine($"store {config.StoreName}: integrity {(result.Problems.Count == 0 ? "ok" : "DAMAGED")}, schema version {schema.Version} (applied {Versions(schema.Applied)})");
             if (schema.Pending.Count > 0)
             {
                 // Not damage: the next start (or `db migrate`) applies them.

@@ -40,7 +40,7 @@ internal static class IndexCommand
             : FollowAsync(n.Indexer, passes, n.Options.PollInterval, console, time, stopping.Token)));
         if (context.LeaseLost)
         {
-            console.Error.WriteLine($"usd1rec: store {context.Config.StoragePath}: the writer lease was taken by another process; indexing stopped");
+            console.Error.WriteLine($"usd1rec: store {context.Config.StoreName}: the writer lease was taken by another process; indexing stopped");
             return ExitCodes.Failure;
         }
 

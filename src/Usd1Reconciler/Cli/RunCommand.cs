@@ -38,7 +38,7 @@ internal static class RunCommand
 
         if (context.LeaseLost)
         {
-            console.Error.WriteLine($"usd1rec: store {context.Config.StoragePath}: the writer lease was taken by another process; the daemon stopped");
+            console.Error.WriteLine($"usd1rec: store {context.Config.StoreName}: the writer lease was taken by another process; the daemon stopped");
             return ExitCodes.Failure;
         }
 

@@ -11,6 +11,7 @@ using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Reserves;
 using Usd1Reconciler.Solana.Indexing;
 using Usd1Reconciler.Storage;
+using Usd1Reconciler.Storage.Postgres;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Composition;
@@ -41,7 +42,15 @@ internal static class ReconcilerComposition
         services.TryAddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
 
         // The storage registration: the one place the host names its provider.
-        services.AddSqliteStorage(new SqliteStorageSettings(config.StoragePath));
+        if (options.Storage.Provider == StorageProvider.Postgres)
+        {
+            services.AddPostgresStorage(new PostgresStorageSettings(options.Storage.ConnectionString!));
+        }
+        else
+        {
+            services.AddSqliteStorage(new SqliteStorageSettings(config.StoragePath));
+        }
+
         services.AddEvmNetworks(options.Networks.Where(n => n.Kind == NetworkKind.Evm).Select(n => NetworkSettingsFactory.Evm(n, options.Reconciliation)).ToList());
         var spool = Path.GetDirectoryName(Path.GetFullPath(config.StoragePath));
         services.AddSolanaNetworks(options.Networks.Where(n => n.Kind == NetworkKind.Solana).Select(n => NetworkSettingsFactory.Solana(n, spool)).ToList());

@@ -46,6 +46,7 @@ public static partial class OptionsValidator
 
         ValidateExcludedHolders(options, problems);
         ValidateFeeds(options, problems);
+        ValidateStorage(options.Storage, problems);
         return problems;
     }
 

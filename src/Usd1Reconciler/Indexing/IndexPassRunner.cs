@@ -103,7 +103,7 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
         {
             await store.RecordPassFailureAsync(network, time.GetUtcNow(), failure.Message, CancellationToken.None);
         }
-        catch (System.Data.Common.DbException ex)
+        catch (StoreException ex)
         {
             logger.LogError("network {Network}: could not record the failed pass in the store: {Reason}", network, ex.Message);
         }
@@ -116,7 +116,7 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
         {
             return await refusedReorgs.RaiseAsync(refused, CancellationToken.None);
         }
-        catch (System.Data.Common.DbException ex)
+        catch (StoreException ex)
         {
             logger.LogError("network {Network}: could not record the refused reorg for paging: {Reason}", refused.Network, ex.Message);
             return null;

@@ -16,7 +16,7 @@ internal sealed class StoreIntegrityJob(IStoreMaintenance store, LoadedConfigura
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var monitor = new StoreIntegrityMonitor(store, config.StoragePath, metrics, time, loggers.CreateLogger("usd1rec.store"));
+        var monitor = new StoreIntegrityMonitor(store, config.StoreName, metrics, time, loggers.CreateLogger("usd1rec.store"));
         await monitor.CheckAsync(cancellationToken);
     }
 }

@@ -1,0 +1,396 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.Core.Anomalies;
+using Usd1Reconciler.Core.Supply;
+
+namespace Usd1Reconciler.Storage.Postgres;
+
+/// <summary>
+/// Anomalies and the Alertmanager outbox in the PostgreSQL store. Recording a screen is one transaction: the
+/// anomalies, the events marked screened, and the outbox entries of the pages to send — so a crash never pages twice
+/// nor forgets a page. The same paging rules as the SQLite store (the store contract suite runs both).
+/// </summary>
+public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAnomalyStore
+{
+    public async Task<IReadOnlyList<(long RowId, SupplyEvent Event)>> GetUnscreenedEventsAsync(string network, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PostgresEventRow>(new CommandDefinition(
+            $"""
+            SELECT {EventColumns}
+            FROM supply_events e
+            WHERE e.network_id = (SELECT id FROM networks WHERE name = @network) AND NOT e.screened
+            ORDER BY e.block_number, e.position, e.sub_position
+            LIMIT @limit
+            """,
+            new { network, limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => (r.RowId, r.ToEvent())).ToList();
+    }
+
+    public async Task<IReadOnlyList<SupplyEvent>> GetWindowHistoryAsync(string network, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PostgresEventRow>(new CommandDefinition(
+            $"""
+            SELECT {EventColumns}
+            FROM supply_events e
+            WHERE e.network_id = (SELECT id FROM networks WHERE name = @network) AND e.screened AND e.block_time >= @since
+            """,
+            new { network, since = PostgresSupplyStore.Utc(since) },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToEvent()).ToList();
+    }
+
+    public async Task<IReadOnlyList<StoredAnomaly>> RecordScreenAsync(IReadOnlyList<Anomaly> anomalies, IReadOnlyList<long> screenedRowIds, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(anomalies);
+        ArgumentNullException.ThrowIfNull(screenedRowIds);
+        ArgumentNullException.ThrowIfNull(paging);
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var stored = new List<StoredAnomaly>();
+        foreach (var anomaly in anomalies)
+        {
+            if (await InsertAsync(connection, transaction, anomaly, paging, now, cancellationToken) is { } added)
+            {
+                stored.Add(added);
+            }
+        }
+
+        if (screenedRowIds.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE supply_events SET screened = true WHERE id = ANY(@ids)", new { ids = screenedRowIds.ToArray() }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    /// <summary>Unscreened reorgs at or beyond <paramref name="minimumDepth"/> become anomalies; all are marked screened and returned once.</summary>
+    public async Task<(IReadOnlyList<StoredAnomaly> Anomalies, IReadOnlyList<(string Network, int Depth)> Reorgs)> ScreenReorgsAsync(int minimumDepth, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paging);
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // FOR UPDATE OF r SKIP LOCKED: a reorg another instance is screening right now is left to it, never counted twice.
+        var reorgs = (await connection.QueryAsync<ReorgRow>(new CommandDefinition(
+            """
+            SELECT r.id AS Id, n.name AS Network, r.common_ancestor AS Ancestor, r.depth AS Depth, r.old_tip_id AS OldTip, r.new_tip_id AS NewTip,
+                   r.events_removed AS Removed, r.detected_at AS DetectedAt
+            FROM reorgs r JOIN networks n ON n.id = r.network_id WHERE NOT r.screened ORDER BY r.id
+            FOR UPDATE OF r SKIP LOCKED
+            """,
+            transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        var stored = new List<StoredAnomaly>();
+        var screened = new List<(string Network, int Depth)>();
+        foreach (var r in reorgs)
+        {
+            screened.Add((r.Network, r.Depth));
+            if (r.Depth >= minimumDepth)
+            {
+                var anomaly = SupplyAnomalyDetector.DeepReorg(r.Network, r.Ancestor + 1, r.Depth,
+                    $"{r.Depth} blocks above {r.Ancestor} were replaced (old tip {r.OldTip}, new {r.NewTip}); {r.Removed} provisional events were removed and re-indexed.",
+                    PostgresSupplyStore.Time(r.DetectedAt), refused: false);
+                if (await InsertAsync(connection, transaction, anomaly, paging, now, cancellationToken) is { } added)
+                {
+                    stored.Add(added);
+                }
+            }
+        }
+
+        if (reorgs.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE reorgs SET screened = true WHERE id = ANY(@ids)", new { ids = reorgs.Select(r => r.Id).ToArray() }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (stored, screened);
+    }
+
+    /// <summary>
+    /// A condition anomaly: opens it and pages when none is open for its rule and network; refreshes the page of an
+    /// open one when its last page is older than <paramref name="refreshAfter"/>; pages an open unpaged one once an
+    /// Alertmanager is configured (see <see cref="IAnomalyStore.RaiseConditionAsync"/>).
+    /// </summary>
+    public async Task<StoredAnomaly?> RaiseConditionAsync(Anomaly anomaly, TimeSpan refreshAfter, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(anomaly);
+        ArgumentNullException.ThrowIfNull(paging);
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var open = await connection.QuerySingleOrDefaultAsync<OpenRow>(new CommandDefinition(
+            "SELECT id AS Id, page_state AS PageState FROM anomalies WHERE rule = @Rule AND network = @Network AND resolved_at IS NULL AND page_state IN ('queued', 'unpaged') ORDER BY id DESC LIMIT 1 FOR UPDATE",
+            new { Rule = anomaly.Rule.ToString(), anomaly.Network }, transaction, cancellationToken: cancellationToken));
+        StoredAnomaly? added = null;
+        if (open is { PageState: "unpaged", Id: var unpagedId })
+        {
+            if (paging.AlertmanagerConfigured)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE anomalies SET page_state = 'queued', page_note = @note WHERE id = @unpagedId",
+                    new { unpagedId, note = $"{AnomalyPaging.NoAlertmanagerNote} when detected; paged {NoteTime(now)}, still open" },
+                    transaction, cancellationToken: cancellationToken));
+                await EnqueueAsync(connection, transaction, unpagedId, "fire", now, cancellationToken);
+            }
+        }
+        else if (open is { Id: var id })
+        {
+            // Paged earlier; refreshed only while someone can receive the refresh.
+            var lastPage = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+                "SELECT MAX(created_at) FROM alert_outbox WHERE anomaly_id = @id AND action = 'fire'", new { id }, transaction, cancellationToken: cancellationToken));
+            if (paging.AlertmanagerConfigured && (lastPage is not { } last || now - PostgresSupplyStore.Time(last) >= refreshAfter))
+            {
+                await EnqueueAsync(connection, transaction, id, "fire", now, cancellationToken);
+            }
+        }
+        else
+        {
+            added = await InsertAsync(connection, transaction, anomaly, new AnomalyPaging(TimeSpan.Zero, TimeSpan.MaxValue, paging.AlertmanagerConfigured), now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    public async Task<int> ResolveConditionAsync(AnomalyRule rule, string network, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paging);
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var open = (await connection.QueryAsync<OpenRow>(new CommandDefinition(
+            "UPDATE anomalies SET resolved_at = @At WHERE rule = @Rule AND network = @network AND resolved_at IS NULL RETURNING id AS Id, page_state AS PageState",
+            new { Rule = rule.ToString(), network, At = PostgresSupplyStore.Utc(now) }, transaction, cancellationToken: cancellationToken))).ToList();
+        if (paging.AlertmanagerConfigured)
+        {
+            foreach (var row in open.Where(r => r.PageState == "queued").OrderBy(r => r.Id))
+            {
+                await EnqueueAsync(connection, transaction, row.Id, "resolve", now, cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return open.Count;
+    }
+
+    public async Task<int> AbandonUndeliveredAsync(string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var at = PostgresSupplyStore.Utc(now);
+        var abandoned = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE alert_outbox SET abandoned_at = @at, last_error = @reason WHERE delivered_at IS NULL AND abandoned_at IS NULL",
+            new { at, reason }, transaction, cancellationToken: cancellationToken));
+        if (abandoned > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE anomalies SET page_state = 'unpaged', page_note = @reason
+                WHERE page_state = 'queued'
+                  AND id IN (SELECT anomaly_id FROM alert_outbox WHERE abandoned_at = @at)
+                  AND id NOT IN (SELECT anomaly_id FROM alert_outbox WHERE action = 'fire' AND delivered_at IS NOT NULL)
+                """,
+                new { at, reason }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return abandoned;
+    }
+
+    public async Task<IReadOnlyList<PendingAlert>> GetDueAlertsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            $"""
+            SELECT o.id AS OutboxId, o.action AS Action, o.attempts AS Attempts, {AnomalyColumns}
+            FROM alert_outbox o JOIN anomalies a ON a.id = o.anomaly_id
+            WHERE o.delivered_at IS NULL AND o.abandoned_at IS NULL AND o.next_attempt_at <= @now
+            ORDER BY o.id LIMIT @limit
+            """,
+            new { now = PostgresSupplyStore.Utc(now), limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new PendingAlert(r.OutboxId, r.Action, r.Attempts, r.ToStored())).ToList();
+    }
+
+    public async Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outboxIds);
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE alert_outbox SET delivered_at = @At, attempts = attempts + 1, last_error = NULL WHERE id = ANY(@ids)",
+            new { ids = outboxIds.ToArray(), At = PostgresSupplyStore.Utc(at) }, cancellationToken: cancellationToken));
+    }
+
+    public async Task MarkFailedAsync(IReadOnlyList<long> outboxIds, string reason, DateTimeOffset nextAttempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outboxIds);
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE alert_outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @Next WHERE id = ANY(@ids)",
+            new { ids = outboxIds.ToArray(), error = reason, Next = PostgresSupplyStore.Utc(nextAttempt) }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<long> CountPendingAlertsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM alert_outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL", cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<StoredAnomaly>> GetRecentAnomaliesAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            $"SELECT 0::bigint AS OutboxId, '' AS Action, 0 AS Attempts, {AnomalyColumns} FROM anomalies a ORDER BY a.id DESC LIMIT @limit",
+            new { limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToStored()).ToList();
+    }
+
+    public async Task<IReadOnlyList<(string Rule, string Network, long Count)>> CountAnomaliesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CountRow>(new CommandDefinition(
+            "SELECT rule AS Rule, network AS Network, COUNT(*) AS Count FROM anomalies GROUP BY rule, network", cancellationToken: cancellationToken));
+        return rows.Select(r => (r.Rule, r.Network, r.Count)).ToList();
+    }
+
+    private static async Task<StoredAnomaly?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Anomaly a, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var dedupeKey = $"{a.Rule}|{a.Network}|{a.Actor ?? a.TransactionId ?? ""}";
+        string state;
+        if (a.OccurredAt is not { } occurred || now - occurred > paging.Lookback)
+        {
+            state = "history";
+        }
+        else
+        {
+            var recent = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM anomalies WHERE dedupe_key = @dedupeKey AND page_state = 'queued' AND detected_at > @since",
+                new { dedupeKey, since = PostgresSupplyStore.Utc(now - paging.Cooldown) }, transaction, cancellationToken: cancellationToken));
+            state = recent > 0 ? "cooldown" : "queued";
+        }
+
+        string? note = null;
+        if (state == "queued" && !paging.AlertmanagerConfigured)
+        {
+            // Nothing could deliver this page: record that instead of queueing one that would wait for ever.
+            state = "unpaged";
+            note = AnomalyPaging.NoAlertmanagerNote;
+        }
+
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            INSERT INTO anomalies (network, rule, fingerprint, dedupe_key, severity, summary, description, block_number, tx_id, actor, amount, occurred_at, detected_at, page_state, page_note)
+            VALUES (@Network, @Rule, @Fingerprint, @dedupeKey, @Severity, @Summary, @Description, @BlockNumber, @TransactionId, @Actor, CAST(@Amount AS numeric), @OccurredAt, @DetectedAt, @state, @note)
+            ON CONFLICT (fingerprint) DO NOTHING
+            RETURNING id
+            """,
+            new
+            {
+                a.Network,
+                Rule = a.Rule.ToString(),
+                a.Fingerprint,
+                dedupeKey,
+                a.Severity,
+                a.Summary,
+                a.Description,
+                a.BlockNumber,
+                a.TransactionId,
+                a.Actor,
+                Amount = a.Amount?.ToString(),
+                OccurredAt = PostgresSupplyStore.Utc(a.OccurredAt),
+                DetectedAt = PostgresSupplyStore.Utc(now),
+                state,
+                note,
+            },
+            transaction, cancellationToken: cancellationToken));
+        if (id is not { } newId)
+        {
+            return null;
+        }
+
+        if (state == "queued")
+        {
+            await EnqueueAsync(connection, transaction, newId, "fire", now, cancellationToken);
+        }
+
+        return new StoredAnomaly(newId, a, now, state, null, note);
+    }
+
+    private static Task<int> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long anomalyId, string action, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO alert_outbox (anomaly_id, action, created_at, next_attempt_at) VALUES (@anomalyId, @action, @At, @At)",
+            new { anomalyId, action, At = PostgresSupplyStore.Utc(now) }, transaction, cancellationToken: cancellationToken));
+
+    // The same text the SQLite store writes into a page note, so notes read alike whichever store holds them.
+    private static string NoteTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private const string EventColumns = PostgresSupplyStore.EventColumns;
+
+    private const string AnomalyColumns =
+        "a.id AS Id, a.network AS Network, a.rule AS Rule, a.fingerprint AS Fingerprint, a.severity AS Severity, a.summary AS Summary, " +
+        "a.description AS Description, a.block_number AS BlockNumber, a.tx_id AS TxId, a.actor AS Actor, a.amount::text AS Amount, " +
+        "a.occurred_at AS OccurredAt, a.detected_at AS DetectedAt, a.page_state AS PageState, a.page_note AS PageNote, a.resolved_at AS ResolvedAt";
+
+    private sealed class ReorgRow
+    {
+        public long Id { get; init; }
+        public string Network { get; init; } = "";
+        public long Ancestor { get; init; }
+        public int Depth { get; init; }
+        public string OldTip { get; init; } = "";
+        public string NewTip { get; init; } = "";
+        public int Removed { get; init; }
+        public DateTime DetectedAt { get; init; }
+    }
+
+    private sealed class OpenRow
+    {
+        public long Id { get; init; }
+        public string PageState { get; init; } = "";
+    }
+
+    private sealed class CountRow
+    {
+        public string Rule { get; init; } = "";
+        public string Network { get; init; } = "";
+        public long Count { get; init; }
+    }
+
+    private sealed class OutboxRow
+    {
+        public long OutboxId { get; init; }
+        public string Action { get; init; } = "";
+        public int Attempts { get; init; }
+        public long Id { get; init; }
+        public string Network { get; init; } = "";
+        public string Rule { get; init; } = "";
+        public string Fingerprint { get; init; } = "";
+        public string Severity { get; init; } = "";
+        public string Summary { get; init; } = "";
+        public string Description { get; init; } = "";
+        public long? BlockNumber { get; init; }
+        public string? TxId { get; init; }
+        public string? Actor { get; init; }
+        public string? Amount { get; init; }
+        public DateTime? OccurredAt { get; init; }
+        public DateTime DetectedAt { get; init; }
+        public string PageState { get; init; } = "";
+        public string? PageNote { get; init; }
+        public DateTime? ResolvedAt { get; init; }
+
+        public StoredAnomaly ToStored() => new(
+            Id,
+            new Anomaly(Enum.Parse<AnomalyRule>(Rule), Network, Severity, Summary, Description, BlockNumber, TxId, Actor,
+                Amount is null ? null : TokenAmount.ParseDecimal(Amount), PostgresSupplyStore.Time(OccurredAt), Fingerprint),
+            PostgresSupplyStore.Time(DetectedAt),
+            PageState,
+            PostgresSupplyStore.Time(ResolvedAt),
+            PageNote);
+    }
+}
