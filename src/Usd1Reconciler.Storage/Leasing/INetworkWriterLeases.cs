@@ -26,6 +26,13 @@ public interface INetworkWriterLeases : INetworkWriteFence
     /// <summary>A token cancelled when the lease held now ends (lost, expired, released); already cancelled when none is held.</summary>
     CancellationToken HeldToken(string network);
 
+    /// <summary>
+    /// One attempt now to take each free lease of <paramref name="networks"/> (so a verb knows at once what it may
+    /// write), then <see cref="RunAsync"/> in the background: the returned task is that keeping, which ends — the held
+    /// leases released — when <paramref name="stopping"/> is cancelled.
+    /// </summary>
+    Task<Task> StartAsync(IReadOnlyList<string> networks, CancellationToken stopping);
+
     /// <summary>Keeps the leases of <paramref name="networks"/> until <paramref name="stopping"/> is cancelled; then releases the held ones, so a standby takes over at once.</summary>
     Task RunAsync(IReadOnlyList<string> networks, CancellationToken stopping);
 }

@@ -14,6 +14,8 @@ public sealed class WholeStoreNetworkLeases(string instanceId) : INetworkWriterL
 
     public CancellationToken HeldToken(string network) => CancellationToken.None;
 
+    public Task<Task> StartAsync(IReadOnlyList<string> networks, CancellationToken stopping) => Task.FromResult(Task.CompletedTask);
+
     public Task RunAsync(IReadOnlyList<string> networks, CancellationToken stopping) => Task.CompletedTask;
 
     public ValueTask EnsureHeldAsync(DbConnection connection, DbTransaction transaction, string network, CancellationToken cancellationToken) =>

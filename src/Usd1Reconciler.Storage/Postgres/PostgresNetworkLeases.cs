@@ -249,6 +249,32 @@ public sealed class PostgresNetworkLeases : INetworkWriterLeases, IAsyncDisposab
         }
     }
 
+    public async Task<Task> StartAsync(IReadOnlyList<string> networks, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        foreach (var network in networks)
+        {
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                attempt.CancelAfter(RenewEvery);
+                var result = await TryAcquireAsync(network, attempt.Token);
+                if (!result.Acquired)
+                {
+                    _logger.LogInformation(
+                        "network {Network}: standby; instance {Holder} holds the writer lease for {Remaining:F1} s more (fencing token {Token})",
+                        network, result.Holder, result.Remaining.TotalSeconds, result.Token);
+                }
+            }
+            catch (Exception ex) when ((ex is NpgsqlException or TimeoutException or OperationCanceledException) && !stopping.IsCancellationRequested)
+            {
+                _logger.LogWarning("network {Network}: the writer lease cannot be taken on {Store} now ({Reason}); retrying in the background", network, _location, ex.Message);
+            }
+        }
+
+        return RunAsync(networks, stopping);
+    }
+
     public async Task RunAsync(IReadOnlyList<string> networks, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(networks);
