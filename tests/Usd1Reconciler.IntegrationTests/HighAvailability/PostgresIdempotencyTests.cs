@@ -1,4 +1,3 @@
-using Npgsql;
 using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Reconciliation;

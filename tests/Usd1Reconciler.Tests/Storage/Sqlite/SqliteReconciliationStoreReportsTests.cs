@@ -6,7 +6,7 @@ using Usd1Reconciler.Storage.Sqlite;
 namespace Usd1Reconciler.Tests.Storage.Sqlite;
 
 /// <summary>Issue 14.5: one report per scheduled firing (migration 0008), whatever runs the firing again.</summary>
-public sealed class SqliteReconciliationStoreScheduledTests
+public sealed class SqliteReconciliationStoreReportsTests
 {
     private static readonly DateTimeOffset Firing = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private string _directory = null!;
