@@ -28,7 +28,7 @@ internal sealed class ReconciliationRunner(
     /// <param name="asOf">Point-in-time mode: judge supply and the snapshots in force at this time instead of now.</param>
     public async Task<(ReconciliationReport Report, StoredReport Stored)> RunAsync(string kind, CancellationToken cancellationToken, DateTimeOffset? asOf = null)
     {
-        var now = time.GetUtcNow();
+        var now = ReportTime(time.GetUtcNow());
         var (report, canonical, lastConclusive) = await EvaluateAsync(kind, now, asOf, cancellationToken);
         var stored = await reports.AppendReportAsync(
             kind, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall?.ToString() ?? string.Empty, canonical, cancellationToken);
@@ -50,7 +50,7 @@ internal sealed class ReconciliationRunner(
             return null;
         }
 
-        var now = time.GetUtcNow();
+        var now = ReportTime(time.GetUtcNow());
         var (report, canonical, lastConclusive) = await EvaluateAsync(kind, now, asOf: null, cancellationToken);
         var (stored, appended) = await reports.AppendScheduledReportAsync(
             kind, scheduledFor, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall?.ToString() ?? string.Empty, canonical, cancellationToken);
@@ -63,6 +63,12 @@ internal sealed class ReconciliationRunner(
         LogStored(report, stored, lastConclusive);
         return (report, stored);
     }
+
+    /// <summary>
+    /// A report's times in whole microseconds, the finest a PostgreSQL timestamptz keeps: the columns beside the hashed
+    /// bytes must read back equal to the times inside them, or `report verify` finds every report "edited".
+    /// </summary>
+    private static DateTimeOffset ReportTime(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
 
     private void LogAlreadyStored(string kind, DateTimeOffset scheduledFor, StoredReport stored) =>
         logger.LogInformation(

@@ -20,8 +20,8 @@ namespace Usd1Reconciler.Scheduling;
 /// firing of the instance-wide jobs (feed polls, reconciliations, screening and paging, retention, integrity) runs on
 /// exactly one instance and a firing interrupted by a dead instance is recovered by another. Nodes check in every
 /// <see cref="ClusterCheckinInterval"/> and are written off after <see cref="ClusterCheckinMisfireThreshold"/> more.
-/// Each interval trigger carries a misfire threshold of its own interval: a tick later than one interval is a
-/// misfire (skipped, the rhythm kept) instead of one of a burst fired back to back after a takeover. The index passes
+/// Each interval trigger carries a misfire threshold of its own (<see cref="MisfireThresholdOf"/>): a tick held up by
+/// a takeover is a misfire (skipped, the rhythm kept) instead of one of a burst fired back to back. The index passes
 /// are not in the cluster: they run per network on the writer lease's holder (<see cref="NetworkIndexLoops"/>).
 /// </para>
 /// </summary>
@@ -150,7 +150,12 @@ internal static class ScheduleRegistration
         return builder;
     }
 
-    /// <summary>An interval trigger's own misfire threshold: its interval (whole milliseconds, as the store keeps it), at least 1 s.</summary>
+    /// <summary>
+    /// An interval trigger's own misfire threshold: two intervals, at least 2 s (whole milliseconds, as the store keeps
+    /// them). One interval of lateness is tolerated (a busy machine: a threshold of exactly one interval let a 1 s
+    /// trigger misfire at every firing here, under load), while a firing held up by a takeover — the check-in
+    /// threshold plus an interval late — is a misfire, skipped, instead of one of a burst fired back to back.
+    /// </summary>
     internal static TimeSpan MisfireThresholdOf(TimeSpan interval) =>
-        TimeSpan.FromMilliseconds(Math.Max(1000, Math.Floor(interval.TotalMilliseconds)));
+        TimeSpan.FromMilliseconds(Math.Max(2000, Math.Floor(2 * interval.TotalMilliseconds)));
 }

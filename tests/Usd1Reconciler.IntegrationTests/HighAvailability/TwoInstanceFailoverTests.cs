@@ -102,7 +102,7 @@ public sealed partial class TwoInstanceFailoverTests
         await stopTraffic.CancelAsync();
         await traffic;
         var finalHead = await chain.HeadAsync();
-        var caughtUp = await WaitUntilAsync(async () => await IndexedTipAsync(connectionString) >= finalHead, TimeSpan.FromSeconds(90));
+        var caughtUp = await WaitUntilAsync(async () => await IndexedTipAsync(connectionString) >= finalHead, TimeSpan.FromSeconds(180));
         await Task.Delay(TimeSpan.FromSeconds(4), TimeProvider.System);
         await stopSampling.CancelAsync();
         await sampler;
@@ -121,7 +121,7 @@ public sealed partial class TwoInstanceFailoverTests
             Assert.That(tookOver, Is.True, "b took over: " + File.ReadAllText(dir.File("b.log")));
             Assert.That(takeover, Is.LessThan(TimeSpan.FromSeconds(10)), "the standby takes over within 10 s");
             Assert.That(bothWriting, Is.Zero, $"both instances reported writing the network at {bothWriting} of {samples} samples");
-            Assert.That(caughtUp, Is.True, "b indexed to the head");
+            Assert.That(caughtUp, Is.True, "b indexed to the head: " + File.ReadAllText(dir.File("b.log"))[^Math.Min(4000, File.ReadAllText(dir.File("b.log")).Length)..]);
             Assert.That(indexed, Is.EqualTo(onChain), "Σ indexed mints = totalSupply: no event lost or doubled across the takeover");
             Assert.That(verify.Exit, Is.EqualTo(ExitCodes.Ok), verify.Out + verify.Err);
             Assert.That(scheduled, Is.GreaterThan(0), "scheduled reconciliations ran");
@@ -137,7 +137,7 @@ public sealed partial class TwoInstanceFailoverTests
         await File.WriteAllTextAsync(path, $$$"""
             {"Storage":{"Provider":"Postgres","ConnectionString":{{{JsonSerializer.Serialize(connectionString)}}},"Path":"{{{instance}}}/spool.db"},
              "Instance":{"Id":"{{{instance}}}","WriterLease":"00:00:06"},
-             "Networks":[{"Name":"anvil","Kind":"Evm","ChainId":{{{anvil.ChainId}}},"RpcUrls":["{{{anvil.Url}}}"],"Token":"{{{token}}}","Confirmations":0,"PollInterval":"00:00:01","MaxBlockRange":1}],
+             "Networks":[{"Name":"anvil","Kind":"Evm","ChainId":{{{anvil.ChainId}}},"RpcUrls":["{{{anvil.Url}}}"],"Token":"{{{token}}}","Confirmations":0,"PollInterval":"00:00:01","MaxBlockRange":4}],
              "Reserves":{"Feeds":[{"Name":"bank","Kind":"File","Path":"reserves.csv","PollInterval":"00:00:02"}]},
              "Reconciliation":{"Schedule":"*/2 * * ? * *"},
              "Http":{"Listen":"127.0.0.1:{{{port}}}"},
