@@ -29,6 +29,14 @@ public interface IAnomalyStore
 
     Task<IReadOnlyList<PendingAlert>> GetDueAlertsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The due entries this caller is to deliver (issue 14.5: each page delivered once across instances). On a shared
+    /// store they are claimed for <paramref name="claimFor"/>: no other instance gets them until they are marked
+    /// delivered or failed, or the claim runs out (the claimer died). A single-writer store (SQLite) has no one to
+    /// claim against and returns <see cref="GetDueAlertsAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<PendingAlert>> ClaimDueAlertsAsync(DateTimeOffset now, int limit, TimeSpan claimFor, CancellationToken cancellationToken);
+
     Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, DateTimeOffset at, CancellationToken cancellationToken);
 
     Task MarkFailedAsync(IReadOnlyList<long> outboxIds, string reason, DateTimeOffset nextAttempt, CancellationToken cancellationToken);

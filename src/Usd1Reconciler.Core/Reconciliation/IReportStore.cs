@@ -9,6 +9,19 @@ public interface IReportStore
     /// </summary>
     Task<StoredReport> AppendReportAsync(string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends the report of one scheduled firing (issue 14.5), keyed by (<paramref name="kind"/>,
+    /// <paramref name="scheduledFor"/>): when a report for that firing is already stored — the job ran again for it
+    /// after a recovery, a misfire or a takeover — nothing is written and that report is returned with
+    /// <c>Appended</c> false. The check and the insert are one serialized write, like <see cref="AppendReportAsync"/>.
+    /// The key is stored beside the report, never inside its canonical bytes or its hash.
+    /// </summary>
+    Task<(StoredReport Report, bool Appended)> AppendScheduledReportAsync(
+        string kind, DateTimeOffset scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken);
+
+    /// <summary>The report stored for the firing (<paramref name="kind"/>, <paramref name="scheduledFor"/>), or null.</summary>
+    Task<StoredReport?> GetScheduledReportAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken);
+
     Task<StoredReport?> GetReportAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Newest first, at most <paramref name="limit"/>.</summary>

@@ -30,6 +30,9 @@ internal sealed class TranslatingAnomalyStore(IAnomalyStore inner, StoreErrorTra
     public Task<IReadOnlyList<PendingAlert>> GetDueAlertsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         StoreCalls.Run(translate, "reading due alerts", () => inner.GetDueAlertsAsync(now, limit, cancellationToken));
 
+    public Task<IReadOnlyList<PendingAlert>> ClaimDueAlertsAsync(DateTimeOffset now, int limit, TimeSpan claimFor, CancellationToken cancellationToken) =>
+        StoreCalls.Run(translate, "claiming due alerts", () => inner.ClaimDueAlertsAsync(now, limit, claimFor, cancellationToken));
+
     public Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, DateTimeOffset at, CancellationToken cancellationToken) =>
         StoreCalls.Run(translate, "marking alerts delivered", () => inner.MarkDeliveredAsync(outboxIds, at, cancellationToken));
 

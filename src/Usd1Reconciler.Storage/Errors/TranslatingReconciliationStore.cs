@@ -24,6 +24,13 @@ internal sealed class TranslatingReconciliationStore(IReconciliationStore inner,
     public Task<StoredReport> AppendReportAsync(string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
         StoreCalls.Run(translate, "appending a report", () => inner.AppendReportAsync(kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken));
 
+    public Task<(StoredReport Report, bool Appended)> AppendScheduledReportAsync(
+        string kind, DateTimeOffset scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
+        StoreCalls.Run(translate, "appending a scheduled report", () => inner.AppendScheduledReportAsync(kind, scheduledFor, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken));
+
+    public Task<StoredReport?> GetScheduledReportAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken) =>
+        StoreCalls.Run(translate, "reading a scheduled report", () => inner.GetScheduledReportAsync(kind, scheduledFor, cancellationToken));
+
     public Task<StoredReport?> GetReportAsync(long id, CancellationToken cancellationToken) =>
         StoreCalls.Run(translate, "reading a report", () => inner.GetReportAsync(id, cancellationToken));
 

@@ -217,12 +217,43 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
         return rows.Select(r => new PendingAlert(r.OutboxId, r.Action, r.Attempts, r.ToStored())).ToList();
     }
 
+    /// <summary>
+    /// Claims due entries in one statement: the due rows are locked <c>FOR UPDATE SKIP LOCKED</c> (an instance claiming
+    /// at the same instant skips them instead of waiting and then sending them too) and their claim's expiry set on
+    /// database time. An entry under an unexpired claim is not due for anyone else; marking it delivered or failed ends
+    /// the claim, and a claim whose instance died runs out, so the entry comes back.
+    /// </summary>
+    public async Task<IReadOnlyList<PendingAlert>> ClaimDueAlertsAsync(DateTimeOffset now, int limit, TimeSpan claimFor, CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            $"""
+            WITH due AS (
+                SELECT id FROM alert_outbox
+                WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= @now
+                  AND (claim_expires_at IS NULL OR claim_expires_at <= clock_timestamp())
+                ORDER BY id LIMIT @limit
+                FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE alert_outbox o SET claim_expires_at = clock_timestamp() + @claimFor
+                FROM due WHERE o.id = due.id
+                RETURNING o.id, o.action, o.attempts, o.anomaly_id
+            )
+            SELECT o.id AS OutboxId, o.action AS Action, o.attempts AS Attempts, {AnomalyColumns}
+            FROM claimed o JOIN anomalies a ON a.id = o.anomaly_id
+            ORDER BY o.id
+            """,
+            new { now = PostgresSupplyStore.Utc(now), limit, claimFor },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new PendingAlert(r.OutboxId, r.Action, r.Attempts, r.ToStored())).ToList();
+    }
+
     public async Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outboxIds);
         await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE alert_outbox SET delivered_at = @At, attempts = attempts + 1, last_error = NULL WHERE id = ANY(@ids)",
+            "UPDATE alert_outbox SET delivered_at = @At, attempts = attempts + 1, last_error = NULL, claim_expires_at = NULL WHERE id = ANY(@ids)",
             new { ids = outboxIds.ToArray(), At = PostgresSupplyStore.Utc(at) }, cancellationToken: cancellationToken));
     }
 
@@ -231,7 +262,7 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
         ArgumentNullException.ThrowIfNull(outboxIds);
         await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE alert_outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @Next WHERE id = ANY(@ids)",
+            "UPDATE alert_outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @Next, claim_expires_at = NULL WHERE id = ANY(@ids)",
             new { ids = outboxIds.ToArray(), error = reason, Next = PostgresSupplyStore.Utc(nextAttempt) }, cancellationToken: cancellationToken));
     }
 

@@ -21,11 +21,48 @@ public sealed partial class PostgresReconciliationStore
     /// status page keep reading. The id is the next one after the newest (or after the pruned ones), so ids stay 1, 2, 3 …
     /// </summary>
     public async Task<StoredReport> AppendReportAsync(
-        string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken)
+        string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
+        (await AppendAsync(kind, scheduledFor: null, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken)).Report;
+
+    public Task<(StoredReport Report, bool Appended)> AppendScheduledReportAsync(
+        string kind, DateTimeOffset scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
+        AppendAsync(kind, scheduledFor, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken);
+
+    public async Task<StoredReport?> GetScheduledReportAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
+    {
+        await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
+            $"SELECT {ReportColumns} FROM reconciliation_reports WHERE kind = @kind AND scheduled_for = @scheduledFor",
+            new { kind, scheduledFor = PostgresSupplyStore.Utc(scheduledFor) },
+            cancellationToken: cancellationToken));
+        return row?.ToReport();
+    }
+
+    /// <summary>
+    /// The append of both kinds of report. A scheduled firing's key (issue 14.5) is looked up after the chain lock is
+    /// taken, so two instances running one firing at once are serialized there and the second finds the first's report.
+    /// </summary>
+    private async Task<(StoredReport Report, bool Appended)> AppendAsync(
+        string kind, DateTimeOffset? scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken)
     {
         await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockChainAsync(connection, transaction, cancellationToken);
+        DateTime? key = scheduledFor is { } firing ? PostgresSupplyStore.Utc(firing) : null;
+        if (key is not null)
+        {
+            var existing = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
+                $"SELECT {ReportColumns} FROM reconciliation_reports WHERE kind = @kind AND scheduled_for = @key",
+                new { kind, key },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (existing is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return (existing.ToReport(), false);
+            }
+        }
+
         var newest = await connection.QuerySingleOrDefaultAsync<PruneRow>(new CommandDefinition(
             "SELECT id AS Id, hash AS Hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken));
         var anchor = await AnchorAsync(connection, transaction, cancellationToken);
@@ -34,8 +71,8 @@ public sealed partial class PostgresReconciliationStore
         var hash = ReportChain.Hash(previous, canonical);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO reconciliation_reports (id, kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash)
-            VALUES (@id, @kind, @CreatedAt, @EvaluatedAt, @verdict, @shortfallUsd, @canonical, @previous, @hash)
+            INSERT INTO reconciliation_reports (id, kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash, scheduled_for)
+            VALUES (@id, @kind, @CreatedAt, @EvaluatedAt, @verdict, @shortfallUsd, @canonical, @previous, @hash, @key)
             """,
             new
             {
@@ -48,11 +85,12 @@ public sealed partial class PostgresReconciliationStore
                 canonical,
                 previous,
                 hash,
+                key,
             },
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return new StoredReport(id, kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, previous, hash);
+        return (new StoredReport(id, kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, previous, hash), true);
     }
 
     public async Task<StoredReport?> GetReportAsync(long id, CancellationToken cancellationToken)

@@ -31,6 +31,8 @@ public static class PostgresServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(store);
         services.TryAddSingleton(store);
+        // The fence the store was opened with: the host's lease keeper and its jobs must see the same leases.
+        services.TryAddSingleton(store.Fence);
         return AddViews(services, store.Settings);
     }
 

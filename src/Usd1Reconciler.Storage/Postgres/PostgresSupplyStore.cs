@@ -36,6 +36,9 @@ public sealed partial class PostgresSupplyStore : IIndexStore, IAsyncDisposable,
 
     public PostgresStorageSettings Settings { get; }
 
+    /// <summary>The fence this store's commits pass (issue 14.4), so a host given the opened store shares it.</summary>
+    public INetworkWriteFence Fence => _fence;
+
     public string Location => Settings.Location;
 
     /// <summary>

@@ -219,6 +219,10 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
         return abandoned;
     }
 
+    /// <summary>One process writes an SQLite store (its writer lease): nobody else delivers, so nothing needs claiming.</summary>
+    public Task<IReadOnlyList<PendingAlert>> ClaimDueAlertsAsync(DateTimeOffset now, int limit, TimeSpan claimFor, CancellationToken cancellationToken) =>
+        GetDueAlertsAsync(now, limit, cancellationToken);
+
     public async Task<IReadOnlyList<PendingAlert>> GetDueAlertsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();

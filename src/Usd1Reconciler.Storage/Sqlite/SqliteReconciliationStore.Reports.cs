@@ -15,21 +15,54 @@ public sealed partial class SqliteReconciliationStore
     private const string ConclusiveCurrent = "verdict IN ('covered', 'undercollateralized') AND kind <> @pointInTime";
 
     public async Task<StoredReport> AppendReportAsync(
-        string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken)
+        string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
+        (await AppendAsync(kind, scheduledFor: null, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken)).Report;
+
+    public Task<(StoredReport Report, bool Appended)> AppendScheduledReportAsync(
+        string kind, DateTimeOffset scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
+        AppendAsync(kind, scheduledFor, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken);
+
+    public async Task<StoredReport?> GetScheduledReportAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();
-        // BEGIN IMMEDIATE takes the write lock now, before the newest hash is read: the read and the insert are one step.
+        var row = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
+            $"SELECT {ReportColumns} FROM reconciliation_reports WHERE kind = @kind AND scheduled_for = @scheduledFor",
+            new { kind, scheduledFor = SqliteSupplyStore.Text(scheduledFor) },
+            cancellationToken: cancellationToken));
+        return row?.ToReport();
+    }
+
+    private async Task<(StoredReport Report, bool Appended)> AppendAsync(
+        string kind, DateTimeOffset? scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken)
+    {
+        await using var connection = supplyStore.OpenConnection();
+        // BEGIN IMMEDIATE takes the write lock now, before the newest hash (and the firing's key) is read: the reads
+        // and the insert are one step, so neither the chain nor a firing's report can fork.
         await connection.ExecuteAsync(new CommandDefinition("BEGIN IMMEDIATE", cancellationToken: cancellationToken));
         try
         {
+            var key = scheduledFor is { } firing ? SqliteSupplyStore.Text(firing) : null;
+            if (key is not null)
+            {
+                var existing = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
+                    $"SELECT {ReportColumns} FROM reconciliation_reports WHERE kind = @kind AND scheduled_for = @key",
+                    new { kind, key },
+                    cancellationToken: cancellationToken));
+                if (existing is not null)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition("ROLLBACK", cancellationToken: CancellationToken.None));
+                    return (existing.ToReport(), false);
+                }
+            }
+
             var previous = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
                 "SELECT hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", cancellationToken: cancellationToken))
                 ?? await AnchorHashAsync(connection, cancellationToken);
             var hash = ReportChain.Hash(previous, canonical);
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
-                INSERT INTO reconciliation_reports (kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash)
-                VALUES (@kind, @CreatedAt, @EvaluatedAt, @verdict, @shortfallUsd, @canonical, @previous, @hash);
+                INSERT INTO reconciliation_reports (kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash, scheduled_for)
+                VALUES (@kind, @CreatedAt, @EvaluatedAt, @verdict, @shortfallUsd, @canonical, @previous, @hash, @key);
                 SELECT last_insert_rowid();
                 """,
                 new
@@ -42,10 +75,11 @@ public sealed partial class SqliteReconciliationStore
                     canonical,
                     previous,
                     hash,
+                    key,
                 },
                 cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition("COMMIT", cancellationToken: CancellationToken.None));
-            return new StoredReport(id, kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, previous, hash);
+            return (new StoredReport(id, kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, previous, hash), true);
         }
         catch
         {

@@ -9,7 +9,8 @@ namespace Usd1Reconciler.Alerting;
 /// <summary>
 /// Delivers the outbox to Alertmanager. An entry leaves the outbox only when Alertmanager accepted it; a failure
 /// reschedules the batch with exponential backoff (2^attempts seconds, at most 5 minutes), so an outage or a restart
-/// delays pages but loses none, and Alertmanager's own deduplication keeps a re-post from paging twice.
+/// delays pages but loses none, and Alertmanager's own deduplication keeps a re-post from paging twice. On a shared
+/// store the batch is claimed first, so two instances never send the same entries (issue 14.5).
 /// Without an Alertmanager nothing is queued (anomalies are stored unpaged); entries queued before — by an older
 /// release, or while one was configured — are abandoned once at start, so they do not count as pending for ever.
 /// </summary>
@@ -20,9 +21,14 @@ internal sealed class AlertDispatcher(
     IReadOnlyDictionary<string, AnomalyOptions> networkOptions,
     ReconcilerMetrics metrics,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    string? instanceId = null)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    // How long claimed entries stay this instance's (issue 14.5) before another may send them: well past one POST
+    // (the client's timeout) and the mark that follows, so a live claimer never loses its claim mid-delivery.
+    private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
 
     private bool _abandonedUndeliverable;
 
@@ -50,13 +56,13 @@ internal sealed class AlertDispatcher(
         while (true)
         {
             var now = time.GetUtcNow();
-            var due = await anomalyStore.GetDueAlertsAsync(now, 100, cancellationToken);
+            var due = await anomalyStore.ClaimDueAlertsAsync(now, 100, ClaimFor, cancellationToken);
             if (due.Count == 0)
             {
                 break;
             }
 
-            var payload = new JsonArray(due.Select(d => (JsonNode)AlertPayload.Build(d, options, networkOptions, now)).ToArray());
+            var payload = new JsonArray(due.Select(d => (JsonNode)AlertPayload.Build(d, options, networkOptions, now, instanceId)).ToArray());
             var ids = due.Select(d => d.OutboxId).ToList();
             try
             {

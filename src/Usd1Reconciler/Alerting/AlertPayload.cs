@@ -9,10 +9,17 @@ namespace Usd1Reconciler.Alerting;
 /// Turns a stored anomaly into an Alertmanager alert. Labels identify the incident (alertname, severity, network, and
 /// tx when there is one) so that Alertmanager deduplicates re-posts; annotations carry what the on-call engineer reads:
 /// summary, description, the explorer link and the runbook.
+/// <para>
+/// The instance that delivered a push is an annotation (<c>instance</c>), never a label (issue 14.6): a page is
+/// delivered at least once, and when a standby re-sends an entry whose delivery the dead instance never recorded, or
+/// re-posts an open condition, the labels must be the very same for Alertmanager to deduplicate it into one page.
+/// An <c>instance</c> label would make each instance's post a separate alert and page twice.
+/// </para>
 /// </summary>
 internal static class AlertPayload
 {
-    public static JsonObject Build(PendingAlert pending, AlertingOptions alerting, IReadOnlyDictionary<string, AnomalyOptions> networks, DateTimeOffset now)
+    /// <param name="instanceId">The delivering instance (<c>Instance:Id</c>), sent as the annotation <c>instance</c>; null sends none.</param>
+    public static JsonObject Build(PendingAlert pending, AlertingOptions alerting, IReadOnlyDictionary<string, AnomalyOptions> networks, DateTimeOffset now, string? instanceId = null)
     {
         var a = pending.Anomaly.Anomaly;
         var labels = new JsonObject
@@ -33,6 +40,11 @@ internal static class AlertPayload
             ["description"] = a.Description,
             ["runbook_url"] = alerting.RunbookBaseUrl + a.Rule + ".md",
         };
+        if (instanceId is not null)
+        {
+            annotations["instance"] = instanceId;
+        }
+
         if (a.BlockNumber is { } block)
         {
             annotations["block"] = block.ToString(CultureInfo.InvariantCulture);

@@ -18,6 +18,8 @@ internal sealed class CommandContext : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly CancellationTokenSource _stopping;
     private readonly IIndexStore? _store;
+    private readonly CancellationTokenSource _networkLeasesStop = new();
+    private Task _networkLeases = Task.CompletedTask;
 
     private CommandContext(LoadedConfiguration config, ILoggerFactory loggers, ServiceProvider services, IHeldWriterLease? lease, IIndexStore? store, CancellationToken cancellationToken)
     {
@@ -100,7 +102,16 @@ internal sealed class CommandContext : IAsyncDisposable
                 }
             }
 
-            return (new CommandContext(config, loggers, services, lease, store, cancellationToken), ExitCodes.Ok);
+            var context = new CommandContext(config, loggers, services, lease, store, cancellationToken);
+            if (request.WriterVerb is not null && store is not null)
+            {
+                // One writer per network (issue 14.4): a verb that writes index data takes the networks' writer leases
+                // now and keeps them while it runs (on SQLite the store lease above already covers every network).
+                var networks = config.Options.Networks.Select(n => n.Name).ToList();
+                context._networkLeases = await services.GetRequiredService<INetworkWriterLeases>().StartAsync(networks, context._networkLeasesStop.Token);
+            }
+
+            return (context, ExitCodes.Ok);
         }
         catch
         {
@@ -124,6 +135,10 @@ internal sealed class CommandContext : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The network leases are released first (a standby takes over at once), while the store can still be reached.
+        await _networkLeasesStop.CancelAsync();
+        await _networkLeases;
+        _networkLeasesStop.Dispose();
         _stopping.Dispose();
         if (Lease is not null)
         {

@@ -11,6 +11,7 @@ using Usd1Reconciler.Reconciliation;
 using Usd1Reconciler.Reserves;
 using Usd1Reconciler.Solana.Indexing;
 using Usd1Reconciler.Storage;
+using Usd1Reconciler.Storage.Leasing;
 using Usd1Reconciler.Storage.Postgres;
 using Usd1Reconciler.Storage.Sqlite;
 
@@ -42,12 +43,20 @@ internal static class ReconcilerComposition
         services.TryAddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
 
         // The storage registration: the one place the host names its provider.
+        // On PostgreSQL the network writer leases are the stores' fence (issue 14.4), registered before the stores
+        // (which TryAdd a fence that fences nothing); a host given an opened store gets that store's fence instead.
+        var instanceId = options.Instance.ResolveId();
         if (options.Storage.Provider == StorageProvider.Postgres)
         {
-            services.AddPostgresStorage(new PostgresStorageSettings(options.Storage.ConnectionString!));
+            var settings = new PostgresStorageSettings(options.Storage.ConnectionString!);
+            services.TryAddSingleton<INetworkWriteFence>(_ => new PostgresNetworkLeases(settings, instanceId, time, loggers.CreateLogger("usd1rec.lease"), options.Instance.WriterLease));
+            services.TryAddSingleton<INetworkWriterLeases>(provider =>
+                provider.GetRequiredService<INetworkWriteFence>() as INetworkWriterLeases ?? new WholeStoreNetworkLeases(instanceId));
+            services.AddPostgresStorage(settings);
         }
         else
         {
+            services.TryAddSingleton<INetworkWriterLeases>(new WholeStoreNetworkLeases(instanceId));
             services.AddSqliteStorage(new SqliteStorageSettings(config.StoragePath));
         }
 
@@ -74,7 +83,8 @@ internal static class ReconcilerComposition
             provider.GetRequiredService<TokenIdentityGuard>(),
             provider.GetRequiredService<RefusedReorgAlarm>(),
             time,
-            loggers.CreateLogger("usd1rec.index")));
+            loggers.CreateLogger("usd1rec.index"),
+            provider.GetRequiredService<INetworkWriterLeases>()));
         services.TryAddSingleton(provider => new ReconciliationRunner(
             config,
             new CirculatingSupplyReader(options.Networks, provider.GetRequiredService<IIndexStore>(), provider.GetRequiredService<TokenIdentityGuard>(), provider.GetRequiredService<HttpClient>(), loggers),

@@ -7,6 +7,9 @@ public sealed class ReconcilerOptions
 {
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>This instance's name and its network writer lease (issue 14). <value>Default: host name and pid, 8 s.</value></summary>
+    public InstanceOptions Instance { get; set; } = new();
+
     /// <summary>The networks to follow; at least one.</summary>
     [MinLength(1, ErrorMessage = "at least one network is required")]
     public List<NetworkOptions> Networks { get; set; } = [];

@@ -7,6 +7,7 @@ using Usd1Reconciler.Composition;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Storage;
+using Usd1Reconciler.Storage.Leasing;
 using Usd1Reconciler.Web;
 
 namespace Usd1Reconciler.Hosting;
@@ -22,6 +23,9 @@ internal static class ObservabilityRegistration
         var metrics = new ReconcilerMetrics(Prometheus.Metrics.NewCustomRegistry());
         metrics.CoverageMinimumRatio.Set(options.Reconciliation.MinimumCoverageBps / 10_000.0);
         PrecreateSeries(metrics, options);
+        // The instance's own name (the lease holder's and the Quartz node's): Prometheus's `instance` label is the
+        // scrape target, which the daemon must not set itself (docs/operations-ha.md, "Metrics and the instance label").
+        metrics.InstanceInfo.WithLabels(options.Instance.ResolveId()).Set(1);
         var staleAfter = options.Networks.ToDictionary(n => n.Name, n => n.StaleAfter, StringComparer.Ordinal);
         var anomalyOptions = options.Networks.ToDictionary(n => n.Name, n => n.Anomalies ?? new AnomalyOptions(), StringComparer.Ordinal);
         builder.Services.AddSingleton(metrics);
@@ -43,7 +47,8 @@ internal static class ObservabilityRegistration
             anomalyOptions,
             metrics,
             time,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.alerting")));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.alerting"),
+            options.Instance.ResolveId()));
         builder.Services.AddSingleton(provider =>
         {
             var reconciliationStore = provider.GetRequiredService<IReconciliationStore>();
@@ -63,6 +68,12 @@ internal static class ObservabilityRegistration
                 async ct =>
                 {
                     await provider.GetRequiredService<StoreMetricsRefresher>().RefreshAsync(ct);
+                    var leases = provider.GetRequiredService<INetworkWriterLeases>();
+                    foreach (var network in options.Networks)
+                    {
+                        metrics.NetworkWriter.WithLabels(network.Name).Set(leases.IsHeld(network.Name) ? 1 : 0);
+                    }
+
                     new RpcMetricsRefresher(provider.GetRequiredService<ReconcilerServices>().Indexers.Values.OfType<JsonRpc.IEndpointHealthSource>(), metrics).Refresh();
                     await reportMetrics.RefreshAsync(ct);
                     await chainMetrics.RefreshAsync(ct);

@@ -15,5 +15,11 @@ internal sealed record IndexPassOutcome(IndexPassResult? Result, Exception? Fail
     /// <summary>The DeepReorg condition this pass raised (or re-posted) for paging, when it stopped the network.</summary>
     public StoredAnomaly? RaisedAnomaly { get; init; }
 
+    /// <summary>
+    /// The pass did not run, or stopped, because this instance does not hold the network's writer lease (issue 14.4):
+    /// nothing was recorded; the lease holder indexes the network.
+    /// </summary>
+    public bool NotWriter { get; init; }
+
     public bool Succeeded => Result is not null;
 }

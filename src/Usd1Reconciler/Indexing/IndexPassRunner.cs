@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Storage;
+using Usd1Reconciler.Storage.Leasing;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -20,8 +21,15 @@ namespace Usd1Reconciler.Indexing;
 /// recovers; the failed passes in between are logged at debug level.</item>
 /// </list>
 /// Cancellation of <c>cancellationToken</c> is not a failure: it propagates and nothing is recorded.
+/// <para>
+/// One writer per network (issue 14.4): a pass runs only while this instance holds the network's writer lease
+/// (<paramref name="leases"/>; without one, the whole store is this process's) and is cancelled the moment the lease
+/// ends. A pass cut short by a lost lease, or refused by the fence at a commit, is not a failure of the network: the
+/// instance that holds the lease now indexes it, so nothing is recorded (recording would itself be a write this
+/// instance may no longer make, and would call a healthy network stale).
+/// </para>
 /// </summary>
-internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard tokens, RefusedReorgAlarm refusedReorgs, TimeProvider time, ILogger logger)
+internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard tokens, RefusedReorgAlarm refusedReorgs, TimeProvider time, ILogger logger, INetworkWriterLeases? leases = null)
 {
     private readonly ConcurrentDictionary<string, FailureState> _failing = new(StringComparer.Ordinal);
 
@@ -32,14 +40,25 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
     {
         ArgumentNullException.ThrowIfNull(indexer);
         var network = indexer.Network;
+        if (leases is not null && !leases.IsHeld(network))
+        {
+            return new IndexPassOutcome(null, new NetworkLeaseLostException(network, leases.InstanceId, "another instance holds it, or it could not be taken"), StopNetwork: false) { NotWriter = true };
+        }
+
+        using var whileHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, leases?.HeldToken(network) ?? CancellationToken.None);
         IndexPassResult result;
         try
         {
-            result = await indexer.RunPassAsync(cancellationToken);
+            result = await indexer.RunPassAsync(whileHeld.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (Exception ex) when (LostLease(network, ex) is { } lost)
+        {
+            logger.LogWarning("network {Network}: pass stopped, this instance no longer holds the network's writer lease; nothing after that was committed ({Reason})", network, lost.Message);
+            return new IndexPassOutcome(null, lost, StopNetwork: false) { NotWriter = true };
         }
         catch (DeepReorganizationException ex)
         {
@@ -55,7 +74,15 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
             return new IndexPassOutcome(null, ex, StopNetwork: false);
         }
 
-        await store.RecordPassSuccessAsync(network, cancellationToken);
+        try
+        {
+            await store.RecordPassSuccessAsync(network, whileHeld.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && LostLease(network, ex) is { } lost)
+        {
+            return new IndexPassOutcome(null, lost, StopNetwork: false) { NotWriter = true };
+        }
+
         if (_failing.TryRemove(network, out var ended))
         {
             logger.LogInformation(
@@ -65,6 +92,22 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
 
         await tokens.CheckAsync(network, cancellationToken);
         return new IndexPassOutcome(result, null, StopNetwork: false);
+    }
+
+    /// <summary>The lost lease behind <paramref name="failure"/> (the fence's refusal, or the pass cancelled because the lease ended), or null.</summary>
+    private NetworkLeaseLostException? LostLease(string network, Exception failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is NetworkLeaseLostException lost)
+            {
+                return lost;
+            }
+        }
+
+        return failure is OperationCanceledException && leases is not null && leases.HeldToken(network).IsCancellationRequested
+            ? new NetworkLeaseLostException(network, leases.InstanceId, "the lease ended during the pass")
+            : null;
     }
 
     private void LogFailure(string network, Exception failure)

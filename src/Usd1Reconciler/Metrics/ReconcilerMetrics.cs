@@ -44,6 +44,12 @@ public sealed class ReconcilerMetrics
         Anomalies = f.CreateCounter("usd1_anomalies_total", "Anomalies detected, by rule and network.", "rule", "network");
         AlertsPending = f.CreateGauge("usd1_alerts_pending", "Alerts queued for Alertmanager and not yet accepted by it.");
 
+        // Issue 14.6: who writes each network. Per instance 1 on the writer lease's holder, 0 on a standby (on SQLite
+        // the one process holds every network); summed over the instances of a store it must be exactly 1
+        // (Usd1NetworkWriterNotExactlyOne). No instance label of its own: Prometheus adds the scrape target's.
+        NetworkWriter = f.CreateGauge("usd1_network_writer", "1 while this instance holds the network's writer lease and indexes it, 0 while it stands by; summed over the instances of a store it must be exactly 1.", "network");
+        InstanceInfo = f.CreateGauge("usd1_instance_info", "Always 1; label instance_id: this instance's Instance:Id, the name its writer leases, Quartz node and Alertmanager pushes carry.", "instance_id");
+
         // Report chain witness: Prometheus keeps what the daemon exported, so a chain that shrinks or whose head is
         // replaced at the same length is seen from outside the store. Set only from the store (never an initial 0 that
         // a fresh start could export before its first read), so a restart exports the same truth.
@@ -77,6 +83,10 @@ public sealed class ReconcilerMetrics
     public CollectorRegistry Registry { get; }
 
     public Gauge Supply { get; }
+
+    public Gauge NetworkWriter { get; }
+
+    public Gauge InstanceInfo { get; }
 
     public Gauge TotalSupply { get; }
 

@@ -28,7 +28,56 @@ internal sealed class ReconciliationRunner(
     /// <param name="asOf">Point-in-time mode: judge supply and the snapshots in force at this time instead of now.</param>
     public async Task<(ReconciliationReport Report, StoredReport Stored)> RunAsync(string kind, CancellationToken cancellationToken, DateTimeOffset? asOf = null)
     {
-        var now = time.GetUtcNow();
+        var now = ReportTime(time.GetUtcNow());
+        var (report, canonical, lastConclusive) = await EvaluateAsync(kind, now, asOf, cancellationToken);
+        var stored = await reports.AppendReportAsync(
+            kind, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall?.ToString() ?? string.Empty, canonical, cancellationToken);
+        LogStored(report, stored, lastConclusive);
+        return (report, stored);
+    }
+
+    /// <summary>
+    /// The reconciliation of one scheduled firing (issue 14.5): keyed by the time its trigger was scheduled for, so a
+    /// firing whose report is already stored — Quartz recovering the job after its instance died mid-run, a late
+    /// misfire, a standby taking over — appends nothing and returns null. Checked before the evaluation (no work for a
+    /// firing already done) and again inside the append's write transaction (two runs racing for one firing).
+    /// </summary>
+    public async Task<(ReconciliationReport Report, StoredReport Stored)?> RunScheduledAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
+    {
+        if (await reports.GetScheduledReportAsync(kind, scheduledFor, cancellationToken) is { } done)
+        {
+            LogAlreadyStored(kind, scheduledFor, done);
+            return null;
+        }
+
+        var now = ReportTime(time.GetUtcNow());
+        var (report, canonical, lastConclusive) = await EvaluateAsync(kind, now, asOf: null, cancellationToken);
+        var (stored, appended) = await reports.AppendScheduledReportAsync(
+            kind, scheduledFor, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall?.ToString() ?? string.Empty, canonical, cancellationToken);
+        if (!appended)
+        {
+            LogAlreadyStored(kind, scheduledFor, stored);
+            return null;
+        }
+
+        LogStored(report, stored, lastConclusive);
+        return (report, stored);
+    }
+
+    /// <summary>
+    /// A report's times in whole microseconds, the finest a PostgreSQL timestamptz keeps: the columns beside the hashed
+    /// bytes must read back equal to the times inside them, or `report verify` finds every report "edited".
+    /// </summary>
+    private static DateTimeOffset ReportTime(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
+
+    private void LogAlreadyStored(string kind, DateTimeOffset scheduledFor, StoredReport stored) =>
+        logger.LogInformation(
+            "{Kind} reconciliation scheduled for {ScheduledFor:O}: report {Id} already stores it (created {CreatedAt:O}); nothing appended",
+            kind, scheduledFor, stored.Id, stored.CreatedAt);
+
+    private async Task<(ReconciliationReport Report, string Canonical, ConclusiveResult? LastConclusive)> EvaluateAsync(
+        string kind, DateTimeOffset now, DateTimeOffset? asOf, CancellationToken cancellationToken)
+    {
         var evaluatedAt = asOf ?? now;
         var networks = asOf is { } at ? await supply.ReadAtAsync(at, cancellationToken) : await supply.ReadAsync(now, cancellationToken);
         var feeds = new List<FeedInput>();
@@ -76,9 +125,12 @@ internal sealed class ReconciliationRunner(
         }
 
         var report = Reconciler.Evaluate(new ReconciliationInput(kind, evaluatedAt, networks, feeds, policy, lastConclusive, inconclusiveSince, redemptions));
-        var canonical = ReportCanonicalForm.Write(report, now);
-        var stored = await reports.AppendReportAsync(
-            kind, now, report.EvaluatedAt, ReportCanonicalForm.VerdictText(report.Verdict), report.Shortfall?.ToString() ?? string.Empty, canonical, cancellationToken);
+        return (report, ReportCanonicalForm.Write(report, now), lastConclusive);
+    }
+
+    private void LogStored(ReconciliationReport report, StoredReport stored, ConclusiveResult? lastConclusive)
+    {
+        var kind = stored.Kind;
         if (report.Verdict == ReconciliationVerdict.Covered)
         {
             logger.LogInformation("report {Id} ({Kind}): covered, coverage {Bps} bps", stored.Id, kind, report.CoverageBps);
@@ -99,7 +151,5 @@ internal sealed class ReconciliationRunner(
                 lastConclusive is null ? "none" : $"report {lastConclusive.ReportId} {ReportCanonicalForm.VerdictText(lastConclusive.Verdict)}, shortfall {lastConclusive.Shortfall} USD at {ReportCanonicalForm.Time(lastConclusive.EvaluatedAt)}",
                 string.Join("; ", report.FailingInputs));
         }
-
-        return (report, stored);
     }
 }

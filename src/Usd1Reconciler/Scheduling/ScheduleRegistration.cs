@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 using Usd1Reconciler.Configuration;
@@ -14,6 +15,15 @@ namespace Usd1Reconciler.Scheduling;
 /// <item>End-of-day and retention: fire once as soon as possible — the day's report must exist even if late.</item>
 /// </list>
 /// Every job is [DisallowConcurrentExecution]: a slow pass delays the next instead of racing it.
+/// <para>
+/// On PostgreSQL (issue 14.3) the schedules live in Quartz's clustered ADO.NET store in the same database, so every
+/// firing of the instance-wide jobs (feed polls, reconciliations, screening and paging, retention, integrity) runs on
+/// exactly one instance and a firing interrupted by a dead instance is recovered by another. Nodes check in every
+/// <see cref="ClusterCheckinInterval"/> and are written off after <see cref="ClusterCheckinMisfireThreshold"/> more.
+/// Each interval trigger carries a misfire threshold of its own (<see cref="MisfireThresholdOf"/>): a tick held up by
+/// a takeover is a misfire (skipped, the rhythm kept) instead of one of a burst fired back to back. The index passes
+/// are not in the cluster: they run per network on the writer lease's holder (<see cref="NetworkIndexLoops"/>).
+/// </para>
 /// </summary>
 internal static class ScheduleRegistration
 {
@@ -21,13 +31,53 @@ internal static class ScheduleRegistration
     public const string FeedKey = "feed";
     public const string KindKey = "kind";
 
+    /// <summary>Quartz cluster check-in interval on PostgreSQL.</summary>
+    public static readonly TimeSpan ClusterCheckinInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long past a missed check-in a node counts as dead: 3 s, three missed check-ins, so a node slowed by a busy
+    /// machine is not written off while it still runs its jobs (the jobs are idempotent anyway: reports are keyed by
+    /// their firing, pages claimed).
+    /// </summary>
+    public static readonly TimeSpan ClusterCheckinMisfireThreshold = TimeSpan.FromSeconds(3);
+
+    /// <summary>The store-wide misfire threshold of the clustered store (cron triggers: reconcile, end of day, retention).</summary>
+    public static readonly TimeSpan ClusterMisfireThreshold = TimeSpan.FromSeconds(30);
+
     public static IHostApplicationBuilder AddSchedules(this IHostApplicationBuilder builder, LoadedConfiguration config, TimeProvider time)
     {
         var options = config.Options;
+        var clustered = options.Storage.Provider == StorageProvider.Postgres;
         builder.Services.AddQuartz(q =>
         {
             q.UseTimeProvider(time);
-            foreach (var network in options.Networks)
+            if (clustered)
+            {
+                q.ConfigureScheduler(s =>
+                {
+                    // One scheduler name for the whole cluster; the instance id tells the nodes apart.
+                    s.InstanceName = "usd1rec";
+                    s.InstanceId = options.Instance.ResolveId();
+                });
+                q.UsePersistentStore(s =>
+                {
+                    s.UsePostgres(options.Storage.ConnectionString!);
+                    s.UseClustering(c =>
+                    {
+                        c.CheckinInterval = ClusterCheckinInterval;
+                        c.CheckinMisfireThreshold = ClusterCheckinMisfireThreshold;
+                    });
+                    // Quartz 4.7 carries its PostgreSQL schema: created if missing (safe from several nodes at once).
+                    s.ProvisionSchema();
+                    s.ConfigureStore(store =>
+                    {
+                        store.StoreJobDataAsStrings = true;
+                        store.MisfireThreshold = ClusterMisfireThreshold;
+                    });
+                });
+            }
+
+            foreach (var network in clustered ? [] : options.Networks)
             {
                 var key = new JobKey($"index-{network.Name}", "index");
                 q.AddJob<IndexNetworkJob>(j => j.WithIdentity(key).UsingJobData(NetworkKey, network.Name));
@@ -46,11 +96,14 @@ internal static class ScheduleRegistration
                     .ForJob(key)
                     .WithIdentity($"poll-{feed.Name}", "feeds")
                     .StartNow()
+                    .WithMisfireThreshold(MisfireThresholdOf(feed.PollInterval))
                     .WithSimpleSchedule(s => s.WithInterval(feed.PollInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             }
 
             var reconcile = new JobKey("reconcile", "reconcile");
-            q.AddJob<ReconcileJob>(j => j.WithIdentity(reconcile).UsingJobData(KindKey, ReconciliationRunner.Scheduled));
+            // RequestRecovery: a reconciliation cut off by its instance's death runs again on another (its report is
+            // keyed by the firing, so a run that did store it appends nothing).
+            q.AddJob<ReconcileJob>(j => j.WithIdentity(reconcile).UsingJobData(KindKey, ReconciliationRunner.Scheduled).RequestRecovery(clustered));
             q.AddTrigger(t => t
                 .ForJob(reconcile)
                 .WithIdentity("reconcile", "reconcile")
@@ -68,6 +121,7 @@ internal static class ScheduleRegistration
                 .ForJob(screen)
                 .WithIdentity("screen-and-alert", "alerting")
                 .StartNow()
+                .WithMisfireThreshold(MisfireThresholdOf(options.Alerting.Interval))
                 .WithSimpleSchedule(s => s.WithInterval(options.Alerting.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
 
             var retention = new JobKey("retention", "maintenance");
@@ -84,9 +138,24 @@ internal static class ScheduleRegistration
                 .ForJob(integrity)
                 .WithIdentity("store-integrity", "maintenance")
                 .StartNow()
+                .WithMisfireThreshold(MisfireThresholdOf(options.Storage.IntegrityCheckInterval))
                 .WithSimpleSchedule(s => s.WithInterval(options.Storage.IntegrityCheckInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        if (clustered)
+        {
+            builder.Services.AddHostedService<NetworkIndexLoops>();
+        }
+
         return builder;
     }
+
+    /// <summary>
+    /// An interval trigger's own misfire threshold: two intervals, at least 2 s (whole milliseconds, as the store keeps
+    /// them). One interval of lateness is tolerated (a busy machine: a threshold of exactly one interval let a 1 s
+    /// trigger misfire at every firing here, under load), while a firing held up by a takeover — the check-in
+    /// threshold plus an interval late — is a misfire, skipped, instead of one of a burst fired back to back.
+    /// </summary>
+    internal static TimeSpan MisfireThresholdOf(TimeSpan interval) =>
+        TimeSpan.FromMilliseconds(Math.Max(2000, Math.Floor(2 * interval.TotalMilliseconds)));
 }
