@@ -43,13 +43,26 @@ public sealed class SplDriver(DevnetToolchain tools, Uri rpcUrl, string statePat
     /// <summary>thawAccount of a token account (<c>a</c>, <c>b</c> or an address); returns the signature.</summary>
     public Task<string> ThawAsync(string account, CancellationToken cancellationToken) => SignatureOf(["thaw", "--account", account], cancellationToken);
 
-    /// <summary>Creates an m-of-n multisig of the mint's program (createAccount + initializeMultisig); returns the signature and its address.</summary>
-    public async Task<(string Signature, string Multisig)> CreateMultisigAsync(int m, int n, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates an m-of-n multisig of the mint's program (createAccount + initializeMultisig) and, with
+    /// <paramref name="assignAuthorityType"/>, makes it that authority of the mint (a second transaction, setAuthority;
+    /// the driver keeps the signers' keys so the multisig can sign later). Returns the signatures and its address.
+    /// </summary>
+    public async Task<(string Signature, string Multisig, string? AssignSignature)> CreateMultisigAsync(int m, int n, string? assignAuthorityType, CancellationToken cancellationToken)
     {
-        using var reply = await RunAsync(
-            ["multisig", "--m", m.ToString(System.Globalization.CultureInfo.InvariantCulture), "--n", n.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            cancellationToken);
-        return (reply.RootElement.GetProperty("signature").GetString()!, reply.RootElement.GetProperty("multisig").GetString()!);
+        var arguments = new List<string>
+        {
+            "multisig", "--m", m.ToString(System.Globalization.CultureInfo.InvariantCulture), "--n", n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (assignAuthorityType is not null)
+        {
+            arguments.AddRange(["--assign", assignAuthorityType]);
+        }
+
+        using var reply = await RunAsync(arguments, cancellationToken);
+        var root = reply.RootElement;
+        var assigned = root.TryGetProperty("assignSignature", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.String ? a.GetString() : null;
+        return (root.GetProperty("signature").GetString()!, root.GetProperty("multisig").GetString()!, assigned);
     }
 
     private async Task<string> SignatureOf(IReadOnlyList<string> arguments, CancellationToken cancellationToken)

@@ -92,7 +92,9 @@ public static class SplGovernanceDecoder
                 if (IsMint(info, mint, where, tx))
                 {
                     add(SplGovernanceChangeKind.AuthoritySet, SplAuthorityTypes.MintTokens, RequireString(info, "mintAuthority", where, tx), null, []);
-                    add(SplGovernanceChangeKind.AuthoritySet, SplAuthorityTypes.FreezeAccount, OptionalString(info, "freezeAuthority", where, tx), null, []);
+                    changes.Add(new SplGovernanceChange(
+                        SplGovernanceChangeKind.AuthoritySet, tx.Slot, tx.Signature, instruction.Position, SecondFactSubPosition(instruction.SubPosition),
+                        SplAuthorityTypes.FreezeAccount, OptionalString(info, "freezeAuthority", where, tx), null, [], tx.BlockTime));
                 }
 
                 return;
@@ -183,6 +185,15 @@ public static class SplGovernanceDecoder
                 string.Create(CultureInfo.InvariantCulture, $"discriminator {bytes[0]}"), null, null, [], tx.BlockTime));
         }
     }
+
+    /// <summary>
+    /// The key of a second fact of one instruction (initializeMint's freeze authority beside its mint authority). A
+    /// change is keyed by (signature, position, sub-position) and sub-positions of real instructions are −1 (top-level)
+    /// or ≥ 0 (inner), so −3 − sub (−2 for a top-level instruction, −3 − k for inner instruction k) is unique and never
+    /// a real one. Folding in key order applies it before its instruction's first fact, which is harmless: the two set
+    /// different authorities, and nothing on the mint can precede its initialisation.
+    /// </summary>
+    public static int SecondFactSubPosition(int subPosition) => -3 - subPosition;
 
     private static bool IsMint(JsonElement info, string mint, string where, SplParsedTransaction tx) =>
         string.Equals(RequireString(info, "mint", where, tx), mint, StringComparison.Ordinal);

@@ -354,7 +354,7 @@ if (isMain) {
       'freeze-authority': { type: 'boolean', default: false }, extensions: { type: 'string', default: '' },
       type: { type: 'string', default: 'mintTokens' }, to: { type: 'string' }, 'to-new': { type: 'boolean', default: false },
       none: { type: 'boolean', default: false }, account: { type: 'string', default: 'a' }, m: { type: 'string', default: '2' },
-      n: { type: 'string', default: '3' },
+      n: { type: 'string', default: '3' }, assign: { type: 'string' },
     },
   });
   const cmd = positionals[0];
@@ -404,15 +404,19 @@ if (isMain) {
         break;
       }
       case 'multisig': {
-        const r = await createMultisig(ctx, loadState(), { m: Number(values.m), n: Number(values.n) });
-        out({ signature: r.signature, multisig: r.authority.address, m: r.authority.m, signers: r.authority.signers.map((k) => k.address) });
+        // --assign TYPE: then setAuthority TYPE to the new multisig, keeping its signers' keys in the state file
+        const st = loadState();
+        const r = await createMultisig(ctx, st, { m: Number(values.m), n: Number(values.n) });
+        const assigned = values.assign ? await setAuthority(ctx, st, values.assign, r.authority) : null;
+        if (assigned) fs.writeFileSync(values.state, `${JSON.stringify(st, null, 2)}\n`);
+        out({ signature: r.signature, multisig: r.authority.address, m: r.authority.m, signers: r.authority.signers.map((k) => k.address), assignSignature: assigned });
         break;
       }
       case 'status': out(await devnet(ctx, 'devnet_status')); break;
       case 'advance': out(await devnet(ctx, 'devnet_advanceSlots', [Number(positionals[1] ?? 1)])); break;
       case 'drop': out(await devnet(ctx, 'devnet_dropUnfinalized')); break;
       default:
-        process.stderr.write('usage: node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|set-authority|freeze|thaw|multisig|status|advance N|drop> [--state FILE] [--program token|token2022] [--multisig] [--freeze-authority] [--extensions a,b] [--v0|--v1] [--amount N] [--checked] [--mints N --burns M] [--type T --to ADDR|--to-new|--none] [--account a|b|ADDR] [--m M --n N]\n');
+        process.stderr.write('usage: node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|set-authority|freeze|thaw|multisig|status|advance N|drop> [--state FILE] [--program token|token2022] [--multisig] [--freeze-authority] [--extensions a,b] [--v0|--v1] [--amount N] [--checked] [--mints N --burns M] [--type T --to ADDR|--to-new|--none] [--account a|b|ADDR] [--m M --n N [--assign TYPE]]\n');
         process.exit(2);
     }
   } catch (e) {

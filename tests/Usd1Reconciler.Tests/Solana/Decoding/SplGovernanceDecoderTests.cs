@@ -24,7 +24,9 @@ public sealed class SplGovernanceDecoderTests
         {
             Assert.That(changes.All(c => c.Actor is null), "initialisers need no authority's signature");
             Assert.That(changes.Select(c => c.Position), Is.EqualTo(new[] { 1, 2, 3, 4, 4 }), "each change is keyed by its instruction's index");
-            Assert.That(changes.All(c => c.SubPosition == SupplyEvent.TopLevel));
+            Assert.That(changes.Select(c => c.SubPosition), Is.EqualTo(new[] { -1, -1, -1, -1, -2 }),
+                "top-level instructions; initializeMint2's freeze authority is its second fact, under a key no real instruction has");
+            Assert.That(changes.Select(c => (c.Position, c.SubPosition)).Distinct().Count(), Is.EqualTo(changes.Count), "every change has its own key, or the store would refuse the batch");
         });
     }
 
