@@ -49,8 +49,17 @@ public static class GovernanceProof
 
         foreach (var (minter, (isMinter, allowance)) in chain.Minters.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            var state = folded.Minters.TryGetValue(minter, out var foldedAllowance) ? foldedAllowance.ToString(CultureInfo.InvariantCulture) : null;
-            Check(GovernanceStateKeys.Minter(minter), state, isMinter ? allowance.ToString(CultureInfo.InvariantCulture) : null);
+            // Fiat-token semantics: every mint spends the minter's allowance without a MinterConfigured event, so the
+            // chain's allowance may be below the folded one. Above it, or a minter the events never configured (or
+            // removed), is a change without an event.
+            var known = folded.Minters.TryGetValue(minter, out var foldedAllowance);
+            if (known != isMinter || (isMinter && allowance > foldedAllowance))
+            {
+                differences.Add(new GovernanceProofDifference(
+                    GovernanceStateKeys.Minter(minter),
+                    known ? foldedAllowance.ToString(CultureInfo.InvariantCulture) : "none",
+                    isMinter ? allowance.ToString(CultureInfo.InvariantCulture) : "none"));
+            }
         }
 
         foreach (var (key, holder) in chain.Authorities.OrderBy(a => a.Key, StringComparer.Ordinal))

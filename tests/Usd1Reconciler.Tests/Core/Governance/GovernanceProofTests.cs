@@ -55,6 +55,16 @@ public sealed class GovernanceProofTests
     }
 
     [Test]
+    public void Compare_AllowanceSpentByMints_NoDifference_RaisedSilently_Difference()
+    {
+        var spent = Agreeing() with { Minters = new Dictionary<string, (bool, BigInteger)> { [Alice] = (true, 120) } };
+        var unknownMinter = Agreeing() with { Minters = new Dictionary<string, (bool, BigInteger)> { [Alice] = (true, 500), [Mallory] = (true, 1) } };
+
+        Assert.That(GovernanceProof.Compare(State(), spent), Is.Empty, "mints spend allowance without a MinterConfigured event");
+        Assert.That(GovernanceProof.Compare(State(), unknownMinter).Single().Subject, Is.EqualTo(GovernanceStateKeys.Minter(Mallory)));
+    }
+
+    [Test]
     public void Compare_PartsNotRead_NotCompared()
     {
         var chain = new GovernanceChainView(10) { OwnerRead = false, ImplementationRead = false };
