@@ -14,6 +14,14 @@ public static class SplAuthorityTypes
     public const string MetadataPointer = "metadataPointer";
     public const string Pause = "pause";
 
+    /// <summary>Every mint-owned authority type of agave's UiAuthorityType: the keys a Solana governance policy may name.</summary>
+    public static readonly IReadOnlySet<string> MintAuthorityTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        MintTokens, FreezeAccount, "transferFeeConfig", "withheldWithdraw", CloseMint, "interestRate", PermanentDelegate,
+        "confidentialTransferMint", "transferHookProgramId", "confidentialTransferFeeConfig", MetadataPointer, "groupPointer",
+        "groupMemberPointer", "scaledUiAmount", Pause, "permissionedBurn",
+    };
+
     /// <summary>Authority types owned by a token account, not the mint (setAuthority shows them with <c>account</c>, not <c>mint</c>).</summary>
     public static bool IsAccountOwned(string authorityType) => authorityType is "accountOwner" or "closeAccount";
 

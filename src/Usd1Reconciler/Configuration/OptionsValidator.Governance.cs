@@ -41,6 +41,11 @@ public static partial class OptionsValidator
             }
         }
 
+        if (n.Kind == NetworkKind.Solana)
+        {
+            ValidateSolanaGovernance(g, prefix, problems);
+        }
+
         if (g.DeclaredEvents.Count > 0 && g.AbiFile is null)
         {
             problems.Add($"{prefix}:DeclaredEvents: needs {prefix}:AbiFile, the token's ABI JSON file the events are declared in");
