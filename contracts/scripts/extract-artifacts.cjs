@@ -10,6 +10,7 @@ const path = require('path');
 const CONTRACTS = [
   ['Usd1Token.sol', 'Usd1Token'],
   ['PlainToken.sol', 'PlainToken'],
+  ['Usd1Proxy.sol', 'Usd1Proxy'],
 ];
 
 const [outDir, destDir] = process.argv.slice(2);

@@ -12,6 +12,16 @@ pragma solidity 0.8.30;
 ///   slot 3: _roles         mapping(bytes32 => mapping(address => bool))
 ///   slot 4: isDenylisted   mapping(address => bool)
 ///   slot 5: paused         (bool)
+///   slot 6: owner          (address)          Ownable2Step: transferOwnership → acceptOwnership
+///   slot 7: pendingOwner   (address)
+///   slot 8: minterAllowance mapping(address => uint256)   fiat-token style minters (configureMinter)
+///   slot 9: isMinter       mapping(address => bool)
+///   slot 10: _initialized  (bool)             set by the constructor or, behind a proxy, by initialize()
+///
+/// Every privileged action emits an event (issue 15): RoleGranted/RoleRevoked, Paused/Unpaused,
+/// Denylisted/Undenylisted, OwnershipTransferStarted/OwnershipTransferred, MinterConfigured/MinterRemoved.
+/// A configured minter's mint spends its allowance (as fiat tokens do, without a MinterConfigured event);
+/// minting still needs MINTER_ROLE, and a minter never configured mints without an allowance.
 ///
 /// Event order: `mint` emits `Mint` then `Transfer(0, to, amount)`; `burn`/`burnFrom` emit `Burn` then
 /// `Transfer(from, 0, amount)` — both logs of one call are adjacent, the role event first.
@@ -34,6 +44,16 @@ contract Usd1Token {
     mapping(address => bool) public isDenylisted;
     /// @dev slot 5
     bool public paused;
+    /// @dev slot 6
+    address public owner;
+    /// @dev slot 7
+    address public pendingOwner;
+    /// @dev slot 8
+    mapping(address => uint256) public minterAllowance;
+    /// @dev slot 9
+    mapping(address => bool) public isMinter;
+    /// @dev slot 10
+    bool private _initialized;
 
     string public constant name = "USD1";
     string public constant symbol = "USD1";
@@ -55,6 +75,10 @@ contract Usd1Token {
     event Unpaused(address account);
     event Denylisted(address indexed account);
     event Undenylisted(address indexed account);
+    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+    event MinterConfigured(address indexed minter, uint256 minterAllowedAmount);
+    event MinterRemoved(address indexed oldMinter);
 
     error MissingRole(bytes32 role, address account);
     error EnforcedPause();
@@ -62,6 +86,10 @@ contract Usd1Token {
     error ZeroAddress();
     error InsufficientBalance(address account, uint256 balance, uint256 needed);
     error InsufficientAllowance(address owner, address spender, uint256 allowance, uint256 needed);
+    error NotOwner(address account);
+    error NotPendingOwner(address account);
+    error AlreadyInitialized();
+    error MinterAllowanceExceeded(address minter, uint256 allowance, uint256 needed);
 
     modifier onlyRole(bytes32 role) {
         if (!_roles[role][msg.sender]) revert MissingRole(role, msg.sender);
@@ -78,9 +106,22 @@ contract Usd1Token {
         _;
     }
 
-    /// @param admin receives every role; address(0) means msg.sender.
+    /// @param admin receives every role and ownership; address(0) means msg.sender.
     constructor(address admin) {
+        _initialize(admin);
+    }
+
+    /// @notice Behind a proxy the constructor never ran on the proxy's storage: the proxy calls this once instead.
+    function initialize(address admin) external {
+        _initialize(admin);
+    }
+
+    function _initialize(address admin) private {
+        if (_initialized) revert AlreadyInitialized();
+        _initialized = true;
         if (admin == address(0)) admin = msg.sender;
+        owner = admin;
+        emit OwnershipTransferred(address(0), admin);
         _grant(ADMIN_ROLE, admin);
         _grant(MINTER_ROLE, admin);
         _grant(BURNER_ROLE, admin);
@@ -110,6 +151,36 @@ contract Usd1Token {
             _roles[role][account] = true;
             emit RoleGranted(role, account, msg.sender);
         }
+    }
+
+    // ---------------------------------------------------------------- ownership (two-step)
+
+    function transferOwnership(address newOwner) external {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        pendingOwner = newOwner;
+        emit OwnershipTransferStarted(owner, newOwner);
+    }
+
+    function acceptOwnership() external {
+        if (msg.sender != pendingOwner) revert NotPendingOwner(msg.sender);
+        address previous = owner;
+        owner = msg.sender;
+        pendingOwner = address(0);
+        emit OwnershipTransferred(previous, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- minters (fiat-token style allowances)
+
+    function configureMinter(address minter, uint256 allowed) external onlyRole(ADMIN_ROLE) {
+        isMinter[minter] = true;
+        minterAllowance[minter] = allowed;
+        emit MinterConfigured(minter, allowed);
+    }
+
+    function removeMinter(address minter) external onlyRole(ADMIN_ROLE) {
+        isMinter[minter] = false;
+        minterAllowance[minter] = 0;
+        emit MinterRemoved(minter);
     }
 
     // ---------------------------------------------------------------- pause / denylist
@@ -174,6 +245,11 @@ contract Usd1Token {
         notDenylisted(to)
     {
         if (to == address(0)) revert ZeroAddress();
+        if (isMinter[msg.sender]) {
+            uint256 allowed = minterAllowance[msg.sender];
+            if (allowed < amount) revert MinterAllowanceExceeded(msg.sender, allowed, amount);
+            minterAllowance[msg.sender] = allowed - amount;
+        }
         totalSupply += amount; // checked: reverts with Panic(0x11) on overflow
         balanceOf[to] += amount; // checked too, so a poked totalSupply cannot wrap a balance
         emit Mint(msg.sender, to, amount);

@@ -363,4 +363,66 @@ contract Usd1TokenTest is Test {
         assertEq(token.balanceOf(alice), b, "alice");
         assertEq(token.balanceOf(admin), 0, "admin");
     }
+
+    // ------------------------------------------------------------ ownership and minters (issue 15)
+
+    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+    event MinterConfigured(address indexed minter, uint256 minterAllowedAmount);
+    event MinterRemoved(address indexed oldMinter);
+
+    function testConstructorMakesAdminOwnerWithEvent() public {
+        vm.recordLogs();
+        Usd1Token t = new Usd1Token(bob);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertEq(logs[0].topics[0], keccak256("OwnershipTransferred(address,address)"), "first log");
+        assertEq(logs[0].topics[2], bytes32(uint256(uint160(bob))), "new owner");
+        assertEq(t.owner(), bob, "owner");
+    }
+
+    function testTwoStepOwnershipTransfer() public {
+        vm.prank(eve);
+        vm.expectRevert(abi.encodeWithSelector(Usd1Token.NotOwner.selector, eve));
+        token.transferOwnership(eve);
+        vm.expectEmit(true, true, false, false, address(token));
+        emit OwnershipTransferStarted(admin, bob);
+        vm.prank(admin);
+        token.transferOwnership(bob);
+        assertEq(token.owner(), admin, "not yet");
+        vm.prank(eve);
+        vm.expectRevert(abi.encodeWithSelector(Usd1Token.NotPendingOwner.selector, eve));
+        token.acceptOwnership();
+        vm.expectEmit(true, true, false, false, address(token));
+        emit OwnershipTransferred(admin, bob);
+        vm.prank(bob);
+        token.acceptOwnership();
+        assertEq(token.owner(), bob, "owner");
+        assertEq(token.pendingOwner(), address(0), "pending cleared");
+    }
+
+    function testConfiguredMinterSpendsAllowance() public {
+        vm.expectEmit(true, false, false, true, address(token));
+        emit MinterConfigured(admin, 100);
+        vm.prank(admin);
+        token.configureMinter(admin, 100);
+        _mint(alice, 60);
+        assertEq(token.minterAllowance(admin), 40, "spent");
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(Usd1Token.MinterAllowanceExceeded.selector, admin, 40, 41));
+        token.mint(alice, 41);
+        vm.expectEmit(true, false, false, false, address(token));
+        emit MinterRemoved(admin);
+        vm.prank(admin);
+        token.removeMinter(admin);
+        assertTrue(!token.isMinter(admin), "removed");
+        _mint(alice, 1000); // an unconfigured minter mints without an allowance, as before
+        assertEq(token.balanceOf(alice), 1060, "balance");
+    }
+
+    function testConfigureMinterNeedsAdminRole() public {
+        bytes32 adminRole = token.ADMIN_ROLE();
+        vm.prank(eve);
+        vm.expectRevert(abi.encodeWithSelector(Usd1Token.MissingRole.selector, adminRole, eve));
+        token.configureMinter(eve, 1);
+    }
 }

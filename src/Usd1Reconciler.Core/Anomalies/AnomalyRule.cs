@@ -29,4 +29,10 @@ public enum AnomalyRule
 
     /// <summary>The token's decimals or symbol read from the chain differ from those stored at the first read.</summary>
     TokenIdentityChanged,
+
+    /// <summary>The governance state (roles, minters and allowances, owner, implementation, authorities, pause, denylist) is outside the network's policy (issue 15).</summary>
+    GovernanceDrift,
+
+    /// <summary>The governance proof failed: the chain's own view differs from the state folded from events — a privileged change without an event.</summary>
+    GovernanceProofMismatch,
 }

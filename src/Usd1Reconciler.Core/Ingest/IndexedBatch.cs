@@ -1,3 +1,4 @@
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Supply;
 
 namespace Usd1Reconciler.Core.Ingest;
@@ -20,4 +21,11 @@ public sealed record IndexedBatch(
     /// <see cref="ISupplyStore.FinalizeAsync"/> would have done after the commit, without a second pass over them.
     /// </summary>
     public long? FinalThrough { get; init; }
+
+    /// <summary>
+    /// The privileged changes of the same stretch of chain (issue 15), committed in the same transaction as the supply
+    /// events and the cursor, and removed with them by a rollback: governance is indexed exactly once and reorg-safe by
+    /// the same machinery.
+    /// </summary>
+    public IReadOnlyList<GovernanceChange> GovernanceChanges { get; init; } = [];
 }

@@ -226,12 +226,13 @@ public sealed partial class EvmIndexer
         var headers = await GetHeadersAsync(from, to, finalTarget, linkToTip, cancellationToken);
         // A single block cannot be split, so it is read whole however many logs it holds.
         var maxLogs = to > from ? LogRangeSizer.MaxLogsPerReply : int.MaxValue;
-        var logs = await _rpc.eth_getLogs(_token, EventTopics.All, from, to, cancellationToken, maxLogs);
+        var logs = await _rpc.eth_getLogs(_token, LogTopics, from, to, cancellationToken, maxLogs);
         CheckLinks(from, to, headers, logs);
 
         var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
         await AddMissingBlockTimesAsync(logs, times, finalTarget, cancellationToken);
         var events = Erc20SupplyDecoder.Decode(logs, times);
+        var governance = GovernanceLogDecoder.Decode(Network, logs, times, _settings.DeclaredEvents);
         // Unfinal headers, the tip, and the final block's own header: the anchor the endpoint check compares every
         // endpoint with (without it a node on another fork could only be told apart once it reached the unfinal part).
         var keep = headers.Values
@@ -240,7 +241,7 @@ public sealed partial class EvmIndexer
             .Select(h => new BlockHeader(h.Number, h.Hash, h.ParentHash, h.Timestamp))
             .ToList();
         var tip = new ChainTip(to, headers.TryGetValue(to, out var end) ? end.Hash : string.Empty);
-        return new FetchedRange(headers, events, keep, tip, logs.Count, to <= finalTarget ? to : null);
+        return new FetchedRange(headers, events, governance, keep, tip, logs.Count, to <= finalTarget ? to : null);
     }
 
     /// <summary>
@@ -331,9 +332,9 @@ public sealed partial class EvmIndexer
 
     /// <param name="FinalThrough">The range's last block when the whole range is at or below the final target: its events are final as they commit.</param>
     private sealed record FetchedRange(
-        Dictionary<long, EvmBlock> Headers, IReadOnlyList<SupplyEvent> Events, List<BlockHeader> Keep, ChainTip NewTip, int LogCount, long? FinalThrough)
+        Dictionary<long, EvmBlock> Headers, IReadOnlyList<SupplyEvent> Events, IReadOnlyList<Core.Governance.GovernanceChange> Governance, List<BlockHeader> Keep, ChainTip NewTip, int LogCount, long? FinalThrough)
     {
-        public IndexedBatch Batch(long networkId, DateTimeOffset at) => new(networkId, Events, Keep, NewTip, at) { FinalThrough = FinalThrough };
+        public IndexedBatch Batch(long networkId, DateTimeOffset at) => new(networkId, Events, Keep, NewTip, at) { FinalThrough = FinalThrough, GovernanceChanges = Governance };
     }
 
     /// <summary>

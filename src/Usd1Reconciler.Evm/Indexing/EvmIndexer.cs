@@ -54,6 +54,7 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
         _logger = logger;
         _ranges = new LogRangeSizer(settings.MaxBlockRange, requestsAreScarce: settings.Resilience?.MaxRequestsPerSecond is not null);
         _token = EvmHex.NormalizeAddress(settings.Token);
+        LogTopics = BuildLogTopics();
         _rangesInFlight = settings.Resilience?.MaxRequestsPerSecond is { } budget
             ? Math.Clamp((budget + 3) / 4, RangesInFlight, MaxRangesInFlight)
             : RangesInFlight;
@@ -108,6 +109,7 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
         var finalBlock = await _store.GetFinalBlockAsync(networkId, cancellationToken);
         var tipNow = await _store.GetTipAsync(networkId, cancellationToken);
         var proof = await ProveLedgerAsync(networkId, finalBlock, cancellationToken);
+        await ProveGovernanceAsync(finalBlock, cancellationToken);
         return new IndexPassResult(Network, tipNow?.Number ?? _settings.StartBlock - 1, finalBlock, added, reorgs, proof);
     }
 

@@ -12,6 +12,8 @@ namespace Usd1Reconciler.Evm.Indexing;
 /// redemption windows with their peak lookback): older final blocks read no header for their time. Null: every block
 /// with logs gets its time.
 /// </param>
+/// <param name="DeclaredEvents">Operator-declared events from the token's ABI (issue 15), asked for and decoded with the standard governance events; null for none.</param>
+/// <param name="GovernanceWatch">Roles, accounts and minters the policy names, read by the governance proof beside those known from events; null for none.</param>
 public sealed record EvmNetworkSettings(
     string Name,
     long ChainId,
@@ -23,7 +25,9 @@ public sealed record EvmNetworkSettings(
     TimeSpan RequestTimeout,
     long MaxHeadLag = EvmNetworkSettings.DefaultMaxHeadLag,
     JsonRpc.RpcResilienceOptions? Resilience = null,
-    TimeSpan? BlockTimeHorizon = null)
+    TimeSpan? BlockTimeHorizon = null,
+    Decoding.DeclaredEventDecoder? DeclaredEvents = null,
+    EvmGovernanceWatch? GovernanceWatch = null)
 {
     /// <summary>64 blocks: two epochs on Ethereum, well past any healthy node's propagation delay.</summary>
     public const long DefaultMaxHeadLag = 64;

@@ -121,5 +121,12 @@ internal static class ProviderErrors
         or ProviderErrorKind.QueryTimeout or ProviderErrorKind.RequestLimit;
 
     /// <summary>Whether the error says the chain moved under the range (see <see cref="ProviderErrorKind.ChainMoved"/>).</summary>
+    /// <summary>
+    /// An eth_call that reverted: JSON-RPC code 3 (geth, anvil, reth) or an "execution reverted" message (-32000 on
+    /// older nodes and several providers). For the governance proof: the token has no such function.
+    /// </summary>
+    public static bool SaysReverted(long code, string message) =>
+        code == 3 || message.Contains("revert", StringComparison.OrdinalIgnoreCase);
+
     public static bool SaysChainMoved(long code, string message) => Classify(code, message) == ProviderErrorKind.ChainMoved;
 }

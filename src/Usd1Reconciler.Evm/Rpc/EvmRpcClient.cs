@@ -93,6 +93,18 @@ public sealed class EvmRpcClient(JsonRpcClient rpc)
             "eth_call", [new Dictionary<string, string> { ["to"] = to, ["data"] = data }, EvmHex.Quantity(block)], r => ReadBytes(r, "eth_call"), cancellationToken);
     }
 
+    /// <summary>One 32-byte storage word at a block (the EIP-1967 slots of the governance proof).</summary>
+    public async Task<string> eth_getStorageAt(string address, string slot, long block, CancellationToken cancellationToken)
+    {
+        var word = await Transport.CallAsync("eth_getStorageAt", [address, slot, EvmHex.Quantity(block)], r => ReadBytes(r, "eth_getStorageAt"), cancellationToken);
+        if (word.Length > 32)
+        {
+            throw Malformed("eth_getStorageAt", $"slot {slot} returned {word.Length} bytes, more than a 32-byte word");
+        }
+
+        return "0x" + Convert.ToHexStringLower(new byte[32 - word.Length].Concat(word).ToArray());
+    }
+
     /// <summary>ERC-20 totalSupply() at a block. A token without code there (not yet deployed) has supply zero.</summary>
     public Task<TokenAmount> TotalSupplyAsync(string token, long block, CancellationToken cancellationToken) =>
         CallUint256Async(token, TotalSupplySelector, block, "totalSupply()", cancellationToken);

@@ -29,104 +29,25 @@ public static class SplSupplyDecoder
     public static IReadOnlyList<SupplyEvent> Decode(JsonElement reply, string mint)
     {
         ArgumentException.ThrowIfNullOrEmpty(mint);
-        var signature = ReadSignature(reply);
-        var fail = (string message) => new SplTransactionFormatException(signature, message);
-
-        // Every known version renders the parsed instructions read below alike; an unknown one may not.
-        SolanaTransactionVersions.Read(reply, signature);
-
-        if (!reply.TryGetProperty("slot", out var slotElement) || slotElement.ValueKind != JsonValueKind.Number
-            || !slotElement.TryGetInt64(out var slot) || slot < 0)
-        {
-            throw fail("'slot' is missing or not a slot number");
-        }
-
-        if (!reply.TryGetProperty("meta", out var meta) || meta.ValueKind != JsonValueKind.Object)
-        {
-            // Without meta neither success nor inner instructions are known: a mint could be hiding in either.
-            throw fail("'meta' is missing or null; the node did not record the transaction's status");
-        }
-
-        if (!meta.TryGetProperty("err", out var err))
-        {
-            throw fail("meta lacks 'err'; cannot tell whether the transaction succeeded");
-        }
-
-        if (err.ValueKind != JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        DateTimeOffset? blockTime = null;
-        if (reply.TryGetProperty("blockTime", out var time) && time.ValueKind != JsonValueKind.Null)
-        {
-            blockTime = time.ValueKind == JsonValueKind.Number && time.TryGetInt64(out var seconds) && seconds >= 0
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : throw fail($"blockTime is {SolanaRpcClient.Describe(time)}, not unix seconds");
-        }
-
-        if (!reply.TryGetProperty("transaction", out var transaction) || transaction.ValueKind != JsonValueKind.Object
-            || !transaction.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object
-            || !message.TryGetProperty("instructions", out var instructions) || instructions.ValueKind != JsonValueKind.Array)
-        {
-            throw fail("transaction.message.instructions is missing; was the reply requested as jsonParsed?");
-        }
-
-        var context = new Context(signature, mint, slot, blockTime);
+        var transaction = SplParsedTransaction.Read(reply);
+        var context = new Context(transaction.Signature, mint, transaction.Slot, transaction.BlockTime);
         var events = new List<SupplyEvent>();
-        var outer = 0;
-        foreach (var instruction in instructions.EnumerateArray())
+        foreach (var instruction in transaction.Instructions)
         {
-            DecodeInstruction(instruction, outer, SupplyEvent.TopLevel, context, events);
-            outer++;
-        }
-
-        if (!meta.TryGetProperty("innerInstructions", out var inner) || inner.ValueKind != JsonValueKind.Array)
-        {
-            // Null means the node did not record CPIs; a mint made through another program would go unseen.
-            throw fail("meta.innerInstructions is missing or null; the node did not record inner instructions");
-        }
-
-        foreach (var group in inner.EnumerateArray())
-        {
-            if (group.ValueKind != JsonValueKind.Object
-                || !group.TryGetProperty("index", out var indexElement) || indexElement.ValueKind != JsonValueKind.Number
-                || !indexElement.TryGetInt32(out var index) || index < 0 || index >= outer
-                || !group.TryGetProperty("instructions", out var groupInstructions) || groupInstructions.ValueKind != JsonValueKind.Array)
-            {
-                throw fail($"meta.innerInstructions holds an entry without a valid top-level 'index' (0-{outer - 1}) and 'instructions' array");
-            }
-
-            var position = 0;
-            foreach (var instruction in groupInstructions.EnumerateArray())
-            {
-                DecodeInstruction(instruction, index, position, context, events);
-                position++;
-            }
+            DecodeInstruction(instruction, context, events);
         }
 
         return events;
     }
 
-    private static void DecodeInstruction(JsonElement instruction, int position, int subPosition, Context context, List<SupplyEvent> events)
+    private static void DecodeInstruction(SplParsedInstruction parsedInstruction, Context context, List<SupplyEvent> events)
     {
-        var where = subPosition == SupplyEvent.TopLevel ? $"instruction {position}" : $"inner instruction {position}.{subPosition}";
-        if (instruction.ValueKind != JsonValueKind.Object)
-        {
-            throw context.Fail($"{where} is a JSON {instruction.ValueKind}, not an object");
-        }
-
-        var programId = instruction.TryGetProperty("programId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-        if (programId is null)
-        {
-            throw context.Fail($"{where} lacks a programId");
-        }
-
-        if (!SplTokenPrograms.IsTokenProgram(programId))
+        if (!parsedInstruction.IsTokenProgram)
         {
             return;
         }
 
+        var (instruction, position, subPosition, where) = (parsedInstruction.Element, parsedInstruction.Position, parsedInstruction.SubPosition, parsedInstruction.Where);
         if (!instruction.TryGetProperty("parsed", out var parsed))
         {
             RefuseUnparsedSupplyInstruction(instruction, where, context);
@@ -230,24 +151,6 @@ public static class SplSupplyDecoder
         }
 
         return amount <= U64Max ? amount : throw context.Fail($"{what} {amount} exceeds the u64 an SPL token amount is");
-    }
-
-    private static string ReadSignature(JsonElement reply)
-    {
-        if (reply.ValueKind != JsonValueKind.Object)
-        {
-            throw new SplTransactionFormatException("(unknown)", $"reply is a JSON {reply.ValueKind}, not a transaction object");
-        }
-
-        if (reply.TryGetProperty("transaction", out var transaction) && transaction.ValueKind == JsonValueKind.Object
-            && transaction.TryGetProperty("signatures", out var signatures) && signatures.ValueKind == JsonValueKind.Array
-            && signatures.GetArrayLength() > 0 && signatures[0].ValueKind == JsonValueKind.String
-            && signatures[0].GetString() is { Length: > 0 } signature)
-        {
-            return signature;
-        }
-
-        throw new SplTransactionFormatException("(unknown)", "transaction.signatures[0] is missing; the event key needs the signature");
     }
 
     private static string RequireString(JsonElement info, string name, string where, Context context) =>

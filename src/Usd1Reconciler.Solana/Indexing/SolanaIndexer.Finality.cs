@@ -12,6 +12,7 @@ public sealed partial class SolanaIndexer
     /// unknown to a node that has seen slot F, landed at another slot, or failed where it had succeeded → its fork was
     /// dropped: removed in one rollback (counted as a reorg) and re-indexed from the winning fork;
     /// anything else (still confirmed, or a node lagging behind F) → holds finality below its slot.
+    /// The signatures are those of provisional supply events and of unfinal governance changes alike.
     /// Finality then advances to the highest slot ≤ F below every held signature, but only when nothing was removed:
     /// after a rollback the winning fork must be indexed first, or the final slot would claim history not yet read.
     /// </summary>
@@ -22,6 +23,13 @@ public sealed partial class SolanaIndexer
         foreach (var e in provisional)
         {
             slotBySignature.TryAdd(e.TransactionId, e.BlockNumber);
+        }
+
+        // A governance-only transaction (a setAuthority, a freeze) is settled like one with supply events: it holds
+        // finality until finalized, and a dropped one is rolled back with the rest.
+        foreach (var c in await GetUnfinalGovernanceChangesAsync(finalizedSlot, cancellationToken))
+        {
+            slotBySignature.TryAdd(c.TransactionId, c.BlockNumber);
         }
 
         var dropped = new List<(string Signature, long Slot)>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.JsonRpc;
@@ -47,18 +48,21 @@ public sealed partial class SolanaIndexer
             return PassProgress.None with { Complete = false };
         }
 
+        // Signatures already indexed and not yet final: a re-listed one is skipped, or its keys would be stored twice.
         var stored = (await _store.GetProvisionalEventsAsync(networkId, long.MaxValue, cancellationToken))
             .Select(e => e.TransactionId)
+            .Concat((await GetUnfinalGovernanceChangesAsync(long.MaxValue, cancellationToken)).Select(c => c.TransactionId))
             .ToHashSet(StringComparer.Ordinal);
         var progress = PassProgress.None;
         foreach (var batch in listed.OldestFirst().Chunk(_settings.TransactionBatchSize))
         {
-            var (events, processed) = await FetchAndDecodeAsync(batch, stored, cancellationToken);
+            var (events, governance, processed) = await FetchAndDecodeAsync(batch, stored, cancellationToken);
             if (processed > 0)
             {
                 var newest = batch[processed - 1];
                 var newTip = tip is not null && newest.Slot < tip.Number ? tip : new ChainTip(newest.Slot, newest.Signature);
-                await _store.CommitBatchAsync(new IndexedBatch(networkId, events, [], newTip, _time.GetUtcNow()), cancellationToken);
+                await _store.CommitBatchAsync(
+                    new IndexedBatch(networkId, events, [], newTip, _time.GetUtcNow()) { GovernanceChanges = governance }, cancellationToken);
                 tip = newTip;
                 progress += new PassProgress(events.Count, 1, 0, true);
             }
@@ -136,11 +140,11 @@ public sealed partial class SolanaIndexer
         new("getSignaturesForAddress", _rpc.Transport.PreferredEndpoint.Label, detail + "; the node's paging is broken");
 
     /// <summary>
-    /// Fetches and decodes the batch in order. Returns the events and how many signatures (a prefix of the batch) were
-    /// handled; it stops before the first signature whose transaction the node does not have, so nothing after a gap
-    /// is committed past it.
+    /// Fetches and decodes the batch in order. Returns the supply events, the governance changes and how many
+    /// signatures (a prefix of the batch) were handled; it stops before the first signature whose transaction the node
+    /// does not have, so nothing after a gap is committed past it.
     /// </summary>
-    private async Task<(List<SupplyEvent> Events, int Processed)> FetchAndDecodeAsync(
+    private async Task<(List<SupplyEvent> Events, List<GovernanceChange> Governance, int Processed)> FetchAndDecodeAsync(
         SolanaSignatureInfo[] batch, HashSet<string> stored, CancellationToken cancellationToken)
     {
         // Failed transactions changed no supply; already-stored ones were indexed by an earlier pass.
@@ -153,6 +157,7 @@ public sealed partial class SolanaIndexer
         }
 
         var events = new List<SupplyEvent>();
+        var governance = new List<GovernanceChange>();
         for (var i = 0; i < batch.Length; i++)
         {
             if (!bySignature.TryGetValue(batch[i].Signature, out var transaction))
@@ -162,13 +167,18 @@ public sealed partial class SolanaIndexer
 
             if (transaction is not { } reply)
             {
-                return (events, i);
+                return (events, governance, i);
             }
 
             events.AddRange(SplSupplyDecoder.Decode(reply, _settings.Mint));
+            if (_governance is not null)
+            {
+                governance.AddRange(SplGovernanceDecoder.Decode(reply, _settings.Mint).Select(c => SolanaGovernanceChanges.ToRecord(Network, c)));
+            }
+
             stored.Add(batch[i].Signature);
         }
 
-        return (events, batch.Length);
+        return (events, governance, batch.Length);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.JsonRpc;
@@ -10,7 +11,12 @@ namespace Usd1Reconciler.Solana.Indexing;
 /// Follows one SPL mint. A pass: read the finalized slot F; index every new signature of the mint at the configured
 /// commitment (newest-first paging, then oldest-first batches, each committed with its tip); settle provisional events
 /// at slot ≤ F (finalized → final, vanished → rolled back as a dropped fork); then prove the final ledger against
-/// getTokenSupply at finalized.
+/// getTokenSupply at finalized, and the governance state against the mint's authorities (getAccountInfo jsonParsed).
+/// <para>
+/// Privileged actions (setAuthority, freeze/thaw, …; <see cref="Decoding.SplGovernanceDecoder"/>) come from the same
+/// transactions, ride the same batches (<see cref="IndexedBatch.GovernanceChanges"/>) and are settled and rolled back
+/// with the same signatures, so their finality is exactly the supply events'.
+/// </para>
 /// <para>
 /// Invariant: the store's final slot X means "every signature of the mint on the finalized chain at slot ≤ X is
 /// indexed, and its events are final". It holds because F is read before the signatures are paged at confirmed (whose
@@ -22,16 +28,18 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
     private readonly SolanaNetworkSettings _settings;
     private readonly SolanaRpcClient _rpc;
     private readonly ISupplyStore _store;
+    private readonly IGovernanceStore? _governance;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long? _networkId;
     private string? _genesisHash;
 
-    internal SolanaIndexer(SolanaNetworkSettings settings, SolanaRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger)
+    internal SolanaIndexer(SolanaNetworkSettings settings, SolanaRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger, IGovernanceStore? governance = null)
     {
         _settings = settings;
         _rpc = rpc;
         _store = store;
+        _governance = governance;
         _time = time;
         _logger = logger;
     }
@@ -39,7 +47,11 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
     public string Network => _settings.Name;
 
     /// <summary>Builds an indexer for one network; throws <see cref="ArgumentException"/> naming the setting that is wrong.</summary>
-    public static SolanaIndexer Create(SolanaNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory)
+    /// <param name="governance">
+    /// Where governance changes are read back and proofs kept; null: the store's own when it keeps them (the SQLite
+    /// store does). A store without governance indexes supply only.
+    /// </param>
+    public static SolanaIndexer Create(SolanaNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory, IGovernanceStore? governance = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(store);
@@ -48,7 +60,7 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Validate(settings);
         var transport = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, loggerFactory.CreateLogger<JsonRpcClient>(), settings.Resilience, time);
-        return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>());
+        return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>(), governance ?? store as IGovernanceStore);
     }
 
     public IReadOnlyList<EndpointHealth> GetEndpointHealth() => _rpc.Transport.GetEndpointHealth();
@@ -63,6 +75,7 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
         var progress = await CatchUpAsync(networkId, finalizedSlot, cancellationToken);
         var (proof, more) = await ProveLedgerAsync(networkId, cancellationToken);
         progress += more;
+        progress += await ProveGovernanceAsync(networkId, cancellationToken);
 
         if (progress.EventsAdded == 0 && progress.BatchesCommitted == 0)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Ingest;
 
 namespace Usd1Reconciler.Solana.Indexing;
@@ -10,7 +11,8 @@ public static class SolanaServiceCollectionExtensions
     /// <summary>
     /// One <see cref="INetworkIndexer"/> per network, built when first resolved from the container's
     /// <see cref="ISupplyStore"/>, <see cref="HttpClient"/>, <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/>
-    /// (the host registers those; the store is opened only when an indexer is needed).
+    /// (the host registers those; the store is opened only when an indexer is needed), and the
+    /// <see cref="IGovernanceStore"/> when one is registered (else the supply store's own, when it keeps governance).
     /// </summary>
     public static IServiceCollection AddSolanaNetworks(this IServiceCollection services, IEnumerable<SolanaNetworkSettings> networks)
     {
@@ -22,7 +24,8 @@ public static class SolanaServiceCollectionExtensions
                 provider.GetRequiredService<ISupplyStore>(),
                 provider.GetRequiredService<HttpClient>(),
                 provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<ILoggerFactory>()));
+                provider.GetRequiredService<ILoggerFactory>(),
+                provider.GetService<IGovernanceStore>()));
         }
 
         return services;

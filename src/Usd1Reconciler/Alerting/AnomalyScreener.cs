@@ -20,15 +20,20 @@ internal sealed class AnomalyScreener(
     TimeSpan refreshAfter,
     ReconcilerMetrics metrics,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    GovernanceScreener? governance = null)
 {
     private const int BatchSize = 5_000;
 
     public async Task<IReadOnlyList<StoredAnomaly>> ScreenAsync(CancellationToken cancellationToken)
     {
         var found = new List<StoredAnomaly>();
-        foreach (var (network, policy) in policies)
+        // The control plane first: a token paused on chain makes its network's status Paused for the supply screen,
+        // so supply that moves while paused pages as ActivityOnPausedNetwork (issue 15).
+        var pausedOnChain = governance is null ? new HashSet<string>() : await governance.ScreenAsync(found, cancellationToken);
+        foreach (var (network, configured) in policies)
         {
+            var policy = pausedOnChain.Contains(network) && configured.Status == NetworkStatus.Active ? configured with { Status = NetworkStatus.Paused } : configured;
             while (true)
             {
                 var batch = await anomalyStore.GetUnscreenedEventsAsync(network, BatchSize, cancellationToken);

@@ -24,6 +24,7 @@ public static class CommandLineApp
         var root = new RootCommand("usd1rec — indexes a USD stablecoin's mints and burns and proves its supply.") { index, supply };
         root.Subcommands.Add(CheckConfigCommand.Create(config, console));
         root.Subcommands.Add(DbCommand.Create(config, console, time));
+        root.Subcommands.Add(GovernanceCommand.Create(config, json, console, time));
         root.Subcommands.Add(HealthcheckCommand.Create(console));
         root.Subcommands.Add(ReconcileCommand.Create(config, console, time));
         root.Subcommands.Add(ReportCommand.Create(config, console, time));

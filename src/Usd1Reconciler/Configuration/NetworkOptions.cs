@@ -78,6 +78,9 @@ public sealed class NetworkOptions
     /// <summary>Anomaly limits and paging details of this network. <value>Default: no limits.</value></summary>
     public AnomalyOptions? Anomalies { get; set; }
 
+    /// <summary>The control-plane policy and declared events of this network (issue 15). <value>Default: events recorded, nothing checked.</value></summary>
+    public GovernanceOptions? Governance { get; set; }
+
     /// <summary><value>Default: none.</value> Holders whose balances are not circulating (treasury, unissued, bridge lock boxes), read at the ledger proof's block/slot.</summary>
     public List<ExcludedHolderOptions> ExcludedHolders { get; set; } = [];
 

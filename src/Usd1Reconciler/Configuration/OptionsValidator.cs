@@ -42,6 +42,8 @@ public static partial class OptionsValidator
                     ValidateSolana(n, key, problems);
                     break;
             }
+
+            ValidateGovernance(n, key, problems);
         }
 
         ValidateExcludedHolders(options, problems);

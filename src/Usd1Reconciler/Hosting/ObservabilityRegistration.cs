@@ -39,7 +39,19 @@ internal static class ObservabilityRegistration
             options.Alerting.ResolveAfter / 2,
             metrics,
             time,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.anomalies")));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.anomalies"),
+            // A store provider without governance tables (PostgreSQL, for now) screens supply only.
+            provider.GetRequiredService<IIndexStore>() is Core.Governance.IGovernanceStore governanceStore
+                ? new GovernanceScreener(
+                    governanceStore,
+                    provider.GetRequiredService<IAnomalyStore>(),
+                    options.Networks.ToDictionary(n => n.Name, GovernancePolicyFactory.Create, StringComparer.Ordinal),
+                    AnomalyPagingFactory.Create(options.Alerting),
+                    options.Alerting.ResolveAfter / 2,
+                    metrics,
+                    time,
+                    provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.governance"))
+                : null));
         builder.Services.AddSingleton(provider => new AlertDispatcher(
             provider.GetRequiredService<IAnomalyStore>(),
             new AlertmanagerClient(provider.GetRequiredService<HttpClient>(), options.Alerting.AlertmanagerUrls.Select(u => new Uri(u.EndsWith('/') ? u : u + "/")).ToList()),

@@ -29,7 +29,9 @@ internal static class NetworkSettingsFactory
             options.RequestTimeout,
             options.MaxHeadLag ?? EvmNetworkSettings.DefaultMaxHeadLag,
             Resilience(options),
-            BlockTimeHorizon(options, reconciliation));
+            BlockTimeHorizon(options, reconciliation),
+            GovernancePolicyFactory.DeclaredEvents(options),
+            GovernancePolicyFactory.Watch(options));
     }
 
     /// <summary>

@@ -63,6 +63,12 @@ public sealed class ReconcilerMetrics
         StoreIntegrityLastCheck = f.CreateGauge("usd1_store_integrity_last_check_timestamp_seconds", "Unix time the latest full integrity check of the store finished.", unsetUntilChecked);
         StoreIntegrityCheckDuration = f.CreateGauge("usd1_store_integrity_check_duration_seconds", "Seconds the latest full integrity check of the store took (it reads every page).", unsetUntilChecked);
 
+        // Control plane (issue 15).
+        GovernanceDriftItems = f.CreateGauge("usd1_governance_drift_items", "Facts of the network's governance state outside its policy (GovernanceDrift pages while above 0).", "network");
+        GovernanceProof = f.CreateGauge("usd1_governance_proof_status", "1 for the network's latest governance proof status (ok, mismatch, stale), 0 for the others.", "network", "status");
+        GovernanceProofTimestamp = f.CreateGauge("usd1_governance_proof_last_timestamp_seconds", "Unix time of the network's latest governance proof; absent before the first.", "network");
+        GovernancePaused = f.CreateGauge("usd1_governance_paused", "1 while the token is paused according to its events (the network's status is Paused then).", "network");
+
         // Token identity (issue 12, decimals are immutable).
         TokenDecimals = f.CreateGauge("usd1_token_decimals", "The network's token decimals as stored at their first read from the chain (every figure in tokens uses them); -1 while never read, and then the network has no usd1_supply_tokens series and usd1_total_supply_tokens is not exported.", "network");
         TokenIdentityMismatch = f.CreateGauge("usd1_token_identity_mismatch", "1 when the chain's token decimals or symbol differ from the stored ones (anomaly TokenIdentityChanged); figures keep the stored decimals.", "network");
@@ -149,6 +155,14 @@ public sealed class ReconcilerMetrics
     public Gauge StoreIntegrityLastCheck { get; }
 
     public Gauge StoreIntegrityCheckDuration { get; }
+
+    public Gauge GovernanceDriftItems { get; }
+
+    public Gauge GovernanceProof { get; }
+
+    public Gauge GovernanceProofTimestamp { get; }
+
+    public Gauge GovernancePaused { get; }
 
     public Gauge TokenDecimals { get; }
 

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Drives the devnet (or any Solana RPC) over JSON-RPC: payer, mint (Token or Token-2022, 6 decimals,
 // keypair or 2-of-3 multisig mint authority), token accounts, mints/burns/transfers, failing txs, bulk load.
-// Library: import { connect, setup, mintTo, burn, transfer, failingBurn, bulk } from './driver.mjs'
-// CLI:     node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|status> [options]   (see README.md)
+// Governance: freeze authority, Token-2022 extension authorities (mint close, permanent delegate, metadata pointer),
+// setAuthority of any authority type, freezeAccount/thawAccount, initializeMultisig.
+// Library: import { connect, setup, mintTo, burn, transfer, failingBurn, bulk, setAuthority, freezeAccount,
+//          thawAccount, createMultisig } from './driver.mjs'
+// CLI:     node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|set-authority|freeze|thaw|multisig|status> [options]
+//          (see README.md)
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,13 +16,14 @@ import {
   createSolanaRpc, createKeyPairSignerFromPrivateKeyBytes, createTransactionMessage, pipe,
   setTransactionMessageFeePayerSigner, setTransactionMessageLifetimeUsingBlockhash,
   appendTransactionMessageInstructions, signTransactionMessageWithSigners, getBase64EncodedWireTransaction,
-  getSignatureFromTransaction, address, lamports, setTransactionMessageConfig,
+  getSignatureFromTransaction, address, lamports, setTransactionMessageConfig, AccountRole, getAddressEncoder,
 } from '@solana/kit';
 import { getCreateAccountInstruction } from '@solana-program/system';
 import {
   TOKEN_PROGRAM_ADDRESS, getInitializeMint2Instruction, getInitializeAccount3Instruction,
   getInitializeMultisig2Instruction, getMintToInstruction, getMintToCheckedInstruction, getBurnInstruction,
-  getBurnCheckedInstruction, getTransferInstruction, getTransferCheckedInstruction,
+  getBurnCheckedInstruction, getTransferInstruction, getTransferCheckedInstruction, getFreezeAccountInstruction,
+  getThawAccountInstruction, getInitializeMultisigInstruction,
 } from '@solana-program/token';
 
 export const TOKEN_2022_PROGRAM_ADDRESS = address('TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb');
@@ -86,11 +91,35 @@ export async function airdrop(ctx, addr, amount = 10_000_000_000n) {
 
 const programOf = (name) => (name === 'token2022' ? TOKEN_2022_PROGRAM_ADDRESS : TOKEN_PROGRAM_ADDRESS);
 
+// spl-token-2022 AuthorityType, in discriminant order (the u8 of SetAuthority); names as agave's UiAuthorityType.
+export const AUTHORITY_TYPES = ['mintTokens', 'freezeAccount', 'accountOwner', 'closeAccount', 'transferFeeConfig',
+  'withheldWithdraw', 'closeMint', 'interestRate', 'permanentDelegate', 'confidentialTransferMint',
+  'transferHookProgramId', 'confidentialTransferFeeConfig', 'metadataPointer', 'groupPointer', 'groupMemberPointer',
+  'scaledUiAmount', 'pause', 'permissionedBurn'];
+
+// Mint extensions setup can add (Token-2022 only): authority type they carry, TLV value length, init instruction.
+// None of them needs an extension on the mint's token accounts, so accounts stay 165 bytes.
+const addressBytes = (a) => Array.from(getAddressEncoder().encode(address(a)));
+const MINT_EXTENSIONS = {
+  mintCloseAuthority: { authorityType: 'closeMint', length: 32, init: (auth) => [25, 1, ...addressBytes(auth)] },
+  permanentDelegate: { authorityType: 'permanentDelegate', length: 32, init: (auth) => [35, ...addressBytes(auth)] },
+  metadataPointer: { authorityType: 'metadataPointer', length: 64, init: (auth, mint) => [39, 0, ...addressBytes(auth), ...addressBytes(mint)] },
+};
+export const MINT_EXTENSION_NAMES = Object.keys(MINT_EXTENSIONS);
+
+const keypairJson = (k) => ({ type: 'keypair', address: k.address, secretKey: k.secretKey });
+
 /**
  * Create payer (airdrop), mint (6 decimals; authority a keypair or a 2-of-3 multisig), a holder keypair and two
  * token accounts owned by it. Returns a JSON-serialisable state.
+ * freezeAuthority: also give the mint a (keypair) freeze authority. extensions (Token-2022): mint extensions from
+ * MINT_EXTENSION_NAMES, each with its own keypair authority, recorded in state.authorities by authority type.
  */
-export async function setup(ctx, { program = 'token', multisig = false, version = 'legacy' } = {}) {
+export async function setup(ctx, { program = 'token', multisig = false, version = 'legacy', freezeAuthority = false, extensions = [] } = {}) {
+  for (const e of extensions) {
+    if (!MINT_EXTENSIONS[e]) throw new Error(`unknown mint extension '${e}' (known: ${MINT_EXTENSION_NAMES.join(', ')})`);
+    if (program !== 'token2022') throw new Error(`mint extension '${e}' needs --program token2022`);
+  }
   const programAddress = programOf(program);
   const cfg = { programAddress };
   const payer = await newKeypair();
@@ -113,10 +142,18 @@ export async function setup(ctx, { program = 'token', multisig = false, version 
     const a = await newKeypair();
     authority = { type: 'keypair', address: a.address, secretKey: a.secretKey };
   }
-  ixs.push(
-    getCreateAccountInstruction({ payer: payer.signer, newAccount: mint.signer, lamports: await rent(MINT_SIZE), space: MINT_SIZE, programAddress }),
-    getInitializeMint2Instruction({ mint: mint.address, decimals: DECIMALS, mintAuthority: address(authority.address), freezeAuthority: null }, cfg),
-  );
+  const freeze = freezeAuthority ? await newKeypair() : null;
+  const authorities = { mintTokens: authority };
+  if (freeze) authorities.freezeAccount = keypairJson(freeze);
+  // Extension mints: base 165 bytes (mint + padding), the account-type byte, then one TLV (u16 type, u16 length) each.
+  const mintSize = extensions.length ? 166n + BigInt(extensions.reduce((n, e) => n + 4 + MINT_EXTENSIONS[e].length, 0)) : MINT_SIZE;
+  ixs.push(getCreateAccountInstruction({ payer: payer.signer, newAccount: mint.signer, lamports: await rent(mintSize), space: mintSize, programAddress }));
+  for (const e of extensions) { // extension init instructions must precede InitializeMint2
+    const k = await newKeypair();
+    authorities[MINT_EXTENSIONS[e].authorityType] = keypairJson(k);
+    ixs.push({ programAddress, accounts: [{ address: mint.address, role: AccountRole.WRITABLE }], data: new Uint8Array(MINT_EXTENSIONS[e].init(k.address, mint.address)) });
+  }
+  ixs.push(getInitializeMint2Instruction({ mint: mint.address, decimals: DECIMALS, mintAuthority: address(authority.address), freezeAuthority: freeze ? freeze.address : null }, cfg));
   for (const acc of [accA, accB]) {
     ixs.push(
       getCreateAccountInstruction({ payer: payer.signer, newAccount: acc.signer, lamports: await rent(ACCOUNT_SIZE), space: ACCOUNT_SIZE, programAddress }),
@@ -126,7 +163,7 @@ export async function setup(ctx, { program = 'token', multisig = false, version 
   const setupSignature = await send(ctx, payer.signer, ixs, { version });
   return {
     rpcUrl: ctx.url, program, programId: programAddress, decimals: DECIMALS, version,
-    mint: mint.address, mintAuthority: authority,
+    mint: mint.address, mintAuthority: authority, authorities, extensions,
     payer: { address: payer.address, secretKey: payer.secretKey },
     holder: { address: holder.address, secretKey: holder.secretKey },
     accounts: { a: accA.address, b: accB.address },
@@ -138,15 +175,93 @@ export async function setup(ctx, { program = 'token', multisig = false, version 
 async function signers(state) {
   if (state._signers) return state._signers;
   const s = { payer: (await keypairFromSecret(state.payer.secretKey)).signer, holder: (await keypairFromSecret(state.holder.secretKey)).signer };
-  if (state.mintAuthority.type === 'multisig') {
+  if (!state.mintAuthority) {
+    s.mintAuthority = undefined; // set to none: nothing can mint
+  } else if (!state.mintAuthority.secretKey) {
+    s.mintAuthority = address(state.mintAuthority.address); // a key we do not hold: mints fail to sign
+  } else if (state.mintAuthority.type === 'multisig') {
     s.multiSigners = await Promise.all(state.mintAuthority.signers.slice(0, state.mintAuthority.m).map(async (k) => (await keypairFromSecret(k.secretKey)).signer));
     s.mintAuthority = address(state.mintAuthority.address);
   } else {
     s.mintAuthority = (await keypairFromSecret(state.mintAuthority.secretKey)).signer;
     s.multiSigners = undefined;
   }
-  Object.defineProperty(state, '_signers', { value: s, enumerable: false });
+  Object.defineProperty(state, '_signers', { value: s, enumerable: false, configurable: true });
   return s;
+}
+
+/** The owner account and extra signers of an authority {type: keypair|multisig, ...} for a token instruction. */
+async function authoritySigners(auth) {
+  if (!auth) throw new Error('no such authority in state (setup without it, or set to none)');
+  if (auth.type === 'multisig') {
+    const multiSigners = await Promise.all(auth.signers.slice(0, auth.m).map(async (k) => (await keypairFromSecret(k.secretKey)).signer));
+    return { owner: address(auth.address), multiSigners };
+  }
+  if (!auth.secretKey) throw new Error(`authority ${auth.address} has no secret key in state: it cannot sign`);
+  return { owner: (await keypairFromSecret(auth.secretKey)).signer, multiSigners: [] };
+}
+const authorityOf = (state, type) => state.authorities?.[type] ?? (type === 'mintTokens' ? state.mintAuthority : undefined);
+
+/**
+ * SetAuthority of the mint (any mint-owned authority type, Token-2022 extension types included), signed by the
+ * current authority recorded in state. newAuthority: {address, secretKey?} | {type: 'multisig', ...} | null (none).
+ * The state is updated so later instructions sign with the new authority (when its secret is known).
+ */
+export async function setAuthorityIx(state, authorityType, newAuthority) {
+  const t = AUTHORITY_TYPES.indexOf(authorityType);
+  if (t < 0 || authorityType === 'accountOwner' || authorityType === 'closeAccount') {
+    throw new Error(`authority type '${authorityType}' is not a mint authority (known: ${AUTHORITY_TYPES.join(', ')})`);
+  }
+  const { owner, multiSigners } = await authoritySigners(authorityOf(state, authorityType));
+  const data = newAuthority ? [6, t, 1, ...addressBytes(newAuthority.address)] : [6, t, 0];
+  const ownerMeta = typeof owner === 'string' ? { address: owner, role: AccountRole.READONLY } : { address: owner.address, role: AccountRole.READONLY_SIGNER, signer: owner };
+  return {
+    programAddress: address(state.programId),
+    accounts: [{ address: address(state.mint), role: AccountRole.WRITABLE }, ownerMeta,
+      ...multiSigners.map((m) => ({ address: m.address, role: AccountRole.READONLY_SIGNER, signer: m }))],
+    data: new Uint8Array(data),
+  };
+}
+export async function setAuthority(ctx, state, authorityType, newAuthority, { version } = {}) {
+  const ix = await setAuthorityIx(state, authorityType, newAuthority);
+  const signature = await send(ctx, (await signers(state)).payer, [ix], { version: version ?? state.version });
+  const record = newAuthority ? (newAuthority.type ? newAuthority : { type: 'keypair', address: newAuthority.address, secretKey: newAuthority.secretKey }) : null;
+  state.authorities = { ...(state.authorities ?? { mintTokens: state.mintAuthority }), [authorityType]: record };
+  if (authorityType === 'mintTokens') {
+    state.mintAuthority = record;
+    delete state._signers;
+  }
+  return signature;
+}
+
+/** freezeAccount / thawAccount of one of the mint's token accounts (default accounts.a), signed by the freeze authority. */
+async function freezeOrThaw(ctx, state, build, account) {
+  const { owner, multiSigners } = await authoritySigners(authorityOf(state, 'freezeAccount'));
+  const ix = build({ account: address(account), mint: address(state.mint), owner, multiSigners }, { programAddress: address(state.programId) });
+  return send(ctx, (await signers(state)).payer, [ix], { version: state.version });
+}
+export const freezeAccount = (ctx, state, { account = state.accounts.a } = {}) => freezeOrThaw(ctx, state, getFreezeAccountInstruction, account);
+export const thawAccount = (ctx, state, { account = state.accounts.a } = {}) => freezeOrThaw(ctx, state, getThawAccountInstruction, account);
+
+/**
+ * Creates an m-of-n multisig account of the mint's program (initializeMultisig, with the rent sysvar, or
+ * initializeMultisig2 when legacy = false). Returns {signature, authority} where authority can be passed to
+ * setAuthority as the new authority.
+ */
+export async function createMultisig(ctx, state, { m = 2, n = 3, legacy = true } = {}) {
+  const programAddress = address(state.programId);
+  const ms = await newKeypair();
+  const keys = [];
+  for (let i = 0; i < n; i++) keys.push(await newKeypair());
+  const rent = await ctx.rpc.getMinimumBalanceForRentExemption(MULTISIG_SIZE).send();
+  const payer = (await signers(state)).payer;
+  const input = { multisig: ms.address, m, signers: keys.map((k) => k.address) };
+  const ixs = [
+    getCreateAccountInstruction({ payer, newAccount: ms.signer, lamports: rent, space: MULTISIG_SIZE, programAddress }),
+    legacy ? getInitializeMultisigInstruction(input, { programAddress }) : getInitializeMultisig2Instruction(input, { programAddress }),
+  ];
+  const signature = await send(ctx, payer, ixs, { version: state.version });
+  return { signature, authority: { type: 'multisig', address: ms.address, m, signers: keys.map((k) => ({ address: k.address, secretKey: k.secretKey })), secretKey: ms.secretKey } };
 }
 
 export async function mintToIx(state, amount, { checked = false, to = state.accounts.a } = {}) {
@@ -236,6 +351,10 @@ if (isMain) {
       checked: { type: 'boolean', default: false }, mints: { type: 'string', default: '100' },
       burns: { type: 'string', default: '0' }, batch: { type: 'string', default: '100' },
       'all-signatures': { type: 'boolean', default: false },
+      'freeze-authority': { type: 'boolean', default: false }, extensions: { type: 'string', default: '' },
+      type: { type: 'string', default: 'mintTokens' }, to: { type: 'string' }, 'to-new': { type: 'boolean', default: false },
+      none: { type: 'boolean', default: false }, account: { type: 'string', default: 'a' }, m: { type: 'string', default: '2' },
+      n: { type: 'string', default: '3' }, assign: { type: 'string' },
     },
   });
   const cmd = positionals[0];
@@ -249,7 +368,10 @@ if (isMain) {
     switch (cmd) {
       case 'setup': {
         if (!['token', 'token2022'].includes(values.program)) throw new Error('--program must be token or token2022');
-        const st = await setup(ctx, { program: values.program, multisig: values.multisig, version: values.v1 ? 1 : values.v0 ? 0 : 'legacy' });
+        const st = await setup(ctx, {
+          program: values.program, multisig: values.multisig, version: values.v1 ? 1 : values.v0 ? 0 : 'legacy',
+          freezeAuthority: values['freeze-authority'], extensions: values.extensions ? values.extensions.split(',') : [],
+        });
         if (values.state) fs.writeFileSync(values.state, `${JSON.stringify(st, null, 2)}\n`);
         out(st);
         break;
@@ -264,11 +386,37 @@ if (isMain) {
         out(r);
         break;
       }
+      case 'set-authority': {
+        // --to ADDRESS (a key whose secret we do not hold), --to-new (a fresh keypair, kept in the state file) or --none
+        const st = loadState();
+        const kp = values['to-new'] ? await newKeypair() : null;
+        const target = values.none ? null : kp ? { address: kp.address, secretKey: kp.secretKey } : values.to ? { address: values.to } : null;
+        if (!values.none && !target) throw new Error('set-authority needs --to ADDRESS, --to-new or --none');
+        const signature = await setAuthority(ctx, st, values.type, target);
+        fs.writeFileSync(values.state, `${JSON.stringify(st, null, 2)}\n`);
+        out({ signature, authorityType: values.type, newAuthority: target?.address ?? null });
+        break;
+      }
+      case 'freeze': case 'thaw': {
+        const st = loadState();
+        const account = st.accounts[values.account] ?? values.account;
+        out({ signature: await (cmd === 'freeze' ? freezeAccount : thawAccount)(ctx, st, { account }) });
+        break;
+      }
+      case 'multisig': {
+        // --assign TYPE: then setAuthority TYPE to the new multisig, keeping its signers' keys in the state file
+        const st = loadState();
+        const r = await createMultisig(ctx, st, { m: Number(values.m), n: Number(values.n) });
+        const assigned = values.assign ? await setAuthority(ctx, st, values.assign, r.authority) : null;
+        if (assigned) fs.writeFileSync(values.state, `${JSON.stringify(st, null, 2)}\n`);
+        out({ signature: r.signature, multisig: r.authority.address, m: r.authority.m, signers: r.authority.signers.map((k) => k.address), assignSignature: assigned });
+        break;
+      }
       case 'status': out(await devnet(ctx, 'devnet_status')); break;
       case 'advance': out(await devnet(ctx, 'devnet_advanceSlots', [Number(positionals[1] ?? 1)])); break;
       case 'drop': out(await devnet(ctx, 'devnet_dropUnfinalized')); break;
       default:
-        process.stderr.write('usage: node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|status|advance N|drop> [--state FILE] [--program token|token2022] [--multisig] [--v0|--v1] [--amount N] [--checked] [--mints N --burns M]\n');
+        process.stderr.write('usage: node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|set-authority|freeze|thaw|multisig|status|advance N|drop> [--state FILE] [--program token|token2022] [--multisig] [--freeze-authority] [--extensions a,b] [--v0|--v1] [--amount N] [--checked] [--mints N --burns M] [--type T --to ADDR|--to-new|--none] [--account a|b|ADDR] [--m M --n N [--assign TYPE]]\n');
         process.exit(2);
     }
   } catch (e) {

@@ -31,12 +31,28 @@ internal sealed class SolanaDriver : IDisposable
 
     public string Holder { get; private set; } = string.Empty;
 
+    /// <summary>Authority type (mintTokens, freezeAccount, closeMint, permanentDelegate, metadataPointer) → the keypair setup made for it.</summary>
+    public IReadOnlyDictionary<string, string> Authorities { get; private set; } = new Dictionary<string, string>();
+
     /// <param name="program">token or token2022.</param>
     /// <param name="v0">Send version-0 transactions; <paramref name="v1"/>: version-1 (SIMD-0385) ones. Neither: legacy.</param>
-    public static async Task<SolanaDriver> SetupAsync(SolanaDevnetFixture devnet, string program = "token", bool multisig = false, bool v0 = false, bool v1 = false)
+    /// <param name="freezeAuthority">Give the mint a freeze authority (a keypair).</param>
+    /// <param name="extensions">Token-2022 mint extensions with authorities, comma-separated: mintCloseAuthority, permanentDelegate, metadataPointer.</param>
+    public static async Task<SolanaDriver> SetupAsync(
+        SolanaDevnetFixture devnet, string program = "token", bool multisig = false, bool v0 = false, bool v1 = false, bool freezeAuthority = false, string? extensions = null)
     {
         var driver = new SolanaDriver(devnet);
         var args = new List<string> { "setup", "--program", program };
+        if (freezeAuthority)
+        {
+            args.Add("--freeze-authority");
+        }
+
+        if (extensions is not null)
+        {
+            args.AddRange(["--extensions", extensions]);
+        }
+
         if (multisig)
         {
             args.Add("--multisig");
@@ -59,8 +75,24 @@ internal sealed class SolanaDriver : IDisposable
         driver.TokenAccount = root.GetProperty("accounts").GetProperty("a").GetString()!;
         driver.MintAuthority = root.GetProperty("mintAuthority").GetProperty("address").GetString()!;
         driver.Holder = root.GetProperty("holder").GetProperty("address").GetString()!;
+        driver.Authorities = root.GetProperty("authorities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetProperty("address").GetString()!);
         return driver;
     }
+
+    /// <summary>setAuthority of <paramref name="authorityType"/> to a key nobody here holds, or to none (null).</summary>
+    public Task<string> SetAuthorityAsync(string authorityType, string? newAuthority) => _driver.SetAuthorityAsync(authorityType, newAuthority, CancellationToken.None);
+
+    /// <summary>setAuthority to a fresh keypair the driver keeps (it can sign later).</summary>
+    public Task<(string Signature, string NewAuthority)> SetAuthorityToNewKeyAsync(string authorityType) => _driver.SetAuthorityToNewKeyAsync(authorityType, CancellationToken.None);
+
+    /// <summary>freezeAccount of accounts.a (or <paramref name="account"/>: b or an address).</summary>
+    public Task<string> FreezeAsync(string account = "a") => _driver.FreezeAsync(account, CancellationToken.None);
+
+    public Task<string> ThawAsync(string account = "a") => _driver.ThawAsync(account, CancellationToken.None);
+
+    /// <summary>A 2-of-3 multisig, made <paramref name="assignAuthorityType"/> of the mint when given.</summary>
+    public Task<(string Signature, string Multisig, string? AssignSignature)> CreateMultisigAsync(string? assignAuthorityType = null) =>
+        _driver.CreateMultisigAsync(2, 3, assignAuthorityType, CancellationToken.None);
 
     public Task<string> MintAsync(ulong amount, bool isChecked = false) => SignatureOf("mint", amount, isChecked);
 

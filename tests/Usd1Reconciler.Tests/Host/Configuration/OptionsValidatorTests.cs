@@ -32,6 +32,23 @@ public sealed class OptionsValidatorTests
     public void Load_NetworkRuleBroken_OneLineNamingTheKey(string member, string expected) =>
         Assert.That(Problems($$"""{"Networks":[{{{Evm}},{{member}}}]}"""), Is.EqualTo(new[] { expected }));
 
+    private const string Solana = "\"Name\":\"sol\",\"Kind\":\"Solana\",\"RpcUrls\":[\"http://127.0.0.1:8899\"],\"Mint\":\"So11111111111111111111111111111111111111112\"";
+
+    [TestCase("{\"Authorities\":{\"mintTokenz\":\"none\"}}", "Networks:0:Governance:Authorities:mintTokenz: not a mint authority type of a Solana mint (one of closeMint, confidentialTransferFeeConfig, confidentialTransferMint, freezeAccount, groupMemberPointer, groupPointer, interestRate, metadataPointer, mintTokens, pause, permanentDelegate, permissionedBurn, scaledUiAmount, transferFeeConfig, transferHookProgramId, withheldWithdraw)")]
+    [TestCase("{\"Authorities\":{\"mintTokens\":\"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\"}}", "Networks:0:Governance:Authorities:mintTokens: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' is neither a base58 address nor none")]
+    [TestCase("{\"Owner\":\"So11111111111111111111111111111111111111112\"}", "Networks:0:Governance:Owner: applies to Evm networks only; a Solana network's policy names its Authorities")]
+    public void Load_SolanaGovernancePolicyBroken_OneLineNamingTheKey(string governance, string expected) =>
+        Assert.That(Problems($$"""{"Networks":[{{{Solana}},"Governance":{{governance}}}]}"""), Is.EqualTo(new[] { expected }));
+
+    [Test]
+    public void Load_SolanaGovernancePolicyWithAuthoritiesAndNone_Accepted()
+    {
+        var path = Path.Combine(_directory, "config.json");
+        File.WriteAllText(path, $$"""{"Networks":[{{{Solana}},"Governance":{"Authorities":{"mintTokens":"9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin","freezeAccount":"none","closeMint":"None"}}}]}""");
+
+        Assert.That(ConfigLoader.Load(path).Options.Networks.Single().Governance!.Authorities, Has.Count.EqualTo(3), "base58 holders and none are valid Solana authorities");
+    }
+
     [TestCase("""{"Http":{"Listen":"localhost"}}""", "Http:Listen: 'localhost' is not host:port")]
     [TestCase("""{"Http":{"Listen":"example.org:80"}}""", "Http:Listen: host 'example.org' is not an IP address")]
     [TestCase("""{"Reconciliation":{"Schedule":"* * * * *"}}""", "Reconciliation:Schedule: must be a Quartz cron expression (seconds minutes hours day-of-month month day-of-week) (was '* * * * *')")]

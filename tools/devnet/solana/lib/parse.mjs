@@ -223,8 +223,58 @@ export function parseTokenInstruction(data, accts, keys) {
     case 23: need(accts, 1); return { type: 'amountToUiAmount', info: { mint: k(0), amount: u64At(data, 1).toString() } };
     case 24: need(accts, 1);
       return { type: 'uiAmountToAmount', info: { mint: k(0), uiAmount: Buffer.from(data.subarray(1)).toString('utf8') } };
-    default: throw new NotParsable('unsupported token instruction'); // Token-2022 extension instructions
+    // Token-2022 extension instructions that set or use a mint-level authority (agave parse_token/extension/*.rs).
+    case 25: { // InitializeMintCloseAuthority { close_authority: COption<Pubkey> }
+      need(accts, 1);
+      const [newAuthority] = readOptKey(data, 1);
+      return { type: 'initializeMintCloseAuthority', info: { mint: k(0), newAuthority } };
+    }
+    case 35: // InitializePermanentDelegate { delegate: Pubkey }
+      need(accts, 1);
+      return { type: 'initializePermanentDelegate', info: { mint: k(0), delegate: keyAtChecked(data, 1) } };
+    case 39: { // MetadataPointerExtension: 0 Initialize {authority, metadataAddress}, 1 Update {metadataAddress}
+      if (data.length < 2) throw new NotParsable('short');
+      if (data[1] === 0) {
+        need(accts, 1);
+        const authority = optionalNonZeroKey(data, 2);
+        const metadataAddress = optionalNonZeroKey(data, 34);
+        info = { mint: k(0) };
+        if (authority) info.authority = authority;
+        if (metadataAddress) info.metadataAddress = metadataAddress;
+        return { type: 'initializeMetadataPointer', info };
+      }
+      if (data[1] === 1) {
+        need(accts, 2);
+        const metadataAddress = optionalNonZeroKey(data, 2);
+        info = { mint: k(0) };
+        if (metadataAddress) info.metadataAddress = metadataAddress;
+        parseSigners(info, 1, keys, accts, 'authority', 'multisigAuthority');
+        return { type: 'updateMetadataPointer', info };
+      }
+      throw new NotParsable('metadata pointer instruction');
+    }
+    case 44: { // PausableExtension: 0 Initialize {authority}, 1 Pause, 2 Resume
+      if (data.length < 2) throw new NotParsable('short');
+      if (data[1] === 0) {
+        need(accts, 1);
+        return { type: 'initializePausableConfig', info: { mint: k(0), authority: optionalNonZeroKey(data, 2) } };
+      }
+      if (data[1] === 1 || data[1] === 2) {
+        need(accts, 2);
+        info = { mint: k(0) };
+        parseSigners(info, 1, keys, accts, 'authority', 'multisigAuthority');
+        return { type: data[1] === 1 ? 'pause' : 'resume', info };
+      }
+      throw new NotParsable('pausable instruction');
+    }
+    default: throw new NotParsable('unsupported token instruction'); // other Token-2022 extension instructions
   }
+}
+
+/** OptionalNonZeroPubkey (extension data): 32 bytes, all zero = None. */
+function optionalNonZeroKey(d, off) {
+  if (d.length < off + 32) throw new NotParsable('short');
+  return d.subarray(off, off + 32).every((b) => b === 0) ? null : keyAt(d, off);
 }
 
 export function parseSystemInstruction(data, accts, keys) {
@@ -308,7 +358,8 @@ export function decodeTokenState(owner, data) {
   if (kind === 'mint') {
     if (!data[45]) return null;
     const opt = (off) => (readU32(data, off) === 1 ? keyAt(data, off + 4) : null);
-    return { kind, mintAuthority: opt(0), supply: readU64(data, 36), decimals: data[44], isInitialized: true, freezeAuthority: opt(46) };
+    const extensions = n > 165 ? mintExtensions(data) : [];
+    return { kind, mintAuthority: opt(0), supply: readU64(data, 36), decimals: data[44], isInitialized: true, freezeAuthority: opt(46), extensions };
   }
   if (kind === 'multisig') {
     if (!data[2]) return null;
@@ -317,6 +368,41 @@ export function decodeTokenState(owner, data) {
     return { kind, numRequiredSigners: data[0], numValidSigners: data[1], isInitialized: true, signers };
   }
   return null;
+}
+
+// Token-2022 ExtensionType (u16 in the TLV) -> agave's UiExtension tag; only mint extensions are listed. Those with
+// authorities are decoded into agave's state objects (account-decoder parse_token_extension.rs); the others are
+// shown as agave shows an extension whose state cannot be read, which this devnet's mints never carry.
+const optKey = (d, off) => (d.subarray(off, off + 32).every((b) => b === 0) ? null : keyAt(d, off));
+const MINT_EXTENSIONS = {
+  3: ['mintCloseAuthority', 32, (v) => ({ closeAuthority: optKey(v, 0) })],
+  9: ['nonTransferable', 0, null],
+  12: ['permanentDelegate', 32, (v) => ({ delegate: optKey(v, 0) })],
+  14: ['transferHook', 64, (v) => ({ authority: optKey(v, 0), programId: optKey(v, 32) })],
+  18: ['metadataPointer', 64, (v) => ({ authority: optKey(v, 0), metadataAddress: optKey(v, 32) })],
+  20: ['groupPointer', 64, (v) => ({ authority: optKey(v, 0), groupAddress: optKey(v, 32) })],
+  22: ['groupMemberPointer', 64, (v) => ({ authority: optKey(v, 0), memberAddress: optKey(v, 32) })],
+  26: ['pausableConfig', 33, (v) => ({ authority: optKey(v, 0), paused: v[32] !== 0 })],
+};
+
+/** TLV entries after the account-type byte at 165: u16 type, u16 length, value (spl-token-2022 extension layout). */
+function mintExtensions(data) {
+  const out = [];
+  let off = 166;
+  while (off + 4 <= data.length) {
+    const type = data[off] | (data[off + 1] << 8);
+    const len = data[off + 2] | (data[off + 3] << 8);
+    if (type === 0) break; // Uninitialized: the rest is padding
+    const value = data.subarray(off + 4, off + 4 + len);
+    const known = MINT_EXTENSIONS[type];
+    if (known && value.length === len && len >= known[1]) {
+      out.push(known[2] ? { extension: known[0], state: known[2](value) } : { extension: known[0] });
+    } else {
+      out.push({ extension: 'unparseableExtension' });
+    }
+    off += 4 + len;
+  }
+  return out;
 }
 
 /** jsonParsed account data (ParsedAccount {program, parsed, space}) or null when not parsable. */
@@ -341,6 +427,7 @@ export function parsedAccountData(owner, data, decimalsOfMint) {
       info: { mintAuthority: st.mintAuthority, supply: st.supply.toString(), decimals: st.decimals, isInitialized: true, freezeAuthority: st.freezeAuthority },
       type: 'mint',
     };
+    if (st.extensions.length) parsed.info.extensions = st.extensions; // agave: skip_serializing_if Vec::is_empty
   } else {
     parsed = { info: { numRequiredSigners: st.numRequiredSigners, numValidSigners: st.numValidSigners, isInitialized: true, signers: st.signers }, type: 'multisig' };
   }

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Usd1Reconciler.Core.Governance;
+
+namespace Usd1Reconciler.Storage.Sqlite;
+
+/// <summary>
+/// The governance side of the store (issue 15): changes are inserted by <see cref="CommitBatchAsync"/> and deleted by
+/// <see cref="RollBackAsync"/> in their transactions (see <see cref="InsertGovernanceChangesAsync"/>); here they are
+/// read back, and the latest governance proof per network is kept.
+/// </summary>
+public sealed partial class SqliteSupplyStore : IGovernanceStore
+{
+    private const string GovernanceColumns =
+        "n.name AS Network, g.kind AS Kind, g.subject AS Subject, g.old_value AS OldValue, g.new_value AS NewValue, g.actor AS Actor, " +
+        "g.block_number AS BlockNumber, g.block_hash AS BlockHash, g.tx_id AS TxId, g.position AS Position, g.sub_position AS SubPosition, " +
+        "g.block_time AS BlockTime, CASE WHEN g.block_number <= t.final_block THEN 1 ELSE 0 END AS IsFinal";
+
+    public async Task<IReadOnlyList<GovernanceChange>> GetGovernanceChangesAsync(string network, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        var rows = await connection.QueryAsync<GovernanceRow>(new CommandDefinition(
+            $"""
+            SELECT {GovernanceColumns}
+            FROM governance_changes g JOIN networks n ON n.id = g.network_id JOIN supply_totals t ON t.network_id = g.network_id
+            WHERE n.name = @network
+            ORDER BY g.block_number, g.position, g.sub_position
+            """,
+            new { network }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToChange()).ToList();
+    }
+
+    public async Task<IReadOnlyList<GovernanceChange>> GetGovernanceLogAsync(DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        var rows = await connection.QueryAsync<GovernanceRow>(new CommandDefinition(
+            $"""
+            SELECT {GovernanceColumns}
+            FROM governance_changes g JOIN networks n ON n.id = g.network_id JOIN supply_totals t ON t.network_id = g.network_id
+            WHERE @since IS NULL OR g.block_time >= @since
+            ORDER BY n.name, g.block_number, g.position, g.sub_position
+            """,
+            new { since = since is { } s ? Text(s) : null }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToChange()).ToList();
+    }
+
+    public async Task RecordGovernanceProofAsync(GovernanceProofReading reading, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        await using var connection = OpenConnection();
+        var written = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO governance_proofs (network_id, block_number, status, differences, state_hash, reason, checked_at)
+            SELECT id, @BlockNumber, @Status, @Differences, @StateHash, @Reason, @At FROM networks WHERE name = @Network
+            ON CONFLICT (network_id) DO UPDATE SET block_number = excluded.block_number, status = excluded.status, differences = excluded.differences,
+                state_hash = excluded.state_hash, reason = excluded.reason, checked_at = excluded.checked_at
+            """,
+            new
+            {
+                reading.Network,
+                reading.BlockNumber,
+                Status = StatusText(reading.Status),
+                Differences = JsonSerializer.Serialize(reading.Differences.Select(d => new[] { d.Subject, d.Folded, d.Chain })),
+                reading.StateHash,
+                reading.Reason,
+                At = Text(reading.CheckedAt),
+            },
+            cancellationToken: cancellationToken));
+        if (written == 0)
+        {
+            throw new InvalidOperationException($"governance proof for network '{reading.Network}', which is not registered in store {Path}");
+        }
+    }
+
+    public async Task<GovernanceProofReading?> GetGovernanceProofAsync(string network, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        var row = await connection.QuerySingleOrDefaultAsync<GovernanceProofRow>(new CommandDefinition(
+            """
+            SELECT p.block_number AS BlockNumber, p.status AS Status, p.differences AS Differences, p.state_hash AS StateHash, p.reason AS Reason, p.checked_at AS CheckedAt
+            FROM governance_proofs p JOIN networks n ON n.id = p.network_id WHERE n.name = @network
+            """,
+            new { network }, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var differences = (JsonSerializer.Deserialize<string[][]>(row.Differences) ?? [])
+            .Select(d => d.Length == 3 ? new GovernanceProofDifference(d[0], d[1], d[2]) : throw new StoreSchemaException($"governance proof of '{network}' has a malformed difference in store {Path}"))
+            .ToList();
+        return new GovernanceProofReading(network, row.BlockNumber, ParseStatus(row.Status), differences, row.StateHash, ParseTime(row.CheckedAt), row.Reason);
+    }
+
+    /// <summary>Inserts a batch's governance changes in the batch's transaction; a duplicate key fails the whole batch, as for supply events.</summary>
+    private static async Task InsertGovernanceChangesAsync(SqliteConnection connection, SqliteTransaction transaction, long networkId, IReadOnlyList<GovernanceChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var c in changes)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO governance_changes (network_id, tx_id, position, sub_position, block_number, block_hash, block_time, kind, subject, old_value, new_value, actor)
+                VALUES (@networkId, @TransactionId, @Position, @SubPosition, @BlockNumber, @BlockHash, @BlockTime, @Kind, @Subject, @OldValue, @NewValue, @Actor)
+                """,
+                new
+                {
+                    networkId,
+                    c.TransactionId,
+                    c.Position,
+                    c.SubPosition,
+                    c.BlockNumber,
+                    c.BlockHash,
+                    BlockTime = c.BlockTime is { } t ? Text(t) : null,
+                    Kind = c.Kind.ToString(),
+                    c.Subject,
+                    c.OldValue,
+                    c.NewValue,
+                    c.Actor,
+                },
+                transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>The rollback's governance half: the changes in the abandoned blocks (EVM) or of the dropped signatures (Solana), never a final one.</summary>
+    private static Task<int> RemoveGovernanceChangesAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Ingest.ChainReorganization r, CancellationToken cancellationToken) =>
+        r.RemovedTransactions.Count > 0
+            ? connection.ExecuteAsync(new CommandDefinition(
+                """
+                DELETE FROM governance_changes WHERE network_id = @NetworkId AND tx_id IN @RemovedTransactions
+                  AND block_number > (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)
+                """,
+                new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
+            : connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM governance_changes WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
+                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
+
+    internal static string StatusText(GovernanceProofStatus status) => status switch
+    {
+        GovernanceProofStatus.Ok => "ok",
+        GovernanceProofStatus.Mismatch => "mismatch",
+        _ => "stale",
+    };
+
+    private GovernanceProofStatus ParseStatus(string text) => text switch
+    {
+        "ok" => GovernanceProofStatus.Ok,
+        "mismatch" => GovernanceProofStatus.Mismatch,
+        "stale" => GovernanceProofStatus.Stale,
+        _ => throw new StoreSchemaException($"unknown governance proof status '{text}' in store {Path}"),
+    };
+
+    private sealed class GovernanceRow
+    {
+        public string Network { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Subject { get; init; } = "";
+        public string? OldValue { get; init; }
+        public string? NewValue { get; init; }
+        public string? Actor { get; init; }
+        public long BlockNumber { get; init; }
+        public string BlockHash { get; init; } = "";
+        public string TxId { get; init; } = "";
+        public long Position { get; init; }
+        public long SubPosition { get; init; }
+        public string? BlockTime { get; init; }
+        public long IsFinal { get; init; }
+
+        public GovernanceChange ToChange() => new(
+            Network,
+            Enum.TryParse<GovernanceChangeKind>(Kind, ignoreCase: false, out var kind) && Enum.IsDefined(kind) && !int.TryParse(Kind, out _)
+                ? kind
+                : throw new StoreSchemaException($"unknown governance change kind '{Kind}' in the store: written by a newer usd1rec?"),
+            Subject, OldValue, NewValue, Actor, BlockNumber, BlockHash, TxId, (int)Position, (int)SubPosition,
+            BlockTime is null ? null : ParseTime(BlockTime))
+        {
+            IsFinal = IsFinal == 1,
+        };
+    }
+
+    private sealed class GovernanceProofRow
+    {
+        public long BlockNumber { get; init; }
+        public string Status { get; init; } = "";
+        public string Differences { get; init; } = "";
+        public string StateHash { get; init; } = "";
+        public string? Reason { get; init; }
+        public string CheckedAt { get; init; } = "";
+    }
+}
