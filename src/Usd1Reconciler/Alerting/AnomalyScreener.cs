@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Core.Anomalies;
+using Usd1Reconciler.Core.Presentation;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Metrics;
 using Usd1Reconciler.Storage;
@@ -10,7 +11,7 @@ namespace Usd1Reconciler.Alerting;
 /// Screens what indexing stored since the last screen: new supply events against each network's policy, new reorgs
 /// against the depth threshold, and each network's latest ledger proof (a mismatch is a condition that stays open
 /// until a later proof is ok). Every finding is stored with its evidence and logged with structured properties;
-/// pages go through the outbox.
+/// pages go through the outbox. Summaries name amounts in token units: the network's stored decimals and the configured symbol.
 /// </summary>
 internal sealed class AnomalyScreener(
     IIndexStore supplyStore,
@@ -20,13 +21,16 @@ internal sealed class AnomalyScreener(
     TimeSpan refreshAfter,
     ReconcilerMetrics metrics,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    string tokenSymbol = "USD1")
 {
     private const int BatchSize = 5_000;
 
     public async Task<IReadOnlyList<StoredAnomaly>> ScreenAsync(CancellationToken cancellationToken)
     {
         var found = new List<StoredAnomaly>();
+        var supplies = await supplyStore.GetSupplyAsync(cancellationToken);
+        var units = supplies.ToDictionary(s => s.Name, s => new TokenFormat(s.Token?.Decimals, tokenSymbol), StringComparer.Ordinal);
         foreach (var (network, policy) in policies)
         {
             while (true)
@@ -40,7 +44,7 @@ internal sealed class AnomalyScreener(
                 var events = batch.Select(b => b.Event).ToList();
                 var earliest = events.Where(e => e.BlockTime is not null).Select(e => e.BlockTime!.Value).DefaultIfEmpty(time.GetUtcNow()).Min();
                 var history = await anomalyStore.GetWindowHistoryAsync(network, earliest - policy.Window, cancellationToken);
-                var anomalies = SupplyAnomalyDetector.Screen(network, policy, events, history);
+                var anomalies = SupplyAnomalyDetector.Screen(network, policy, events, history, units.GetValueOrDefault(network));
                 found.AddRange(await anomalyStore.RecordScreenAsync(anomalies, batch.Select(b => b.RowId).ToList(), paging, time.GetUtcNow(), cancellationToken));
                 foreach (var e in events)
                 {
@@ -63,7 +67,7 @@ internal sealed class AnomalyScreener(
             metrics.ReorgDepth.WithLabels(network).Set(reorgDepth);
         }
 
-        await ScreenLedgerProofsAsync(found, cancellationToken);
+        await ScreenLedgerProofsAsync(found, supplies, units, cancellationToken);
 
         foreach (var stored in found)
         {
@@ -77,9 +81,9 @@ internal sealed class AnomalyScreener(
         return found;
     }
 
-    private async Task ScreenLedgerProofsAsync(List<StoredAnomaly> found, CancellationToken cancellationToken)
+    private async Task ScreenLedgerProofsAsync(List<StoredAnomaly> found, IReadOnlyList<NetworkSupply> supplies, Dictionary<string, TokenFormat> units, CancellationToken cancellationToken)
     {
-        foreach (var supply in await supplyStore.GetSupplyAsync(cancellationToken))
+        foreach (var supply in supplies)
         {
             if (supply.LatestProof is not { } proof || !policies.ContainsKey(supply.Name))
             {
@@ -88,7 +92,7 @@ internal sealed class AnomalyScreener(
 
             if (proof.Compare() == LedgerProofStatus.Mismatch)
             {
-                var anomaly = SupplyAnomalyDetector.LedgerMismatch(supply.Name, proof);
+                var anomaly = SupplyAnomalyDetector.LedgerMismatch(supply.Name, proof, units[supply.Name]);
                 if (await anomalyStore.RaiseConditionAsync(anomaly, refreshAfter, paging, time.GetUtcNow(), cancellationToken) is { } stored)
                 {
                     found.Add(stored);

@@ -35,7 +35,8 @@ internal static class ObservabilityRegistration
             options.Alerting.ResolveAfter / 2,
             metrics,
             time,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.anomalies")));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.anomalies"),
+            options.TokenSymbol));
         builder.Services.AddSingleton(provider => new AlertDispatcher(
             provider.GetRequiredService<IAnomalyStore>(),
             new AlertmanagerClient(provider.GetRequiredService<HttpClient>(), options.Alerting.AlertmanagerUrls.Select(u => new Uri(u.EndsWith('/') ? u : u + "/")).ToList()),
@@ -53,9 +54,10 @@ internal static class ObservabilityRegistration
                 provider.GetRequiredService<IIndexStore>(),
                 provider.GetRequiredService<IAnomalyStore>(),
                 reconciliationStore,
-                staleAfter,
-                options.Networks.ToDictionary(n => n.Name, n => n.Anomalies?.ExplorerTxUrl, StringComparer.Ordinal),
-                options.Alerting.RunbookBaseUrl,
+                new StatusPageSettings(
+                    options.Networks.Select(n => new StatusPageNetwork(n.Name, n.StaleAfter, n.Anomalies?.ExplorerTxUrl)).ToList(),
+                    options.Alerting.RunbookBaseUrl,
+                    options.TokenSymbol),
                 time);
             return new ObservabilityServer(
                 options.Http.Listen,
