@@ -26,6 +26,16 @@ internal sealed class AnomalyScreener(
 {
     private const int BatchSize = 5_000;
 
+    /// <summary>
+    /// How long a network's new events wait for its decimals before they are screened in base units. The decimals
+    /// are recorded right after the pass that registered the network, so the first events of a fresh store would
+    /// otherwise be paged as "5,000,000,000 base units" a moment before "5,000 USD1" was possible; the wait is one or
+    /// two screening intervals then. Bounded, so decimals that cannot be read never hold a page back for longer.
+    /// </summary>
+    internal static readonly TimeSpan DecimalsGrace = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, DateTimeOffset> _waitingForDecimals = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<StoredAnomaly>> ScreenAsync(CancellationToken cancellationToken)
     {
         var found = new List<StoredAnomaly>();
@@ -33,6 +43,11 @@ internal sealed class AnomalyScreener(
         var units = supplies.ToDictionary(s => s.Name, s => new TokenFormat(s.Token?.Decimals, tokenSymbol), StringComparer.Ordinal);
         foreach (var (network, policy) in policies)
         {
+            if (WaitForDecimals(network, supplies))
+            {
+                continue;
+            }
+
             while (true)
             {
                 var batch = await anomalyStore.GetUnscreenedEventsAsync(network, BatchSize, cancellationToken);
@@ -79,6 +94,19 @@ internal sealed class AnomalyScreener(
         }
 
         return found;
+    }
+
+    private bool WaitForDecimals(string network, IReadOnlyList<NetworkSupply> supplies)
+    {
+        if (supplies.FirstOrDefault(s => s.Name == network) is { Token: not null })
+        {
+            _waitingForDecimals.Remove(network);
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var since = _waitingForDecimals.TryAdd(network, now) ? now : _waitingForDecimals[network];
+        return now - since < DecimalsGrace;
     }
 
     private async Task ScreenLedgerProofsAsync(List<StoredAnomaly> found, IReadOnlyList<NetworkSupply> supplies, Dictionary<string, TokenFormat> units, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace Usd1Reconciler.Web;
 internal static class HistoryChart
 {
     private const int Width = 640;
-    private const int Height = 224;
+    private const int Height = 240;
     private const int Left = 6;
     private const int Right = Width - 6;
     private const int Top = 22;

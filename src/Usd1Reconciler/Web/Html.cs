@@ -22,6 +22,12 @@ internal static class Html
     public static string Header(params string[] labels) =>
         "<thead><tr>" + string.Concat(labels.Select(l => $"<th>{E(l)}</th>")) + "</tr></thead>";
 
+    /// <summary>
+    /// "31 s ago": the age of a time read from the store against the page's clock. A time a moment after the page's
+    /// clock was read (the store moved on while the page rendered) is "0 s", not a negative age.
+    /// </summary>
+    public static string Age(DateTimeOffset now, DateTimeOffset at) => Core.Presentation.DurationText.Format(at > now ? TimeSpan.Zero : now - at) + " ago";
+
     /// <summary>The red badge a figure gets when it is not current: colour and the word, never colour alone.</summary>
     public const string StaleBadge = "<span class=\"stale-badge\">STALE</span>";
 }

@@ -31,7 +31,7 @@ internal static partial class ReservesSection
             var root = document.RootElement;
             var total = UsdAmount.Parse(root.GetProperty("reservesUsd").GetString()!);
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"total{(current ? "" : " stale")}\">total eligible reserves {Figure("reserves-total", UsdText.Format(total))}")
-                .Append(current ? "" : $" {StaleBadge} <span class=\"warn\">from the last conclusive report #{composition.Id}, evaluated {E(UtcText.Format(composition.EvaluatedAt))} ({E(DurationText.Format(now - composition.EvaluatedAt))} ago)</span>")
+                .Append(current ? "" : $" {StaleBadge} <span class=\"warn\">from the last conclusive report #{composition.Id}, evaluated {E(UtcText.Format(composition.EvaluatedAt))} ({E(Age(now, composition.EvaluatedAt))})</span>")
                 .Append("</p>");
             var accounts = Accounts(root).ToList();
             html.Append("<div class=\"columns\">");
@@ -140,7 +140,7 @@ internal static partial class ReservesSection
             var stale = now - asOf > budget;
             html.Append(Cell("custodian", E(snapshot.GetProperty("custodian").GetString())))
                 .Append(Cell("as of", E(UtcText.Format(asOf))))
-                .Append(Cell("age", E(DurationText.Format(now - asOf)) + (stale ? " " + StaleBadge : ""), stale ? "stale" : null))
+                .Append(Cell("age", E(DurationText.Format(asOf > now ? TimeSpan.Zero : now - asOf)) + (stale ? " " + StaleBadge : ""), stale ? "stale" : null))
                 .Append(Cell("budget", E(DurationText.Format(budget))))
                 .Append(Cell("total", E(UsdText.FormatText(snapshot.GetProperty("totalUsd").GetString())), "num" + (stale ? " stale" : ""), $"feed-total:{name}"))
                 .Append("</tr>");

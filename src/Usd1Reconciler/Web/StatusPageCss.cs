@@ -16,7 +16,7 @@ internal static class StatusPageCss
         "table.grid th,table.grid td{border:1px solid #dde2ea;padding:5px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}" +
         "table.grid th{background:#eef1f6;font-weight:600;font-size:13px}tr:nth-child(even) td{background:#fafbfd}" +
         "td.num,.fig{font-variant-numeric:tabular-nums;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}td.num{text-align:right}" +
-        "table.fixed{table-layout:fixed}col.w-time{width:11em}col.w-rule{width:13em}col.w-net{width:7em}col.w-tx{width:10em}col.w-state{width:6.5em}col.w-link{width:5.5em}" +
+        "table.fixed{table-layout:fixed}col.w-time{width:11em}col.w-rule{width:13em}col.w-net{width:7em}col.w-tx{width:10em}col.w-state{width:6.5em}col.w-link{width:6.5em}" +
         ".ok{color:#0a7d28;font-weight:600}.bad{color:#c01818;font-weight:700}.warn{color:#a35f00;font-weight:600}.muted{color:#667085}" +
         ".verdict-row{display:flex;flex-wrap:wrap;align-items:center;gap:.3em 1em}" +
         ".verdict{display:inline-block;font-size:1.7em;letter-spacing:.04em;margin:.2em 0;padding:.1em .6em;border-radius:6px;border:2px solid currentColor;background:#fff}" +
@@ -34,6 +34,8 @@ internal static class StatusPageCss
         ".chart-note{margin:.2em 0 0;font-size:12px}code{font-size:12px}a{color:#1f5fbf}" +
         "@media (max-width:700px){main{padding:.8em .7em 1.5em}h1{font-size:1.25em}.verdict{font-size:1.4em}" +
         "dl.figures{grid-template-columns:repeat(2,minmax(0,1fr))}.columns,.charts{grid-template-columns:minmax(0,1fr)}" +
+        // A chart is drawn about half its size on a phone: its labels get larger SVG units to stay near 12 px.
+        "svg .ylabel,svg .xlabel,svg .reflabel{font-size:22px}" +
         "table.grid,table.grid tbody,table.grid tr,table.grid td{display:block;width:100%}table.grid thead,table.grid colgroup{display:none}" +
         "table.grid tr{margin:0 0 .6em;border:1px solid #dde2ea;background:#fff}table.grid td{border:0;border-bottom:1px solid #eef1f6;text-align:right;display:flex;justify-content:space-between;gap:.8em}" +
         "table.grid td::before{content:attr(data-label);color:#667085;text-align:left;font-family:system-ui,sans-serif;flex:0 0 auto;max-width:45%}table.grid td:not([data-label])::before{content:none}}";

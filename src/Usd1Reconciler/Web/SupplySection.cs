@@ -26,7 +26,7 @@ internal static class SupplySection
             var token = new TokenFormat(s.Token?.Decimals, settings.TokenSymbol);
             var onchain = stale || s.LatestProof is null ? "–" : E(token.Format(s.LatestProof.OnchainSupply));
             var indexed = E(token.Format(s.IndexedSupply)) + (stale ? " " + StaleBadge : "");
-            var last = s.LastIndexedAt is { } at ? $"{E(DurationText.Format(now - at))} ago" : "never";
+            var last = s.LastIndexedAt is { } at ? $"{E(Age(now, at))}" : "never";
             if (s.FailingSince is { } since)
             {
                 last += $"<br><span class=\"bad\">failing since {E(UtcText.Format(since))}: {E(s.FailingReason)}</span>";

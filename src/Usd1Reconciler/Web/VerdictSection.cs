@@ -26,7 +26,7 @@ internal static class VerdictSection
 
         var minimum = report.GetProperty("policy").GetProperty("minimumCoverageBps").GetInt64();
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"verdict-row\"><p class=\"verdict {VerdictClass(latest.Verdict)}\" id=\"verdict\">{E(latest.Verdict.ToUpperInvariant())}</p>")
-            .Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">report {Figure("report-id", "#" + latest.Id.ToString(CultureInfo.InvariantCulture))} <code>{E(latest.Hash[..12])}</code> evaluated {Figure("evaluated", UtcText.Format(latest.EvaluatedAt))} ({E(DurationText.Format(now - latest.EvaluatedAt))} ago)</p></div>");
+            .Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">report {Figure("report-id", "#" + latest.Id.ToString(CultureInfo.InvariantCulture))} <code>{E(latest.Hash[..12])}</code> evaluated {Figure("evaluated", UtcText.Format(latest.EvaluatedAt))} ({E(Age(now, latest.EvaluatedAt))})</p></div>");
         if (ReportCanonicalForm.ReadFigures(latest).Conclusive is { } figures)
         {
             var coverageClass = figures.CoverageBps >= minimum ? "ok" : "bad";
@@ -49,7 +49,7 @@ internal static class VerdictSection
     /// <summary>"INCONCLUSIVE since … — last conclusive: UNDERCOLLATERALIZED, shortfall 49,080,374.055 USD at …".</summary>
     internal static string ProvenanceLine(ReconciliationProvenance provenance, DateTimeOffset now)
     {
-        var since = provenance.InconclusiveSince is { } at ? $"INCONCLUSIVE since {UtcText.Format(at)} ({DurationText.Format(now - at)} ago)" : "INCONCLUSIVE";
+        var since = provenance.InconclusiveSince is { } at ? $"INCONCLUSIVE since {UtcText.Format(at)} ({Age(now, at)})" : "INCONCLUSIVE";
         if (provenance.LastConclusive is not { } last)
         {
             return since + " — no conclusive reconciliation yet";
@@ -58,7 +58,7 @@ internal static class VerdictSection
         var result = last.Verdict == ReconciliationVerdict.Undercollateralized
             ? $"UNDERCOLLATERALIZED, shortfall {UsdText.Format(last.Shortfall)}"
             : $"COVERED, coverage {PercentText.FromBps(last.CoverageBps)}";
-        return $"{since} — last conclusive: {result} at {UtcText.Format(last.EvaluatedAt)} (report #{last.ReportId}, {DurationText.Format(now - last.EvaluatedAt)} ago)";
+        return $"{since} — last conclusive: {result} at {UtcText.Format(last.EvaluatedAt)} (report #{last.ReportId}, {Age(now, last.EvaluatedAt)})";
     }
 
     public static string VerdictClass(string verdict) => verdict switch
@@ -92,7 +92,7 @@ internal static class VerdictSection
                 .Append(Cell("circulating supply", E(UsdText.Format(last.CirculatingSupply)), "num", "last-circulating"))
                 .Append(Cell("reserves", E(UsdText.Format(last.Reserves)), "num", "last-reserves"))
                 .Append(Cell("shortfall", E(UsdText.Format(last.Shortfall)), "num", "last-shortfall"))
-                .Append(Cell("evaluated", $"{E(UtcText.Format(last.EvaluatedAt))} ({E(DurationText.Format(now - last.EvaluatedAt))} ago)"))
+                .Append(Cell("evaluated", $"{E(UtcText.Format(last.EvaluatedAt))} ({E(Age(now, last.EvaluatedAt))})"))
                 .Append("</tr>");
         }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Presentation;
 using Usd1Reconciler.Core.Reconciliation;
@@ -123,9 +122,17 @@ public sealed class StatusPageBrowserTests
         await chain.BurnOwnAsync(token, 125_000_000);
         await using var daemon = await StatusPageFixture.StartAsync(
             $$"""{ "Name": "anvil", "Kind": "Evm", "ChainId": {{anvil.ChainId}}, "RpcUrls": ["{{anvil.Url}}"], "Token": "{{token}}", "Confirmations": 0, "PollInterval": "00:00:00.250" }""",
-            [("bank-a", "00:00:06", "Bank A", """{"id":"op-1","assetClass":"cash","currency":"USD","amount":"4000","bank":"Bank A","daysToLiquidity":0}""")]);
-        await StatusPageFixture.WaitUntilAsync(async () => await daemon.Reports.GetLatestConclusiveReportAsync(CancellationToken.None) is { Verdict: "covered" }, TimeSpan.FromSeconds(60), "a covered verdict");
-        // The feed's document is never rewritten: its as-of time ages past the 6 s budget and the reports turn Inconclusive.
+            [("bank-a", "00:00:08", "Bank A", """{"id":"op-1","assetClass":"cash","currency":"USD","amount":"4000","bank":"Bank A","daysToLiquidity":0}""")]);
+        // The custodian publishes (as-of now) until a covered verdict stands; then it stops, its as-of time ages past
+        // the 8 s budget and the reports turn Inconclusive.
+        await StatusPageFixture.WaitUntilAsync(
+            async () =>
+            {
+                await daemon.TouchFeedsAsync();
+                return await daemon.Reports.GetLatestConclusiveReportAsync(CancellationToken.None) is { Verdict: "covered" };
+            },
+            TimeSpan.FromSeconds(90),
+            "a covered verdict");
         await StatusPageFixture.WaitUntilAsync(async () => (await daemon.Reports.ListReportsAsync(1, CancellationToken.None)) is [{ Verdict: "inconclusive" }], TimeSpan.FromSeconds(60), "an inconclusive verdict");
 
         foreach (var width in Widths)

@@ -29,10 +29,12 @@ internal sealed class StatusPageFixture : IAsyncDisposable
 
     private readonly TempDirectory _directory;
     private readonly IHost _host;
+    private readonly IReadOnlyList<(string Name, string StaleAfter, string Custodian, string AccountsJson)> _feeds;
 
-    private StatusPageFixture(TempDirectory directory, IHost host, SqliteSupplyStore store, Uri url)
+    private StatusPageFixture(TempDirectory directory, IHost host, SqliteSupplyStore store, Uri url, IReadOnlyList<(string Name, string StaleAfter, string Custodian, string AccountsJson)> feeds)
     {
         _directory = directory;
+        _feeds = feeds;
         _host = host;
         Store = store;
         Reports = new SqliteReconciliationStore(store);
@@ -55,10 +57,9 @@ internal sealed class StatusPageFixture : IAsyncDisposable
     {
         Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: `apt-get install -y --no-install-recommends chromium` (.ci/run does)");
         var directory = new TempDirectory("status-page");
-        foreach (var (name, _, custodian, accounts) in feeds)
+        foreach (var feed in feeds)
         {
-            await File.WriteAllTextAsync(directory.File(name + ".json"),
-                $$"""{"custodian":"{{custodian}}","asOf":"{{TimeProvider.System.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}}","attestation":"test","accounts":[{{accounts}}]}""");
+            await WriteFeedAsync(directory, feed);
         }
 
         var feedsJson = string.Join(",", feeds.Select(f => $$"""{ "Name": "{{f.Name}}", "Kind": "File", "Path": "{{f.Name}}.json", "PollInterval": "00:00:00.500", "StaleAfter": "{{f.StaleAfter}}" }"""));
@@ -84,8 +85,21 @@ internal sealed class StatusPageFixture : IAsyncDisposable
 
         var host = DaemonHost.Build(loaded, store, TimeProvider.System);
         await host.StartAsync();
-        return new StatusPageFixture(directory, host, store, host.Services.GetRequiredService<ObservabilityServer>().BoundAddress!);
+        return new StatusPageFixture(directory, host, store, host.Services.GetRequiredService<ObservabilityServer>().BoundAddress!, feeds);
     }
+
+    /// <summary>Rewrites every feed's document with an as-of time of now: the custodian publishing again.</summary>
+    public async Task TouchFeedsAsync()
+    {
+        foreach (var feed in _feeds)
+        {
+            await WriteFeedAsync(_directory, feed);
+        }
+    }
+
+    private static Task WriteFeedAsync(TempDirectory directory, (string Name, string StaleAfter, string Custodian, string AccountsJson) feed) =>
+        File.WriteAllTextAsync(directory.File(feed.Name + ".json"),
+            $$"""{"custodian":"{{feed.Custodian}}","asOf":"{{TimeProvider.System.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}}","attestation":"test","accounts":[{{feed.AccountsJson}}]}""");
 
     /// <summary>
     /// A history of <paramref name="count"/> reports every <paramref name="step"/> up to <paramref name="end"/>:
