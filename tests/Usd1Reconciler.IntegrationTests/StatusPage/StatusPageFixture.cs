@@ -97,9 +97,14 @@ internal sealed class StatusPageFixture : IAsyncDisposable
         }
     }
 
-    private static Task WriteFeedAsync(TempDirectory directory, (string Name, string StaleAfter, string Custodian, string AccountsJson) feed) =>
-        File.WriteAllTextAsync(directory.File(feed.Name + ".json"),
+    /// <summary>Written aside and moved into place: the poller never reads a half-written document.</summary>
+    private static async Task WriteFeedAsync(TempDirectory directory, (string Name, string StaleAfter, string Custodian, string AccountsJson) feed)
+    {
+        var path = directory.File(feed.Name + ".json");
+        await File.WriteAllTextAsync(path + ".tmp",
             $$"""{"custodian":"{{feed.Custodian}}","asOf":"{{TimeProvider.System.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}}","attestation":"test","accounts":[{{feed.AccountsJson}}]}""");
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
 
     /// <summary>
     /// A history of <paramref name="count"/> reports every <paramref name="step"/> up to <paramref name="end"/>:
