@@ -39,7 +39,7 @@ internal static class VerdictSection
         }
         else
         {
-            RenderInconclusive(html, latest, provenance, minimum, now);
+            RenderInconclusive(html, latest, provenance, now);
         }
 
         RenderFailingInputs(html, report);
@@ -68,7 +68,7 @@ internal static class VerdictSection
         _ => "warn",
     };
 
-    private static void RenderInconclusive(StringBuilder html, StoredReport latest, ReconciliationProvenance? provenance, long minimum, DateTimeOffset now)
+    private static void RenderInconclusive(StringBuilder html, StoredReport latest, ReconciliationProvenance? provenance, DateTimeOffset now)
     {
         provenance ??= new ReconciliationProvenance(latest, null, null, latest.CreatedAt);
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"warn\" id=\"provenance\">{E(ProvenanceLine(provenance, now))}</p>")
@@ -88,7 +88,7 @@ internal static class VerdictSection
             html.Append("<tr id=\"last-conclusive\" class=\"stale\">")
                 .Append(Cell("report", $"last conclusive #{last.ReportId} {StaleBadge}"))
                 .Append(Cell("verdict", E(verdict.ToUpperInvariant()), VerdictClass(verdict)))
-                .Append(Cell("coverage", E(PercentText.FromBps(last.CoverageBps)) + $" <span class=\"muted\">(min {E(PercentText.FromBps(minimum))})</span>", "num", "last-coverage"))
+                .Append(Cell("coverage", E(PercentText.FromBps(last.CoverageBps)), "num", "last-coverage"))
                 .Append(Cell("circulating supply", E(UsdText.Format(last.CirculatingSupply)), "num", "last-circulating"))
                 .Append(Cell("reserves", E(UsdText.Format(last.Reserves)), "num", "last-reserves"))
                 .Append(Cell("shortfall", E(UsdText.Format(last.Shortfall)), "num", "last-shortfall"))
