@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Usd1Reconciler.Core.Networks;
+using Usd1Reconciler.Core.Presentation;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Storage.Sqlite;
 
@@ -11,7 +12,8 @@ namespace Usd1Reconciler.Demo;
 /// <summary>
 /// The live summary: what the daemon has in its store right now (supply per network with its ledger proof,
 /// reserves, coverage, the last verdict, anomalies), next to the devnets' heads so a backfill shows its progress.
-/// Read from the store, like the status page, so the terminal never shows a figure the daemon does not hold.
+/// Read from the store, like the status page, so the terminal never shows a figure the daemon does not hold; formatted
+/// for people by the same Core.Presentation formatter as the status page.
 /// </summary>
 internal sealed class DemoSummary(
     SqliteSupplyStore supplyStore,
@@ -53,12 +55,8 @@ internal sealed class DemoSummary(
         return text.ToString();
     }
 
-    public static string Tokens(BigInteger baseUnits)
-    {
-        var negative = baseUnits.Sign < 0;
-        var whole = BigInteger.DivRem(BigInteger.Abs(baseUnits), BigInteger.Pow(10, Decimals), out var fraction);
-        return $"{(negative ? "-" : "")}{whole.ToString("N0", CultureInfo.InvariantCulture)}.{fraction.ToString(CultureInfo.InvariantCulture).PadLeft(Decimals, '0')}";
-    }
+    /// <summary>Token units without the symbol (the column header names it): the demo tokens' decimals unless the store has them.</summary>
+    public static string Tokens(BigInteger baseUnits, int? decimals = null) => TokenFormat.Number(baseUnits, decimals ?? Decimals);
 
     private async Task NetworksAsync(StringBuilder text, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -83,13 +81,13 @@ internal sealed class DemoSummary(
             var behind = heads[name] - s.IndexedBlock;
             var progress = behind > (s.Kind == NetworkKind.Solana ? 20 : 2) ? $"{s.IndexedBlock} ({behind} behind)" : $"{s.IndexedBlock} (at head)";
             var proof = LedgerProof.Evaluate(s.LatestProof, s.FinalBlock, now, TimeSpan.FromMinutes(1));
-            text.Append(CultureInfo.InvariantCulture, $"{name,-14} {progress,-28} {Tokens(s.IndexedSupply),24} {proof.ToString().ToLowerInvariant(),-9} {s.FinalMints,6} {s.FinalBurns,6} {s.Reorgs,6}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name,-14} {progress,-28} {Tokens(s.IndexedSupply, s.Token?.Decimals),24} {proof.ToString().ToLowerInvariant(),-9} {s.FinalMints,6} {s.FinalBurns,6} {s.Reorgs,6}\n");
         }
     }
 
     private async Task VerdictAsync(StringBuilder text, CancellationToken cancellationToken)
     {
-        var feedState = feed.Paused ? "OUTAGE (not updating)" : feed.LastWrittenAt is { } at ? $"updated {(time.GetUtcNow() - at).TotalSeconds:0} s ago" : "not written yet";
+        var feedState = feed.Paused ? "OUTAGE (not updating)" : feed.LastWrittenAt is { } at ? $"updated {DurationText.Format(time.GetUtcNow() - at)} ago" : "not written yet";
         text.Append(CultureInfo.InvariantCulture, $"\nreserves feed {DemoConfig.FeedName}: {feedState}\n");
         var reports = await reconciliationStore.ListReportsAsync(1, cancellationToken);
         if (reports.Count == 0)
@@ -101,14 +99,12 @@ internal sealed class DemoSummary(
         var latest = reports[0];
         using var canonical = JsonDocument.Parse(latest.Canonical);
         var root = canonical.RootElement;
-        var coverage = root.TryGetProperty("coverageBps", out var bps) && bps.ValueKind == JsonValueKind.Number
-            ? (bps.GetInt64() / 100.0).ToString("0.00", CultureInfo.InvariantCulture) + " %"
-            : "n/a";
-        text.Append(CultureInfo.InvariantCulture, $"circulating {Usd(root, "circulatingSupplyUsd")} USD   reserves {Usd(root, "reservesUsd")} USD   coverage {coverage}\n");
-        text.Append(CultureInfo.InvariantCulture, $"verdict: {latest.Verdict.ToUpperInvariant()} (report #{latest.Id}, {(time.GetUtcNow() - latest.EvaluatedAt).TotalSeconds:0} s ago)");
+        var coverage = PercentText.FromBps(root.TryGetProperty("coverageBps", out var bps) && bps.ValueKind == JsonValueKind.Number ? bps.GetInt64() : null);
+        text.Append(CultureInfo.InvariantCulture, $"circulating {Usd(root, "circulatingSupplyUsd")}   reserves {Usd(root, "reservesUsd")}   coverage {coverage}\n");
+        text.Append(CultureInfo.InvariantCulture, $"verdict: {latest.Verdict.ToUpperInvariant()} (report #{latest.Id}, {DurationText.Format(time.GetUtcNow() - latest.EvaluatedAt)} ago)");
         if (latest.Verdict == "undercollateralized")
         {
-            text.Append(CultureInfo.InvariantCulture, $", shortfall {latest.ShortfallUsd} USD");
+            text.Append(CultureInfo.InvariantCulture, $", shortfall {UsdText.FormatText(latest.ShortfallUsd)}");
         }
 
         text.Append('\n');
@@ -165,21 +161,9 @@ internal sealed class DemoSummary(
         }
     }
 
-    /// <summary>The report's exact decimal text with thousands grouped; never through a floating-point type.</summary>
-    private static string Usd(JsonElement root, string property)
-    {
-        if (!root.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.String)
-        {
-            return "n/a";
-        }
-
-        var text = value.GetString()!;
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        var whole = dot < 0 ? text : text[..dot];
-        return BigInteger.TryParse(whole, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var units)
-            ? units.ToString("N0", CultureInfo.InvariantCulture) + (dot < 0 ? "" : text[dot..])
-            : text;
-    }
+    /// <summary>The report's exact figure for people ("28,420,148.03824 USD"); "–" where an Inconclusive report has none.</summary>
+    private static string Usd(JsonElement root, string property) =>
+        UsdText.FormatText(root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null);
 
     private static string Clip(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 

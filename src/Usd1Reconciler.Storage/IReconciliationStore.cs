@@ -11,4 +11,11 @@ public interface IReconciliationStore : IReserveStore, IReportStore
 
     /// <summary>The newest report's hash and the chain's length, for metrics.</summary>
     Task<ReportChainHead> GetChainHeadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reports evaluated at or after <paramref name="since"/>, oldest first, point-in-time reports left out (they speak
+    /// of a past as-of time), each reduced to its verdict, circulating supply and coverage: the status page's charts.
+    /// An Inconclusive report carries no figure (invariant 9), whatever an old format stored.
+    /// </summary>
+    Task<IReadOnlyList<ReportHistoryPoint>> GetReportHistoryAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }

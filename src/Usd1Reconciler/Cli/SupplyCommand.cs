@@ -38,7 +38,7 @@ internal static class SupplyCommand
         }
         else
         {
-            report.WriteTable(console.Output);
+            report.WriteTable(console.Output, context.Config.Options.TokenSymbol);
         }
 
         return ExitCodes.Ok;

@@ -30,4 +30,12 @@ public sealed class ReconcilerOptions
 
     /// <summary>The public transparency report (issue 17).</summary>
     public PublishOptions Publish { get; set; } = new();
+
+    /// <summary>
+    /// <value>Default <c>USD1</c>.</value> The symbol every token figure for people is labelled with ("50,000,000 USD1"):
+    /// one name on every network, as a treasury desk knows the token (an SPL mint has no symbol of its own, a bridged
+    /// representation may carry another). Decimals are never configured: they are read from the chain and stored.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9._-]{1,16}$", ErrorMessage = "must be 1-16 letters, digits, '.', '_' or '-'")]
+    public string TokenSymbol { get; set; } = "USD1";
 }

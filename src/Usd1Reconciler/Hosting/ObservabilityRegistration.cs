@@ -51,7 +51,8 @@ internal static class ObservabilityRegistration
                     metrics,
                     time,
                     provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.governance"))
-                : null));
+                : null,
+            options.TokenSymbol));
         builder.Services.AddSingleton(provider => new AlertDispatcher(
             provider.GetRequiredService<IAnomalyStore>(),
             new AlertmanagerClient(provider.GetRequiredService<HttpClient>(), options.Alerting.AlertmanagerUrls.Select(u => new Uri(u.EndsWith('/') ? u : u + "/")).ToList()),
@@ -70,9 +71,10 @@ internal static class ObservabilityRegistration
                 provider.GetRequiredService<IIndexStore>(),
                 provider.GetRequiredService<IAnomalyStore>(),
                 reconciliationStore,
-                staleAfter,
-                options.Networks.ToDictionary(n => n.Name, n => n.Anomalies?.ExplorerTxUrl, StringComparer.Ordinal),
-                options.Alerting.RunbookBaseUrl,
+                new StatusPageSettings(
+                    options.Networks.Select(n => new StatusPageNetwork(n.Name, n.StaleAfter, n.Anomalies?.ExplorerTxUrl)).ToList(),
+                    options.Alerting.RunbookBaseUrl,
+                    options.TokenSymbol),
                 time);
             return new ObservabilityServer(
                 options.Http.Listen,

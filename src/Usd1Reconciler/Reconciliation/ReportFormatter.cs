@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Usd1Reconciler.Core.Presentation;
 using Usd1Reconciler.Core.Reconciliation;
 
 namespace Usd1Reconciler.Reconciliation;
 
-/// <summary>Renders stored reports: a human summary, JSON (the hashed content plus id and hashes), CSV and Markdown.</summary>
+/// <summary>
+/// Renders stored reports: for people a summary, a table and Markdown (USD with cents, coverage in %, UTC to the second,
+/// via Core.Presentation); for machines JSON (the hashed content plus id and hashes) and CSV, exact as stored.
+/// </summary>
 internal static class ReportFormatter
 {
     public static string Summary(StoredReport stored)
@@ -13,7 +17,7 @@ internal static class ReportFormatter
         using var doc = JsonDocument.Parse(stored.Canonical);
         var root = doc.RootElement;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"report {stored.Id} ({stored.Kind}) at {ReportCanonicalForm.Time(stored.CreatedAt)}: {stored.Verdict.ToUpperInvariant()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"report {stored.Id} ({stored.Kind}) at {UtcText.Format(stored.CreatedAt)}: {stored.Verdict.ToUpperInvariant()}");
         if (IsInconclusive(stored))
         {
             // Provenance (invariant 9): no figure from a missing input — even a format-1 report's partial sums stay unshown.
@@ -24,13 +28,13 @@ internal static class ReportFormatter
             text.AppendLine("  shortfall:          –");
             if (figures.InconclusiveSince is { } since)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  inconclusive since: {ReportCanonicalForm.Time(since)}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  inconclusive since: {UtcText.Format(since)}");
             }
 
             if (figures.LastConclusive is { } last)
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  last conclusive:    report {last.ReportId} {ReportCanonicalForm.VerdictText(last.Verdict).ToUpperInvariant()} evaluated {ReportCanonicalForm.Time(last.EvaluatedAt)}: coverage {(last.CoverageBps is { } b ? b + " bps" : "-")}, shortfall {last.Shortfall} USD, circulating {last.CirculatingSupply} USD, reserves {last.Reserves} USD");
+                    $"  last conclusive:    report {last.ReportId} {ReportCanonicalForm.VerdictText(last.Verdict).ToUpperInvariant()} evaluated {UtcText.Format(last.EvaluatedAt)}: coverage {PercentText.FromBps(last.CoverageBps)}, shortfall {UsdText.Format(last.Shortfall)}, circulating {UsdText.Format(last.CirculatingSupply)}, reserves {UsdText.Format(last.Reserves)}");
             }
             else if (root.TryGetProperty("lastConclusive", out _))
             {
@@ -39,10 +43,11 @@ internal static class ReportFormatter
         }
         else
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  circulating supply: {Str(root, "circulatingSupplyUsd")} USD");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  reserves:           {Str(root, "reservesUsd")} USD");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  coverage:           {(root.GetProperty("coverageBps").ValueKind == JsonValueKind.Number ? root.GetProperty("coverageBps").GetInt64() + " bps" : "-")}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  shortfall:          {stored.ShortfallUsd} USD");
+            var minimum = root.GetProperty("policy").GetProperty("minimumCoverageBps").GetInt64();
+            text.AppendLine(CultureInfo.InvariantCulture, $"  circulating supply: {UsdText.FormatText(Str(root, "circulatingSupplyUsd"))}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  reserves:           {UsdText.FormatText(Str(root, "reservesUsd"))}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  coverage:           {PercentText.FromBps(CoverageBps(root))} (minimum {PercentText.FromBps(minimum)})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  shortfall:          {UsdText.FormatText(stored.ShortfallUsd)}");
         }
 
         foreach (var failing in root.GetProperty("failingInputs").EnumerateArray())
@@ -117,7 +122,7 @@ internal static class ReportFormatter
 
     public static string Markdown(IReadOnlyList<StoredReport> reports)
     {
-        var text = new StringBuilder("| id | created (UTC) | kind | verdict | circulating USD | reserves USD | shortfall USD | coverage bps | failing inputs | hash |\n");
+        var text = new StringBuilder("| id | created | kind | verdict | circulating supply | reserves | shortfall | coverage | failing inputs | hash |\n");
         text.Append("| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |\n");
         foreach (var r in reports)
         {
@@ -125,7 +130,7 @@ internal static class ReportFormatter
             var root = doc.RootElement;
             var failing = string.Join("; ", root.GetProperty("failingInputs").EnumerateArray().Select(e => e.GetString()));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Id} | {ReportCanonicalForm.Time(r.CreatedAt)} | {r.Kind} | {r.Verdict} | {Figure(r, root, "circulatingSupplyUsd")} | {Figure(r, root, "reservesUsd")} | {Shortfall(r)} | {Coverage(r, root)} | {failing.Replace("|", "\\|", StringComparison.Ordinal)} | `{r.Hash[..16]}` |");
+                $"| {r.Id} | {UtcText.Format(r.CreatedAt)} | {r.Kind} | {r.Verdict} | {People(Figure(r, root, "circulatingSupplyUsd"))} | {People(Figure(r, root, "reservesUsd"))} | {People(Shortfall(r))} | {(IsInconclusive(r) ? UsdText.NoFigure : PercentText.FromBps(CoverageBps(root)))} | {failing.Replace("|", "\\|", StringComparison.Ordinal)} | `{r.Hash[..16]}` |");
         }
 
         return text.ToString();
@@ -134,10 +139,10 @@ internal static class ReportFormatter
     public static string Table(IReadOnlyList<StoredReport> reports)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"ID",6} {"CREATED (UTC)",-28} {"KIND",-12} {"VERDICT",-20} {"SHORTFALL USD",24} HASH");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"ID",6} {"CREATED",-23} {"KIND",-13} {"VERDICT",-20} {"SHORTFALL",28} HASH");
         foreach (var r in reports)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Id,6} {ReportCanonicalForm.Time(r.CreatedAt),-28} {r.Kind,-12} {r.Verdict,-20} {(IsInconclusive(r) ? "–" : r.ShortfallUsd),24} {r.Hash[..16]}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Id,6} {UtcText.Format(r.CreatedAt),-23} {r.Kind,-13} {r.Verdict,-20} {(IsInconclusive(r) ? UsdText.NoFigure : UsdText.FormatText(r.ShortfallUsd)),28} {r.Hash[..16]}");
         }
 
         return text.ToString();
@@ -153,6 +158,12 @@ internal static class ReportFormatter
     private static string Shortfall(StoredReport r) => IsInconclusive(r) ? string.Empty : r.ShortfallUsd;
 
     private static string Coverage(StoredReport r, JsonElement root) => IsInconclusive(r) ? string.Empty : Coverage(root);
+
+    private static long? CoverageBps(JsonElement root) =>
+        root.GetProperty("coverageBps").ValueKind == JsonValueKind.Number ? root.GetProperty("coverageBps").GetInt64() : null;
+
+    /// <summary>An exact decimal figure for people; an absent one (an Inconclusive report's) is "–".</summary>
+    private static string People(string exact) => exact.Length == 0 ? UsdText.NoFigure : UsdText.FormatText(exact);
 
     private static string Coverage(JsonElement root) =>
         root.GetProperty("coverageBps").ValueKind == JsonValueKind.Number ? root.GetProperty("coverageBps").GetInt64().ToString(CultureInfo.InvariantCulture) : string.Empty;

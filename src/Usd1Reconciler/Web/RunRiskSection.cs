@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
+using Usd1Reconciler.Core.Presentation;
+using static Usd1Reconciler.Web.Html;
 
 namespace Usd1Reconciler.Web;
 
@@ -22,25 +23,16 @@ internal static class RunRiskSection
         var runway = risk.GetProperty("runwayDays") is { ValueKind: JsonValueKind.String } days ? days.GetString() + " days" : "unbounded (no net redemptions)";
         var surge = risk.GetProperty("surge").GetBoolean();
         html.Append("<h3>Run risk</h3>")
-            .Append(CultureInfo.InvariantCulture, $"<p>liquid reserves <span class=\"num\" id=\"liquid\">{E(risk.GetProperty("liquidUsd").GetString())}</span> USD · runway <span id=\"runway\">{E(runway)}</span> at the {E(risk.GetProperty("runwayWindow").GetString())} rate · observed peak <span class=\"num\" id=\"peak\">{E(risk.GetProperty("peakNetUsd").GetString())}</span> USD</p>")
+            .Append(CultureInfo.InvariantCulture, $"<p>liquid reserves {Figure("runrisk-liquid", UsdText.FormatText(risk.GetProperty("liquidUsd").GetString()))} · runway <span id=\"runway\">{E(runway)}</span> at the {E(risk.GetProperty("runwayWindow").GetString())} rate · observed peak {Figure("runrisk-peak", UsdText.FormatText(risk.GetProperty("peakNetUsd").GetString()))}</p>")
             .Append(CultureInfo.InvariantCulture, $"<p class=\"{(surge ? "bad" : "ok")}\" id=\"surge\">{(surge ? "REDEMPTION SURGE" : "no redemption surge")}</p>")
-            .Append("<table id=\"redemptions\"><tr><th>network</th><th>window</th><th>net redemptions (USD)</th><th>share of circulating</th></tr>");
+            .Append("<table class=\"grid\" id=\"redemptions\">").Append(Header("network", "window", "net redemptions", "share of circulating")).Append("<tbody>");
         foreach (var n in risk.GetProperty("netRedemptions").EnumerateArray())
         {
-            var share = n.GetProperty("shareOfCirculatingBps") is { ValueKind: JsonValueKind.Number } bps ? Percent(bps.GetInt64()) : "n/a";
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(n.GetProperty("network").GetString())}</td><td>{E(n.GetProperty("window").GetString())}</td><td class=\"num\">{E(n.GetProperty("netUsd").GetString())}</td><td class=\"num\">{E(share)}</td></tr>");
+            var share = n.GetProperty("shareOfCirculatingBps") is { ValueKind: JsonValueKind.Number } bps ? PercentText.FromBps(bps.GetInt64()) : "n/a";
+            html.Append("<tr>").Append(Cell("network", E(n.GetProperty("network").GetString()))).Append(Cell("window", E(n.GetProperty("window").GetString())))
+                .Append(Cell("net redemptions", E(UsdText.FormatText(n.GetProperty("netUsd").GetString())), "num")).Append(Cell("share of circulating", E(share), "num")).Append("</tr>");
         }
 
-        html.Append("</table>");
+        html.Append("</tbody></table>");
     }
-
-    /// <summary>Basis points as an exact percentage with two decimals: 1234 → "12.34 %", -5 → "-0.05 %".</summary>
-    public static string Percent(long bps)
-    {
-        var magnitude = Math.Abs((decimal)bps);
-        var text = (magnitude / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-        return (bps < 0 ? "-" : "") + text + " %";
-    }
-
-    private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 }

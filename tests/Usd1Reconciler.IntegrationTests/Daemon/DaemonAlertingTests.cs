@@ -42,7 +42,9 @@ public sealed class DaemonAlertingTests
             Assert.That(alert.Labels["tx"], Is.EqualTo(tx), "the page names the transaction");
             Assert.That(alert.Labels["network"], Is.EqualTo("anvil"));
             Assert.That(alert.Labels["severity"], Is.EqualTo("page"));
-            Assert.That(alert.Annotations["summary"], Does.Contain("5000000000").And.Contain(tx));
+            Assert.That(alert.Annotations["summary"], Does.StartWith("mint of 5,000 USD1 above the limit 1,000 USD1").And.Contain(tx), "token units with the configured symbol (issue 16)");
+            Assert.That(alert.Annotations["description"], Does.Contain("(5000000000 base units)"), "the exact base units stay in the description");
+            Assert.That(alert.Annotations["amount"], Is.EqualTo("5000000000"), "and in the amount annotation");
             Assert.That(alert.Annotations["explorer"], Is.EqualTo($"https://explorer.example/tx/{tx}"));
             Assert.That(alert.Annotations["runbook_url"], Does.EndWith("docs/runbooks/OversizedMint.md"));
             Assert.That(alert.Annotations["actor"], Is.EqualTo(EvmTestChain.Deployer));
@@ -92,8 +94,9 @@ public sealed class DaemonAlertingTests
 
         var supply = (await daemon.Store.GetSupplyAsync(CancellationToken.None)).Single();
         var page = await daemon.GetAsync("/");
-        Assert.That(page, Does.Contain($"<td class=\"num indexed\">{supply.IndexedSupply}</td>"), "the status page shows the store's indexed supply");
-        Assert.That(page, Does.Contain($"<td class=\"num onchain\">{supply.LatestProof!.OnchainSupply}</td>"));
+        var tokens = new Usd1Reconciler.Core.Presentation.TokenFormat(supply.Token?.Decimals, "USD1");
+        Assert.That(page, Does.Contain($"data-figure=\"indexed:anvil\">{tokens.Format(supply.IndexedSupply)}</td>").And.Contain("2.5 USD1"), "the status page shows the store's indexed supply, in tokens");
+        Assert.That(page, Does.Contain($"data-figure=\"onchain:anvil\">{tokens.Format(supply.LatestProof!.OnchainSupply)}</td>"));
 
         var metrics = await daemon.GetAsync("/metrics");
         Assert.That(metrics, Does.Contain("usd1_supply_tokens{network=\"anvil\",kind=\"indexed\"} 2.5"), "2,500,000 base units of a 6-decimal token");

@@ -41,11 +41,11 @@ public sealed class DaemonProvenanceTests
     private static async Task<IReadOnlyList<StoredReport>> ReportsAsync(DaemonUnderTest daemon) =>
         (await new SqliteReconciliationStore(daemon.Store).GetChainAsync(CancellationToken.None)).Reports;
 
-    /// <summary>The reconciliation section of the status page (the networks table below it shows base units, labelled so).</summary>
+    /// <summary>The reconciliation section of the status page (the sections below it show the last conclusive composition, marked stale).</summary>
     private static string VerdictSection(string page)
     {
         var start = page.IndexOf("<h2>Reconciliation</h2>", StringComparison.Ordinal);
-        var end = page.IndexOf("<h2>Networks</h2>", StringComparison.Ordinal);
+        var end = page.IndexOf("<section id=\"reserves-section\">", StringComparison.Ordinal);
         Assert.That(start, Is.GreaterThanOrEqualTo(0).And.LessThan(end), "status page layout");
         return page[start..end];
     }

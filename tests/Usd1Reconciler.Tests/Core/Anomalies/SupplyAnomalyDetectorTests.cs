@@ -30,7 +30,34 @@ public sealed class SupplyAnomalyDetectorTests
         var anomaly = SupplyAnomalyDetector.Screen("eth", Policy(maxMint: 1_000), [Mint(1_001)], []).Single();
         Assert.That(anomaly.Rule, Is.EqualTo(AnomalyRule.OversizedMint));
         Assert.That((anomaly.Network, anomaly.TransactionId, anomaly.Actor, anomaly.BlockNumber), Is.EqualTo(("eth", "0xt0", Minter, 100L)));
-        Assert.That(anomaly.Summary, Does.Contain("1001").And.Contain("tx 0xt0").And.Contain("eth block 100"));
+        Assert.That(anomaly.Summary, Does.Contain("1,001 base units").And.Contain("tx 0xt0").And.Contain("eth block 100"), "without decimals the amount is base units, named so");
+    }
+
+    [Test]
+    public void Screen_OversizedMintWithDecimals_SummaryInTokenUnitsDescriptionKeepsBaseUnits()
+    {
+        var mint = Mint(50_000_000_000_000);
+        var units = new Usd1Reconciler.Core.Presentation.TokenFormat(6, "USD1");
+
+        var anomaly = SupplyAnomalyDetector.Screen("eth", Policy(maxMint: 2_000_000_000_000), [mint], [], units).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(anomaly.Summary, Is.EqualTo("mint of 50,000,000 USD1 above the limit 2,000,000 USD1, eth block 100 tx 0xt0"));
+            Assert.That(anomaly.Description, Does.Contain("minted 50,000,000 USD1 (50000000000000 base units)").And.Contain("the per-mint limit is 2,000,000 USD1 (2000000000000 base units)"));
+            Assert.That(anomaly.Amount, Is.EqualTo(new TokenAmount(50_000_000_000_000)), "the evidence itself stays in base units");
+        });
+    }
+
+    [Test]
+    public void LedgerMismatch_IndexOneBaseUnitAboveChain_NegativeDifferenceInTokenUnits()
+    {
+        var reading = new LedgerProofReading(1, 100, new TokenAmount(2_499_999), 2_500_000, T0);
+
+        var anomaly = SupplyAnomalyDetector.LedgerMismatch("eth", reading, new Usd1Reconciler.Core.Presentation.TokenFormat(6, "USD1"));
+
+        Assert.That(anomaly.Summary, Is.EqualTo("on-chain supply differs from indexed supply by -0.000001 USD1 on eth at block 100"),
+            "one base unit missing on the chain shows, with its sign");
     }
 
     [Test]

@@ -27,11 +27,11 @@ public sealed class ReportFormatterTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(text, Does.Contain("report 42 (scheduled) at 2025-06-30T12:00:00.0000000Z: INCONCLUSIVE"));
+            Assert.That(text, Does.Contain("report 42 (scheduled) at 2025-06-30 12:00:00 UTC: INCONCLUSIVE"));
             Assert.That(text, Does.Contain("  coverage:           –\n").And.Contain("  shortfall:          –\n"));
-            Assert.That(text, Does.Contain("  inconclusive since: 2025-06-30T11:20:00.0000000Z"));
+            Assert.That(text, Does.Contain("  inconclusive since: 2025-06-30 11:20:00 UTC"));
             Assert.That(text, Does.Contain(
-                "  last conclusive:    report 41 UNDERCOLLATERALIZED evaluated 2025-06-30T09:00:00.0000000Z: coverage 3707 bps, shortfall 49080374.06 USD, circulating 78000000 USD, reserves 28919625.94 USD"));
+                "  last conclusive:    report 41 UNDERCOLLATERALIZED evaluated 2025-06-30 09:00:00 UTC: coverage 37.07 %, shortfall 49,080,374.06 USD, circulating 78,000,000.00 USD, reserves 28,919,625.94 USD"));
             Assert.That(text, Does.Contain("  input: feed custodian:"), "the failing input is named");
         });
     }
@@ -45,8 +45,8 @@ public sealed class ReportFormatterTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(text, Does.Not.Contain("2000000"), "base units summed as dollars by the previous version stay unshown");
-            Assert.That(text, Does.Not.Contain("0 bps"));
+            Assert.That(text, Does.Not.Contain("2000000").And.Not.Contain("2,000,000"), "base units summed as dollars by the previous version stay unshown");
+            Assert.That(text, Does.Not.Contain("0.00 %"));
             Assert.That(text, Does.Contain("input: network eth: token decimals could not be read"));
         });
     }
@@ -66,6 +66,37 @@ public sealed class ReportFormatterTests
             Assert.That(csv[2], Does.StartWith("2,2025-06-30T13:00:00.0000000Z,scheduled,inconclusive,,,,,"), "no circulating, reserves, shortfall or coverage for an inconclusive report");
             Assert.That(csv[3], Does.StartWith("42,2025-06-30T12:00:00.0000000Z,scheduled,inconclusive,,,,,"));
             Assert.That(table, Does.Contain("inconclusive").And.Contain("–"));
+        });
+    }
+
+    [Test]
+    public void Summary_Covered_FiguresForPeople()
+    {
+        var covered = Stored(1, ReportCanonicalFormTests.OldCovered, "covered", "0", Now);
+
+        var text = ReportFormatter.Summary(covered);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.Contain("report 1 (scheduled) at 2025-06-30 12:00:00 UTC: COVERED"));
+            Assert.That(text, Does.Contain("  circulating supply: 2.00 USD\n"));
+            Assert.That(text, Does.Contain("  reserves:           2.50 USD\n"));
+            Assert.That(text, Does.Contain("  coverage:           125.00 % (minimum 100.00 %)\n"));
+            Assert.That(text, Does.Contain("  shortfall:          0.00 USD\n"));
+        });
+    }
+
+    [Test]
+    public void Markdown_ConclusiveAndInconclusive_PeopleUnitsAndNoFigureForInconclusive()
+    {
+        var undercollateralized = Stored(1, ReportCanonicalFormTests.OldUndercollateralized, "undercollateralized", "0.5", Now);
+
+        var rows = ReportFormatter.Markdown([undercollateralized, NewInconclusive()]).Split('\n');
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows[2], Does.StartWith("| 1 | 2025-06-30 12:00:00 UTC | scheduled | undercollateralized | 2.00 USD | 1.50 USD | 0.50 USD | 75.00 % |"));
+            Assert.That(rows[3], Does.StartWith("| 42 | 2025-06-30 12:00:00 UTC | scheduled | inconclusive | – | – | – | – |"));
         });
     }
 }

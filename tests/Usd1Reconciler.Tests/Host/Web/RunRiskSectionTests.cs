@@ -21,7 +21,7 @@ public sealed class RunRiskSectionTests
         {
             Assert.That(html.ToString(), Does.Contain("<span id=\"runway\">6.00 days</span>"));
             Assert.That(html.ToString(), Does.Contain("REDEMPTION SURGE"));
-            Assert.That(html.ToString(), Does.Contain("<td>total</td><td>48h</td><td class=\"num\">300</td><td class=\"num\">30.00 %</td>"));
+            Assert.That(html.ToString(), Does.Contain("<td data-label=\"network\">total</td><td data-label=\"window\">48h</td><td data-label=\"net redemptions\" class=\"num\">300.00 USD</td><td data-label=\"share of circulating\" class=\"num\">30.00 %</td>"));
         });
     }
 
@@ -34,15 +34,5 @@ public sealed class RunRiskSectionTests
         RunRiskSection.Render(html, document.RootElement);
 
         Assert.That(html.ToString(), Is.Empty, "a format-1 report has no run-risk figures to show");
-    }
-
-    [Test]
-    public void Percent_Bps_ExactTwoDecimals()
-    {
-        Assert.Multiple(() =>
-        {
-            Assert.That(RunRiskSection.Percent(1234), Is.EqualTo("12.34 %"));
-            Assert.That(RunRiskSection.Percent(-5), Is.EqualTo("-0.05 %"));
-        });
     }
 }
