@@ -67,6 +67,40 @@ internal sealed class PostgresCluster : IAsyncDisposable
         return new PostgresCluster(directory, postmaster, connectionString);
     }
 
+    /// <summary>CPU time the postmaster and every process under it (backends, WAL writer, checkpointer) have used so far.</summary>
+    public TimeSpan ServerCpu()
+    {
+        var pidFile = Path.Combine(_directory, "data", "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var total = ProcessCpu.Used(postmaster) ?? TimeSpan.Zero;
+        foreach (var status in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(status), out var pid) && ParentOf(status) == postmaster)
+            {
+                total += ProcessCpu.Used(pid) ?? TimeSpan.Zero;
+            }
+        }
+
+        return total;
+    }
+
+    private static int? ParentOf(string procDirectory)
+    {
+        try
+        {
+            var line = File.ReadLines(Path.Combine(procDirectory, "status")).FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
+            return line is not null && int.TryParse(line["PPid:".Length..].Trim(), out var parent) ? parent : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         var pidFile = Path.Combine(_directory, "data", "postmaster.pid");

@@ -28,7 +28,7 @@ internal static class StorePostgresBenchmark
         try
         {
             var sqlite = SqliteSupplyStore.Open(Path.Combine(work, "store.db"), TimeProvider.System);
-            var sqliteRate = await CommitAllAsync("sqlite", sqlite, events, batchSize);
+            var sqliteRate = await CommitAllAsync("sqlite", sqlite, events, batchSize, null);
 
             if (connectionString is null)
             {
@@ -38,7 +38,7 @@ internal static class StorePostgresBenchmark
             }
 
             await using var postgres = PostgresSupplyStore.Open(new PostgresStorageSettings(connectionString), TimeProvider.System);
-            var postgresRate = await CommitAllAsync("postgres", postgres, events, batchSize);
+            var postgresRate = await CommitAllAsync("postgres", postgres, events, batchSize, cluster is null ? null : cluster.ServerCpu);
             Console.WriteLine(BenchEnvironment.Invariant($"postgres / sqlite: {postgresRate / sqliteRate:0.00}"));
             Console.WriteLine($"load average after: {LoadAverage()}");
             return 0;
@@ -54,8 +54,11 @@ internal static class StorePostgresBenchmark
         }
     }
 
-    private static async Task<double> CommitAllAsync(string name, ISupplyStore store, long events, int batchSize)
+    /// <param name="serverCpu">CPU used so far by the database server's processes (a private cluster), null when unknown or in-process.</param>
+    private static async Task<double> CommitAllAsync(string name, ISupplyStore store, long events, int batchSize, Func<TimeSpan>? serverCpu)
     {
+        var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var serverCpuBefore = serverCpu?.Invoke() ?? TimeSpan.Zero;
         var network = await store.RegisterNetworkAsync(new NetworkRegistration("raw", NetworkKind.Evm, 1, "0x5fbdb2315678afecb367f032d93f642f64180aa3"), CancellationToken.None);
         var now = TimeProvider.System.GetUtcNow();
         var expected = BigInteger.Zero;
@@ -77,6 +80,8 @@ internal static class StorePostgresBenchmark
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds;
+        var serverCpuUsed = ((serverCpu?.Invoke() ?? TimeSpan.Zero) - serverCpuBefore).TotalSeconds;
         var supply = (await store.GetSupplyAsync(CancellationToken.None)).Single();
         var stored = supply.FinalMinted - supply.FinalBurned;
         if (stored != expected || supply.FinalMints + supply.FinalBurns != events)
@@ -85,6 +90,9 @@ internal static class StorePostgresBenchmark
         }
 
         Console.WriteLine(BenchEnvironment.Invariant($"{name}: {events} events in {seconds:0.00} s = {events / seconds:0} events/s (batches of {batchSize}, final on commit; supply checked)"));
+        // CPU seconds say what the work costs whatever else the machine runs; wall time on a shared machine does not.
+        Console.WriteLine(BenchEnvironment.Invariant(
+            $"{name}: CPU {clientCpu:0.00} s in this process{(serverCpu is null ? string.Empty : $" + {serverCpuUsed:0.00} s in the server")} = {events / (clientCpu + serverCpuUsed):0} events per CPU-second"));
         return events / seconds;
     }
 
