@@ -31,6 +31,9 @@ internal sealed class DaemonUnderTest : IAsyncDisposable
 
     public string ReservesPath => _directory.File("reserves.json");
 
+    /// <summary>The daemon's configuration file, for read-only verbs run beside it (`supply`, `governance`).</summary>
+    public string ConfigPath => _directory.File("config.json");
+
     /// <param name="networksJson">The Networks array's items.</param>
     /// <param name="extraSectionsJson">More top-level sections (e.g. "Alerting":{...}), with a leading comma.</param>
     /// <param name="feedStaleAfter">The feed's freshness budget (TimeSpan text).</param>
