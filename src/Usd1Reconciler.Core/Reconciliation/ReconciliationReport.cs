@@ -34,4 +34,5 @@ public sealed record ReconciliationReport(
     ReconciliationPolicy Policy,
     ConclusiveResult? LastConclusive = null,
     DateTimeOffset? InconclusiveSince = null,
-    Redemptions.RunRisk? RunRisk = null);
+    Redemptions.RunRisk? RunRisk = null,
+    IReadOnlyList<Governance.GovernanceSeen>? Governance = null);

@@ -19,6 +19,10 @@ namespace Usd1Reconciler.Core.Reconciliation;
 ///     inconclusiveSince and lastConclusive (the newest conclusive result, or null) follow coverageBps.
 /// 3 — conclusive reports made with redemption input (issue 17): format 1 byte for byte, plus a trailing "runRisk"
 ///     object (net redemptions per window, liquid reserves, runway, peak, surge thresholds, the business calendar).
+/// 4 — a report of format 1, 2 or 3 made where the store keeps governance (issue 15): the same fields in the same
+///     order with "format": 4, plus a trailing "governance" array (per network: governanceProof ok|mismatch|stale as of
+///     the report, the proof's block and the hash of the governance state it proved). Which of 1–3 it extends follows
+///     from its verdict and whether it has runRisk; readers key on those, so they read format 4 unchanged.
 /// A format-1 Inconclusive report (written before format 2) may hold figures from partial inputs: readers must show
 /// no figure for any Inconclusive report (<see cref="ReadFigures"/> does that).
 /// </summary>
@@ -32,6 +36,9 @@ public static class ReportCanonicalForm
 
     /// <summary>The format of conclusive reports with redemption velocity and runway: format 1 plus a trailing runRisk object.</summary>
     public const int RunRiskFormat = 3;
+
+    /// <summary>The format of any report that records the governance proofs it saw: its base format plus a trailing governance array.</summary>
+    public const int GovernanceFormat = 4;
 
     /// <summary>A window's label, as in reports and metric labels: hours up to 48 h or when not whole days ("24h", "48h"), days above ("7d").</summary>
     public static string WindowText(TimeSpan window) =>
@@ -52,7 +59,7 @@ public static class ReportCanonicalForm
             }
             else
             {
-                w.WriteNumber("format", report.RunRisk is null ? Format : RunRiskFormat);
+                w.WriteNumber("format", report.Governance is not null ? GovernanceFormat : report.RunRisk is null ? Format : RunRiskFormat);
                 w.WriteString("kind", report.Kind);
                 w.WriteString("createdAt", Time(createdAt));
                 w.WriteString("evaluatedAt", Time(report.EvaluatedAt));
@@ -112,6 +119,11 @@ public static class ReportCanonicalForm
             if (report.Verdict != ReconciliationVerdict.Inconclusive && report.RunRisk is { } runRisk)
             {
                 WriteRunRisk(w, runRisk, report.Policy);
+            }
+
+            if (report.Governance is { } governance)
+            {
+                WriteGovernance(w, governance);
             }
 
             w.WriteEndObject();
@@ -192,7 +204,7 @@ public static class ReportCanonicalForm
 
     private static void WriteInconclusiveHead(Utf8JsonWriter w, ReconciliationReport report, DateTimeOffset createdAt)
     {
-        w.WriteNumber("format", InconclusiveFormat);
+        w.WriteNumber("format", report.Governance is not null ? GovernanceFormat : InconclusiveFormat);
         w.WriteString("kind", report.Kind);
         w.WriteString("createdAt", Time(createdAt));
         w.WriteString("evaluatedAt", Time(report.EvaluatedAt));
@@ -227,6 +239,30 @@ public static class ReportCanonicalForm
         {
             w.WriteNull("lastConclusive");
         }
+    }
+
+    private static void WriteGovernance(Utf8JsonWriter w, IReadOnlyList<Governance.GovernanceSeen> governance)
+    {
+        w.WriteStartArray("governance");
+        foreach (var g in governance)
+        {
+            w.WriteStartObject();
+            w.WriteString("network", g.Network);
+            w.WriteString("governanceProof", g.Proof.ToString().ToLowerInvariant());
+            if (g.Block is { } block)
+            {
+                w.WriteNumber("block", block);
+            }
+            else
+            {
+                w.WriteNull("block");
+            }
+
+            WriteNullable(w, "stateHash", g.StateHash);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteNetwork(Utf8JsonWriter w, NetworkCirculation n)

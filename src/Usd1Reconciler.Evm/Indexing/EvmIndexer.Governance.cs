@@ -39,7 +39,7 @@ public sealed partial class EvmIndexer
     /// </summary>
     private async Task ProveGovernanceAsync(long finalBlock, CancellationToken cancellationToken)
     {
-        if (_store is not IGovernanceStore governance || finalBlock < 0)
+        if (_store is not IGovernanceStore governance)
         {
             return;
         }
@@ -47,6 +47,17 @@ public sealed partial class EvmIndexer
         var now = _time.GetUtcNow();
         if (_lastGovernanceProof is { } last && last.Block == finalBlock && now - last.At < GovernanceProofRefresh)
         {
+            return;
+        }
+
+        if (finalBlock < 0)
+        {
+            // Nothing is final yet, so nothing can be proven; the stale reading still says a pass has completed, which
+            // lets the screener judge the (unfinal) state against the policy.
+            await governance.RecordGovernanceProofAsync(
+                new GovernanceProofReading(Network, finalBlock, GovernanceProofStatus.Stale, [], GovernanceFold.Fold(Network, []).State.ComputeHash(), now, "no final block yet"),
+                cancellationToken);
+            _lastGovernanceProof = (finalBlock, now);
             return;
         }
 

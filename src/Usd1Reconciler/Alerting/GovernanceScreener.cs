@@ -11,7 +11,8 @@ namespace Usd1Reconciler.Alerting;
 /// so a reorg that removed a change is simply a refold without it), checks the state against the network's policy and
 /// keeps one GovernanceDrift condition per network open while drift exists — a new set of drift items replaces the
 /// paged one, no drift resolves it — and a GovernanceProofMismatch condition while the latest proof mismatches.
-/// Returns the networks whose token is paused on chain, which the supply screen treats as status Paused.
+/// Returns the networks whose token is paused on chain, which the supply screen treats as status Paused. A network
+/// without a governance proof yet (its first pass still running) is not judged.
 /// </summary>
 internal sealed class GovernanceScreener(
     IGovernanceStore governanceStore,
@@ -32,6 +33,15 @@ internal sealed class GovernanceScreener(
         var recent = await anomalyStore.GetRecentAnomaliesAsync(OpenLookup, cancellationToken);
         foreach (var (network, policy) in policies)
         {
+            // Before the network's first governance proof the first index pass has not finished: the state folded so
+            // far (a backfill halfway through, or nothing yet) is not the chain's, and judging it would page an owner
+            // or a role as missing that the next blocks hold. No verdict, no page, until a pass has been completed.
+            var proof = await governanceStore.GetGovernanceProofAsync(network, cancellationToken);
+            if (proof is null)
+            {
+                continue;
+            }
+
             var changes = await governanceStore.GetGovernanceChangesAsync(network, cancellationToken);
             var state = GovernanceFold.Fold(network, changes).State;
             if (state.Paused == true)
@@ -67,23 +77,17 @@ internal sealed class GovernanceScreener(
                 }
             }
 
-            await ScreenProofAsync(network, found, now, cancellationToken);
+            await ScreenProofAsync(network, proof, found, now, cancellationToken);
         }
 
         return paused;
     }
 
-    private async Task ScreenProofAsync(string network, List<StoredAnomaly> found, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task ScreenProofAsync(string network, GovernanceProofReading proof, List<StoredAnomaly> found, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var proof = await governanceStore.GetGovernanceProofAsync(network, cancellationToken);
         foreach (var status in Enum.GetValues<GovernanceProofStatus>())
         {
-            metrics.GovernanceProof.WithLabels(network, status.ToString().ToLowerInvariant()).Set(proof?.Status == status || (proof is null && status == GovernanceProofStatus.Stale) ? 1 : 0);
-        }
-
-        if (proof is null)
-        {
-            return;
+            metrics.GovernanceProof.WithLabels(network, status.ToString().ToLowerInvariant()).Set(proof.Status == status ? 1 : 0);
         }
 
         metrics.GovernanceProofTimestamp.WithLabels(network).Set(proof.CheckedAt.ToUnixTimeMilliseconds() / 1000.0);

@@ -92,7 +92,8 @@ internal static class ReconcilerComposition
             provider.GetRequiredService<IReconciliationStore>(),
             time,
             loggers.CreateLogger("usd1rec.reconcile"),
-            provider.GetRequiredService<IIndexStore>()));
+            provider.GetRequiredService<IIndexStore>(),
+            provider.GetRequiredService<IIndexStore>() as Core.Governance.IGovernanceStore));
         services.TryAddSingleton(provider =>
         {
             var indexers = provider.GetServices<INetworkIndexer>().ToDictionary(i => i.Network, StringComparer.Ordinal);

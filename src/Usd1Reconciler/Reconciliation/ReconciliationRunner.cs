@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Redemptions;
 using Usd1Reconciler.Core.Reserves;
@@ -17,7 +18,8 @@ internal sealed class ReconciliationRunner(
     IReportStore reports,
     TimeProvider time,
     ILogger logger,
-    IRedemptionHistory? redemptionHistory = null)
+    IRedemptionHistory? redemptionHistory = null,
+    IGovernanceStore? governance = null)
 {
     /// <summary>Report kinds, recorded in each report.</summary>
     public const string Once = "once";
@@ -125,6 +127,21 @@ internal sealed class ReconciliationRunner(
         }
 
         var report = Reconciler.Evaluate(new ReconciliationInput(kind, evaluatedAt, networks, feeds, policy, lastConclusive, inconclusiveSince, redemptions));
+        if (governance is not null && asOf is null)
+        {
+            // The governance each network stood on (issue 15, report format 4). A point-in-time report judges the past
+            // and the store keeps only the latest proof, so it records none rather than today's.
+            var seen = new List<GovernanceSeen>();
+            foreach (var n in config.Options.Networks)
+            {
+                var reading = await governance.GetGovernanceProofAsync(n.Name, cancellationToken);
+                var finalBlock = networks.FirstOrDefault(c => c.Network == n.Name)?.Block ?? -1;
+                seen.Add(new GovernanceSeen(n.Name, GovernanceProof.Evaluate(reading, finalBlock, now, n.StaleAfter), reading?.BlockNumber, reading?.StateHash));
+            }
+
+            report = report with { Governance = seen };
+        }
+
         return (report, ReportCanonicalForm.Write(report, now), lastConclusive);
     }
 

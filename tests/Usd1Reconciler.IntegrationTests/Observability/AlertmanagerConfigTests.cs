@@ -16,7 +16,7 @@ public sealed class AlertmanagerConfigTests
         var result = await CommandLineTool.RunAsync(Amtool, "check-config", RepoPaths.AlertmanagerConfig);
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
-        Assert.That(result.Output, Does.Contain("SUCCESS").And.Contain("2 receivers").And.Contain("4 inhibit rules"), result.Output);
+        Assert.That(result.Output, Does.Contain("SUCCESS").And.Contain("2 receivers").And.Contain("5 inhibit rules"), result.Output);
     }
 
     [TestCase("severity=page", "alertname=Usd1CoverageBelowMinimum", ExpectedResult = "page")]

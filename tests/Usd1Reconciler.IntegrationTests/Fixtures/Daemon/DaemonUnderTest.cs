@@ -31,7 +31,7 @@ internal sealed class DaemonUnderTest : IAsyncDisposable
 
     public string ReservesPath => _directory.File("reserves.json");
 
-    /// <summary>The configuration file the daemon runs on: read-only verbs (supply, governance) can be pointed at it.</summary>
+    /// <summary>The daemon's configuration file, for read-only verbs run beside it (`supply`, `governance`).</summary>
     public string ConfigPath => _directory.File("config.json");
 
     /// <param name="networksJson">The Networks array's items.</param>

@@ -52,6 +52,35 @@ public sealed class ReportCanonicalFormTests
     }
 
     [Test]
+    public void Write_WithGovernanceSeen_FormatFourIsTheOldBytesPlusATrailingGovernanceArray()
+    {
+        var seen = new[] { new Usd1Reconciler.Core.Governance.GovernanceSeen("eth", Usd1Reconciler.Core.Governance.GovernanceProofStatus.Mismatch, 41, "ab12") };
+
+        var written = ReportCanonicalForm.Write(Sample("2.5", TimeSpan.Zero) with { Governance = seen }, Now);
+
+        var expected = OldCovered.Replace("{\"format\":1,", "{\"format\":4,", StringComparison.Ordinal)[..^1]
+            + ",\"governance\":[{\"network\":\"eth\",\"governanceProof\":\"mismatch\",\"block\":41,\"stateHash\":\"ab12\"}]}";
+        Assert.That(written, Is.EqualTo(expected), "format 1's fields byte for byte, then what the report saw of the control plane");
+        var figures = ReportCanonicalForm.ReadFigures(Stored(1, written, "covered"));
+        Assert.That(figures.Conclusive!.CirculatingSupply, Is.EqualTo(ReportCanonicalForm.ReadFigures(Stored(1, OldCovered, "covered")).Conclusive!.CirculatingSupply), "readers read format 4 as its base format");
+    }
+
+    [Test]
+    public void Write_InconclusiveWithGovernance_FormatFourKeepsNoFigure()
+    {
+        var report = Sample("2.5", TimeSpan.FromHours(2), last: LastShort, since: Now.AddMinutes(-40)) with
+        {
+            Governance = [new Usd1Reconciler.Core.Governance.GovernanceSeen("eth", Usd1Reconciler.Core.Governance.GovernanceProofStatus.Stale, null, null)],
+        };
+
+        using var json = JsonDocument.Parse(ReportCanonicalForm.Write(report, Now));
+
+        Assert.That(json.RootElement.GetProperty("format").GetInt32(), Is.EqualTo(4));
+        Assert.That(json.RootElement.GetProperty("circulatingSupplyUsd").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(json.RootElement.GetProperty("governance")[0].GetProperty("stateHash").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
     public void Write_InconclusiveReport_FormatTwoWithNoFigureAndTheLastConclusiveResult()
     {
         var since = Now.AddMinutes(-40);

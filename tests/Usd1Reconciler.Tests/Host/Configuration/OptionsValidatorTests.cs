@@ -44,7 +44,8 @@ public sealed class OptionsValidatorTests
     public void Load_SolanaGovernancePolicyWithAuthoritiesAndNone_Accepted()
     {
         var path = Path.Combine(_directory, "config.json");
-        File.WriteAllText(path, $$"""{"Networks":[{{{Solana}},"Governance":{"Authorities":{"mintTokens":"9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin","freezeAccount":"none","closeMint":"None"}}}]}""");
+        const string governance = """{"Authorities":{"mintTokens":"9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin","freezeAccount":"none","closeMint":"None"}}""";
+        File.WriteAllText(path, "{\"Networks\":[{" + Solana + ",\"Governance\":" + governance + "}]}");
 
         Assert.That(ConfigLoader.Load(path).Options.Networks.Single().Governance!.Authorities, Has.Count.EqualTo(3), "base58 holders and none are valid Solana authorities");
     }
