@@ -24,8 +24,10 @@ internal static class EvmBackfillBenchmark
     /// <paramref name="runs"/> times, before the limits are measured: an A/B in the same window of a shared machine.
     /// </param>
     /// <param name="pipelineOnly">Only the usd1rec runs, not the node's and the store's limits.</param>
+    /// <param name="environment">DOTNET_ settings for every usd1rec child (GC settings tried without a rebuild).</param>
     public static async Task<int> RunAsync(
-        long events, int rawRangeBlocks, int rawParallelism, bool rebuild, bool dense = false, IReadOnlyList<string>? compare = null, int runs = 1, bool pipelineOnly = false)
+        long events, int rawRangeBlocks, int rawParallelism, bool rebuild, bool dense = false, IReadOnlyList<string>? compare = null, int runs = 1, bool pipelineOnly = false,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         BenchEnvironment.EnsureReleaseBuild(rebuild);
         var fixture = dense ? EvmFixture.Ensure(events, 1_000, 1) : EvmFixture.Ensure(events);
@@ -46,7 +48,7 @@ internal static class EvmBackfillBenchmark
                 foreach (var build in builds)
                 {
                     var label = BenchEnvironment.Invariant($"{(build == BenchEnvironment.Usd1recDll ? "this build" : build)} run {round}");
-                    var (thisRun, thisStore, thisCpu) = await IndexOnceAsync(anvil, fixture, work, build, label);
+                    var (thisRun, thisStore, thisCpu) = await IndexOnceAsync(anvil, fixture, work, build, label, environment);
                     Console.WriteLine(BenchEnvironment.Invariant(
                         $"  {label}: {thisRun.Wall.TotalSeconds:0.00} s = {fixture.Events / thisRun.Wall.TotalSeconds:0} events/s, peak RSS {thisRun.PeakRssBytes / 1048576.0:0} MiB ({thisRun.PeakRssBytes / 1e6:0} MB), CPU {thisRun.CpuTime.TotalSeconds:0.00} s"));
                     if (build == BenchEnvironment.Usd1recDll)
@@ -111,7 +113,8 @@ internal static class EvmBackfillBenchmark
     }
 
     /// <summary>`usd1rec index --once` of <paramref name="dll"/> into a fresh store; checks the store holds exactly the fixture's events and supply.</summary>
-    private static async Task<(ChildRun Run, string StorePath, TimeSpan AnvilCpu)> IndexOnceAsync(AnvilProcess anvil, EvmFixture fixture, string work, string dll, string label)
+    private static async Task<(ChildRun Run, string StorePath, TimeSpan AnvilCpu)> IndexOnceAsync(
+        AnvilProcess anvil, EvmFixture fixture, string work, string dll, string label, IReadOnlyDictionary<string, string>? environment)
     {
         var name = Guid.NewGuid().ToString("N");
         var storePath = Path.Combine(work, $"index-{name}.db");
@@ -123,7 +126,7 @@ internal static class EvmBackfillBenchmark
             Networks = new[] { new { Name = "bench", Kind = "Evm", ChainId = fixture.ChainId, RpcUrls = new[] { anvil.Url.ToString() }, Token = fixture.Token, StartBlock = fixture.FirstBlock } },
         }));
         var anvilBefore = anvil.CpuUsed ?? TimeSpan.Zero;
-        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"]);
+        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"], environment);
         var anvilCpu = (anvil.CpuUsed ?? TimeSpan.Zero) - anvilBefore;
         if (run.ExitCode != 0)
         {

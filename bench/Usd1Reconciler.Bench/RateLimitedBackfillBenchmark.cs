@@ -34,6 +34,8 @@ internal static class RateLimitedBackfillBenchmark
         var runs = Number("--runs", 1);
         var baseline = Option("--baseline-dll", string.Empty);
         var variants = Option("--variants", baseline.Length > 0 ? "baseline,unbudgeted,budget" : "unbudgeted,budget").Split(',');
+        var environment = BenchEnvironment.ChildEnvironment(options);
+        var timeline = Option("--timeline", string.Empty);
 
         BenchEnvironment.EnsureReleaseBuild(rebuild);
         await using var server = SyntheticChainServer.Start(events, clustered, rate, latency);
@@ -61,7 +63,7 @@ internal static class RateLimitedBackfillBenchmark
                     // "baseline-budget": the older build with the same budget, for an A/B of what changed under it.
                     var dll = variant.StartsWith("baseline", StringComparison.Ordinal) ? baseline : BenchEnvironment.Usd1recDll;
                     int? budget = variant is "budget" or "baseline-budget" ? rate : null;
-                    await RunOnceAsync(server, work, $"{variant} run {run}", dll, budget, bound);
+                    await RunOnceAsync(server, work, $"{variant} run {run}", dll, budget, bound, environment, timeline);
                 }
             }
 
@@ -73,7 +75,9 @@ internal static class RateLimitedBackfillBenchmark
         }
     }
 
-    private static async Task RunOnceAsync(SyntheticChainServer server, string work, string label, string dll, int? budget, double bound)
+    /// <param name="timeline">When set, a CSV of every post the server saw (see <see cref="SyntheticChainServer.WriteTimeline"/>) goes to this path, the run's label appended.</param>
+    private static async Task RunOnceAsync(
+        SyntheticChainServer server, string work, string label, string dll, int? budget, double bound, IReadOnlyDictionary<string, string> environment, string timeline)
     {
         var storePath = Path.Combine(work, $"{label.Replace(' ', '-')}.db");
         var config = Path.Combine(work, $"{label.Replace(' ', '-')}.json");
@@ -102,8 +106,15 @@ internal static class RateLimitedBackfillBenchmark
         // A second apart, so the provider's window holds nothing of the run before.
         await Task.Delay(TimeSpan.FromSeconds(1.1), TimeProvider.System);
         server.ResetCounters();
-        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"]);
+        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"], environment);
         var calls = server.Calls;
+        if (timeline.Length > 0)
+        {
+            var path = $"{timeline}.{label.Replace(' ', '-')}.csv";
+            await File.WriteAllLinesAsync(path, server.WriteTimeline());
+            Console.WriteLine($"  timeline of the posts: {path}");
+        }
+
         var refused = server.Refused;
         var posts = server.Posts;
         var service = server.MeanServiceTime;

@@ -45,6 +45,8 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
     private long _serviceTicks;
     private int _inFlight;
     private int _peakInFlight;
+    private long _resetAt = TimeProvider.System.GetTimestamp();
+    private readonly ConcurrentQueue<Post> _timeline = new();
 
     private SyntheticChainServer(long[] eventBlocks, int rateLimit, TimeSpan latency, int port)
     {
@@ -121,6 +123,8 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         Interlocked.Exchange(ref _posts, 0);
         Interlocked.Exchange(ref _serviceTicks, 0);
         Volatile.Write(ref _peakInFlight, 0);
+        _timeline.Clear();
+        Interlocked.Exchange(ref _resetAt, TimeProvider.System.GetTimestamp());
         lock (_rateLock)
         {
             _arrivals.Clear();
@@ -154,6 +158,23 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         }
 
         return requests;
+    }
+
+    /// <summary>
+    /// Every post since the last reset as CSV lines (header first), in order of arrival: milliseconds from the reset to
+    /// the arrival and to the reply's last byte, batch elements, the first method, and whether it was admitted — to see
+    /// where a run leaves the rate unused.
+    /// </summary>
+    public IEnumerable<string> WriteTimeline()
+    {
+        var frequency = (double)TimeProvider.System.TimestampFrequency;
+        var reset = Interlocked.Read(ref _resetAt);
+        yield return "arrived_ms,done_ms,elements,method,admitted";
+        foreach (var post in _timeline.OrderBy(p => p.Arrived))
+        {
+            yield return BenchEnvironment.Invariant(
+                $"{(post.Arrived - reset) * 1000 / frequency:0.0},{(post.Done - reset) * 1000 / frequency:0.0},{post.Elements},{post.Method},{(post.Admitted ? 1 : 0)}");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -197,6 +218,9 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
             Interlocked.CompareExchange(ref _peakInFlight, inFlight, peak);
         }
 
+        var elements = 0;
+        var firstMethod = "?";
+        var wasAdmitted = false;
         try
         {
             Interlocked.Increment(ref _posts);
@@ -204,6 +228,9 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
             var root = body.RootElement;
             var requests = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
             var admitted = Admit(requests.Count, arrived);
+            elements = requests.Count;
+            firstMethod = requests.Count > 0 && requests[0].TryGetProperty("method", out var m) ? m.GetString() ?? "?" : "?";
+            wasAdmitted = admitted;
             var remaining = _latency - TimeProvider.System.GetElapsedTime(arrived);
             if (remaining > TimeSpan.Zero)
             {
@@ -254,7 +281,9 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _inFlight);
-            Interlocked.Add(ref _serviceTicks, TimeProvider.System.GetTimestamp() - arrived);
+            var done = TimeProvider.System.GetTimestamp();
+            Interlocked.Add(ref _serviceTicks, done - arrived);
+            _timeline.Enqueue(new Post(arrived, done, elements, firstMethod, wasAdmitted));
         }
     }
 
@@ -468,6 +497,8 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
 
         return at;
     }
+
+    private sealed record Post(long Arrived, long Done, int Elements, string Method, bool Admitted);
 
     private static long BlockTag(string tag) => tag switch
     {
