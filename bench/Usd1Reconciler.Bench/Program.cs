@@ -49,7 +49,7 @@ switch (verb)
                                 [--dense] [--compare other/usd1rec.dll,...] [--runs 1] [--pipeline-only] [--env DOTNET_NAME=VALUE]...
               rate-limited-backfill [--rps 25] [--latency-ms 80] [--events 250000] [--clustered 150000] [--runs 1]
                                 [--baseline-dll path/usd1rec.dll] [--variants baseline,baseline-budget,unbudgeted,budget] [--rebuild]
-                                [--env DOTNET_NAME=VALUE]... [--timeline path-prefix]
+                                [--env DOTNET_NAME=VALUE]... [--timeline path-prefix] [--block-timestamp]
               solana-backfill   [--mints 7000] [--burns 3000] [--rebuild]
               live-latency      [--mints 30] [--poll-ms 500] [--rebuild]
               store-limit       [--events 1000000] [--batch 10000] [--distinct-tx]

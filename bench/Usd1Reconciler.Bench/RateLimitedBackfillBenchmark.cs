@@ -38,7 +38,8 @@ internal static class RateLimitedBackfillBenchmark
         var timeline = Option("--timeline", string.Empty);
 
         BenchEnvironment.EnsureReleaseBuild(rebuild);
-        await using var server = SyntheticChainServer.Start(events, clustered, rate, latency);
+        var blockTimestamp = options.Contains("--block-timestamp");
+        await using var server = SyntheticChainServer.Start(events, clustered, rate, latency, blockTimestamp);
         var logRequests = server.MinimumLogRequests(MaxBlockRange, MaxResults);
         // What any indexer must also ask: the headers of the blocks that are not final yet (stored for the reorg walk)
         // and the final block's (the anchor), and a handful of one-off calls (chain id, head, finalized tag, code,
@@ -49,7 +50,7 @@ internal static class RateLimitedBackfillBenchmark
         Console.WriteLine(BenchEnvironment.Invariant(
             $"chain: blocks 0-{SyntheticChainServer.Head}, token from block {SyntheticChainServer.DeployBlock}, {server.Events} events ({server.Mints} mints, {server.Burns} burns; {clustered} in bursts of 10,000 over 1,000 blocks), 2 logs each"));
         Console.WriteLine(BenchEnvironment.Invariant(
-            $"provider: {latency.TotalMilliseconds:0} ms added latency, {MaxBlockRange}-block range cap, {MaxResults}-result cap, {rate} requests/s (batch elements counted, sliding second, 429 + Retry-After: 1 beyond it)"));
+            $"provider: {latency.TotalMilliseconds:0} ms added latency, {MaxBlockRange}-block range cap, {MaxResults}-result cap, {rate} requests/s (batch elements counted, sliding second, 429 + Retry-After: 1 beyond it){(blockTimestamp ? "; logs carry blockTimestamp" : string.Empty)}"));
         Console.WriteLine(BenchEnvironment.Invariant(
             $"ideal bound: ({logRequests} eth_getLogs at the caps + {headers} unfinal/anchor headers + {oneOff} one-off calls) / {rate} per s = {bound:0.0} s (eth_getLogs alone: {(double)logRequests / rate:0.0} s)"));
 

@@ -48,8 +48,11 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
     private long _resetAt = TimeProvider.System.GetTimestamp();
     private readonly ConcurrentQueue<Post> _timeline = new();
 
-    private SyntheticChainServer(long[] eventBlocks, int rateLimit, TimeSpan latency, int port)
+    private readonly bool _sendsBlockTimestamp;
+
+    private SyntheticChainServer(long[] eventBlocks, int rateLimit, TimeSpan latency, int port, bool sendsBlockTimestamp)
     {
+        _sendsBlockTimestamp = sendsBlockTimestamp;
         _eventBlocks = eventBlocks;
         _rateLimit = rateLimit;
         _latency = latency;
@@ -91,7 +94,8 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
     /// token's whole life with a density that grows with the square of the block's age since deployment (recent
     /// blocks hold most of them). Deterministic: the same events every run.
     /// </summary>
-    public static SyntheticChainServer Start(int events, int clustered, int rateLimit, TimeSpan latency)
+    /// <param name="sendsBlockTimestamp">Logs carry their block's time (<c>blockTimestamp</c>), as geth's do since 1.16.</param>
+    public static SyntheticChainServer Start(int events, int clustered, int rateLimit, TimeSpan latency, bool sendsBlockTimestamp = false)
     {
         var blocks = new List<long>(events);
         var span = Head - FinalityLag - DeployBlock;
@@ -113,7 +117,7 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         }
 
         blocks.Sort();
-        return new SyntheticChainServer([.. blocks], rateLimit, latency, BenchEnvironment.FreePort());
+        return new SyntheticChainServer([.. blocks], rateLimit, latency, BenchEnvironment.FreePort(), sendsBlockTimestamp);
     }
 
     public void ResetCounters()
@@ -416,7 +420,7 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         writer.WriteEndArray();
     }
 
-    private static void WriteLog(Utf8JsonWriter writer, long block, string blockHash, string tx, int logIndex, string[] topics, string data)
+    private void WriteLog(Utf8JsonWriter writer, long block, string blockHash, string tx, int logIndex, string[] topics, string data)
     {
         writer.WriteStartObject();
         writer.WriteString("address", Token);
@@ -433,6 +437,11 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         writer.WriteString("transactionIndex", "0x0");
         writer.WriteString("blockHash", blockHash);
         writer.WriteString("logIndex", Hex(logIndex));
+        if (_sendsBlockTimestamp)
+        {
+            writer.WriteString("blockTimestamp", Hex(GenesisTime + (12 * block)));
+        }
+
         writer.WriteBoolean("removed", false);
         writer.WriteEndObject();
     }

@@ -150,26 +150,35 @@ public sealed partial class EvmIndexer
                 }
 
                 window.RemoveFirst();
-                // A range links onto the tip committed before it where its first header was read: always for unfinal
-                // blocks (every unfinal header is read), and for the first range of a pass. A final range started
-                // ahead of its predecessor reads no header and needs none — final blocks are not replaced — even when
-                // the range before it happened to read its end (a one-block range left by splits at provider limits).
-                if (previousHash.Length > 0 && fetched.Headers.TryGetValue(pending.From, out var first))
+                CheckLinksOntoTip(pending, fetched, previousHash, finalTarget);
+                previousHash = fetched.NewTip.Id;
+
+                // Final ranges fetched meanwhile, next in chain order, commit with this one in one transaction: each
+                // commit rewrites every store page it touches, and on a public chain (one transaction hash per event,
+                // keys spread over the whole index) a commit of a few hundred events touches as many pages as one of
+                // thousands, so when the store is what the pass waits for, fewer and larger commits are most of its
+                // speed. Only final ranges merge (their events are final on commit and no reorg can undo them); the
+                // cursor still moves only with the events it covers, in one transaction, and each range is checked
+                // onto the one before it exactly as when it commits alone.
+                var merged = new List<(PendingRange Range, FetchedRange Fetched)> { (pending, fetched) };
+                var mergedLogs = (long)fetched.LogCount;
+                while (fetched.FinalThrough is not null && window.First is { Value: var ready }
+                    && ready.Fetch.IsCompletedSuccessfully && ready.Fetch.Result.FinalThrough is not null
+                    && mergedLogs + ready.Fetch.Result.LogCount <= MaxLogsHeld)
                 {
-                    if (first.ParentHash != previousHash)
-                    {
-                        throw new ChainMovedException($"block {pending.From} has parent {first.ParentHash}, not the stored tip {previousHash}");
-                    }
-                }
-                else if (previousHash.Length > 0 && pending.From >= finalTarget)
-                {
-                    throw new InvalidOperationException($"network '{Network}': unfinal block {pending.From} was not read, so it cannot be linked onto the tip {previousHash}");
+                    window.RemoveFirst();
+                    CheckLinksOntoTip(ready, ready.Fetch.Result, previousHash, finalTarget);
+                    previousHash = ready.Fetch.Result.NewTip.Id;
+                    merged.Add((ready, ready.Fetch.Result));
+                    mergedLogs += ready.Fetch.Result.LogCount;
                 }
 
-                await _store.CommitBatchAsync(fetched.Batch(networkId, _time.GetUtcNow()), cancellationToken);
-                added += fetched.Events.Count;
-                _ranges.OnSuccess((int)(pending.To - pending.From + 1), fetched.LogCount);
-                previousHash = fetched.NewTip.Id;
+                await _store.CommitBatchAsync(FetchedRange.Batch(merged.Select(m => m.Fetched).ToList(), networkId, _time.GetUtcNow()), cancellationToken);
+                foreach (var (range, done) in merged)
+                {
+                    added += done.Events.Count;
+                    _ranges.OnSuccess((int)(range.To - range.From + 1), done.LogCount);
+                }
             }
         }
         finally
@@ -179,6 +188,27 @@ public sealed partial class EvmIndexer
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// A range links onto the tip committed before it where its first header was read: always for unfinal blocks (every
+    /// unfinal header is read), and for the first range of a pass. A final range started ahead of its predecessor reads
+    /// no header and needs none — final blocks are not replaced — even when the range before it happened to read its
+    /// end (a one-block range left by splits at provider limits).
+    /// </summary>
+    private void CheckLinksOntoTip(PendingRange pending, FetchedRange fetched, string previousHash, long finalTarget)
+    {
+        if (previousHash.Length > 0 && fetched.Headers.TryGetValue(pending.From, out var first))
+        {
+            if (first.ParentHash != previousHash)
+            {
+                throw new ChainMovedException($"block {pending.From} has parent {first.ParentHash}, not the stored tip {previousHash}");
+            }
+        }
+        else if (previousHash.Length > 0 && pending.From >= finalTarget)
+        {
+            throw new InvalidOperationException($"network '{Network}': unfinal block {pending.From} was not read, so it cannot be linked onto the tip {previousHash}");
+        }
     }
 
     /// <summary>Logs of the ranges fetched but not yet committed: what the window holds in memory now.</summary>
@@ -230,6 +260,7 @@ public sealed partial class EvmIndexer
         CheckLinks(from, to, headers, logs);
 
         var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
+        AddLogBlockTimes(logs, times);
         await AddMissingBlockTimesAsync(logs, times, finalTarget, cancellationToken);
         var events = Erc20SupplyDecoder.Decode(logs, times);
         // Unfinal headers, the tip, and the final block's own header: the anchor the endpoint check compares every
@@ -241,6 +272,29 @@ public sealed partial class EvmIndexer
             .ToList();
         var tip = new ChainTip(to, headers.TryGetValue(to, out var end) ? end.Hash : string.Empty);
         return new FetchedRange(headers, events, keep, tip, logs.Count, to <= finalTarget ? to : null);
+    }
+
+    /// <summary>
+    /// Block times the logs carry themselves (<see cref="EvmLog.BlockTimestamp"/>, sent by nodes that have it): each
+    /// comes with the log's block hash, like the log, so it is the time of the block the log is from and spares that
+    /// block's header read. A log whose time disagrees with its block's header or with another log of the block is a
+    /// broken reply, not a reorg (the hashes agree), and fails the range.
+    /// </summary>
+    private void AddLogBlockTimes(IReadOnlyList<EvmLog> logs, Dictionary<long, DateTimeOffset> times)
+    {
+        foreach (var log in logs)
+        {
+            if (log.BlockTimestamp is not { } stamp)
+            {
+                continue;
+            }
+
+            if (!times.TryAdd(log.BlockNumber, stamp) && times[log.BlockNumber] != stamp)
+            {
+                throw new RpcProtocolException("eth_getLogs", _rpc.Transport.PreferredEndpoint.Label,
+                    $"log {log.LogIndex} of tx {log.TransactionHash} says block {log.BlockNumber} has time {stamp:O}, but the block's header or another of its logs says {times[log.BlockNumber]:O}");
+            }
+        }
     }
 
     /// <summary>
@@ -286,7 +340,7 @@ public sealed partial class EvmIndexer
 
     /// <summary>
     /// The newest block at or below <paramref name="finalTarget"/> older than the block-time horizon (StartBlock − 1 if
-    /// none), found once by bisection over headers (~25 reads for 20M blocks) and kept: block times only grow with the
+    /// none), found once by <see cref="BlockTimeSearch"/> (a few round trips where a bisection over 20M blocks took ~25) and kept: block times only grow with the
     /// number, and a block once older than the horizon stays older, so the kept answer only errs towards reading more.
     /// Ranges in flight share the one search.
     /// </summary>
@@ -303,27 +357,19 @@ public sealed partial class EvmIndexer
         }
     }
 
-    private async Task<long> SearchOldThroughAsync(long finalTarget, CancellationToken cancellationToken)
+    private Task<long> SearchOldThroughAsync(long finalTarget, CancellationToken cancellationToken) =>
+        BlockTimeSearch.NewestOlderThanAsync(_settings.StartBlock, finalTarget, _time.GetUtcNow() - _settings.BlockTimeHorizon!.Value, ReadTimesAsync, cancellationToken);
+
+    private async Task<IReadOnlyList<DateTimeOffset>> ReadTimesAsync(long[] numbers, CancellationToken cancellationToken)
     {
-        var cutoff = _time.GetUtcNow() - _settings.BlockTimeHorizon!.Value;
-        var (low, high) = (_settings.StartBlock - 1, finalTarget);
-        // Invariant: every block <= low is older than the cutoff (StartBlock - 1 vacuously), every block > high is not known to be.
-        while (low < high)
+        var blocks = await _rpc.GetBlocksAsync(numbers, cancellationToken);
+        var times = new DateTimeOffset[numbers.Length];
+        for (var i = 0; i < numbers.Length; i++)
         {
-            var middle = low + ((high - low + 1) / 2);
-            var block = (await _rpc.GetBlocksAsync([middle], cancellationToken))[0]
-                ?? throw new ChainMovedException($"block {middle} is no longer on the chain");
-            if (block.Timestamp < cutoff)
-            {
-                low = middle;
-            }
-            else
-            {
-                high = middle - 1;
-            }
+            times[i] = (blocks[i] ?? throw new ChainMovedException($"block {numbers[i]} is no longer on the chain")).Timestamp;
         }
 
-        return low;
+        return times;
     }
 
     /// <param name="SplitPiece">A half of a range that hit a provider limit (see <see cref="LogRangeSizer.OnLimit"/>).</param>
@@ -333,7 +379,28 @@ public sealed partial class EvmIndexer
     private sealed record FetchedRange(
         Dictionary<long, EvmBlock> Headers, IReadOnlyList<SupplyEvent> Events, List<BlockHeader> Keep, ChainTip NewTip, int LogCount, long? FinalThrough)
     {
-        public IndexedBatch Batch(long networkId, DateTimeOffset at) => new(networkId, Events, Keep, NewTip, at) { FinalThrough = FinalThrough };
+        /// <summary>
+        /// One commit of consecutive ranges, oldest first: their events and kept headers, the last one's tip and final
+        /// block. A single range commits as it is; several only when all are final (see CatchUpAsync).
+        /// </summary>
+        public static IndexedBatch Batch(IReadOnlyList<FetchedRange> ranges, long networkId, DateTimeOffset at)
+        {
+            var last = ranges[^1];
+            if (ranges.Count == 1)
+            {
+                return new(networkId, last.Events, last.Keep, last.NewTip, at) { FinalThrough = last.FinalThrough };
+            }
+
+            var events = new List<SupplyEvent>(ranges.Sum(r => r.Events.Count));
+            var keep = new List<BlockHeader>();
+            foreach (var range in ranges)
+            {
+                events.AddRange(range.Events);
+                keep.AddRange(range.Keep);
+            }
+
+            return new(networkId, events, keep, last.NewTip, at) { FinalThrough = last.FinalThrough };
+        }
     }
 
     /// <summary>
