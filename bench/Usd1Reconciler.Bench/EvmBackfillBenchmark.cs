@@ -45,13 +45,28 @@ internal static class EvmBackfillBenchmark
             var anvilCpu = TimeSpan.Zero;
             for (var round = 1; round <= runs; round++)
             {
-                foreach (var build in builds)
+                foreach (var entry in builds)
                 {
-                    var label = BenchEnvironment.Invariant($"{(build == BenchEnvironment.Usd1recDll ? "this build" : build)} run {round}");
-                    var (thisRun, thisStore, thisCpu) = await IndexOnceAsync(anvil, fixture, work, build, label, environment);
+                    // "env:DOTNET_A=1;DOTNET_B=2" is this build with those runtime settings added: a GC setting A/B in one run.
+                    var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+                    var build = entry;
+                    if (entry.StartsWith("env:", StringComparison.Ordinal))
+                    {
+                        build = BenchEnvironment.Usd1recDll;
+                        foreach (var pair in entry["env:".Length..].Split(';', StringSplitOptions.RemoveEmptyEntries))
+                        {
+                            var (name, value) = pair.Split('=', 2) is [var n, var v] && n.StartsWith("DOTNET_", StringComparison.Ordinal)
+                                ? (n, v)
+                                : throw new ArgumentException($"--compare {entry}: env: takes DOTNET_NAME=VALUE;...");
+                            settings[name] = value;
+                        }
+                    }
+
+                    var label = BenchEnvironment.Invariant($"{(entry == BenchEnvironment.Usd1recDll ? "this build" : entry)} run {round}");
+                    var (thisRun, thisStore, thisCpu) = await IndexOnceAsync(anvil, fixture, work, build, label, settings);
                     Console.WriteLine(BenchEnvironment.Invariant(
                         $"  {label}: {thisRun.Wall.TotalSeconds:0.00} s = {fixture.Events / thisRun.Wall.TotalSeconds:0} events/s, peak RSS {thisRun.PeakRssBytes / 1048576.0:0} MiB ({thisRun.PeakRssBytes / 1e6:0} MB), CPU {thisRun.CpuTime.TotalSeconds:0.00} s"));
-                    if (build == BenchEnvironment.Usd1recDll)
+                    if (entry == BenchEnvironment.Usd1recDll)
                     {
                         (run, storePath, anvilCpu) = (thisRun, thisStore, thisCpu);
                     }

@@ -46,7 +46,7 @@ switch (verb)
             """
             usage: dotnet run -c Release --project bench/Usd1Reconciler.Bench -- <verb> [options]
               evm-backfill      [--events 1000000] [--raw-range 200] [--raw-parallelism 4] [--rebuild]
-                                [--dense] [--compare other/usd1rec.dll,...] [--runs 1] [--pipeline-only] [--env DOTNET_NAME=VALUE]...
+                                [--dense] [--compare other/usd1rec.dll|env:DOTNET_X=Y;...,...] [--runs 1] [--pipeline-only] [--env DOTNET_NAME=VALUE]...
               rate-limited-backfill [--rps 25] [--latency-ms 80] [--events 250000] [--clustered 150000] [--runs 1]
                                 [--baseline-dll path/usd1rec.dll] [--variants baseline,baseline-budget,unbudgeted,budget] [--rebuild]
                                 [--env DOTNET_NAME=VALUE]... [--timeline path-prefix] [--block-timestamp]

@@ -130,12 +130,18 @@ internal static class RateLimitedBackfillBenchmark
             return;
         }
 
+        // What usd1rec said at the end ("indexed to …", or "stopped at block N" after a SIGTERM).
+        foreach (var line in run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            Console.WriteLine($"  usd1rec: {line}");
+        }
+
         var store = SqliteSupplyStore.Open(storePath, TimeProvider.System);
-        var supply = (await store.GetSupplyAsync(CancellationToken.None)).Single();
-        var stored = supply.FinalMints + supply.FinalBurns;
-        var check = stored == server.Events && supply.IndexedSupply == server.Supply
+        var supply = (await store.GetSupplyAsync(CancellationToken.None)).SingleOrDefault();
+        var stored = supply is null ? 0 : supply.FinalMints + supply.FinalBurns;
+        var check = supply is not null && stored == server.Events && supply.IndexedSupply == server.Supply
             ? "store holds every event and the supply"
-            : $"WRONG: the store holds {stored} final events and supply {supply.IndexedSupply}, the chain {server.Events} and {server.Supply}";
+            : $"WRONG: the store holds {stored} final events and supply {supply?.IndexedSupply}, the chain {server.Events} and {server.Supply}";
         Console.WriteLine();
         Console.WriteLine(BenchEnvironment.Invariant(
             $"{label} ({(budget is { } b ? $"MaxRequestsPerSecond {b}" : "no budget")}): {run.Wall.TotalSeconds:0.0} s = {run.Wall.TotalSeconds / bound:0.00}x the bound, peak RSS {run.PeakRssBytes / 1048576.0:0} MiB ({run.PeakRssBytes / 1e6:0} MB), CPU {run.CpuTime.TotalSeconds:0.0} s"));
