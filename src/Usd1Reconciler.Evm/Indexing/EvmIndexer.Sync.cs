@@ -151,34 +151,10 @@ public sealed partial class EvmIndexer
 
                 window.RemoveFirst();
                 CheckLinksOntoTip(pending, fetched, previousHash, finalTarget);
+                await _store.CommitBatchAsync(fetched.Batch(networkId, _time.GetUtcNow()), cancellationToken);
+                added += fetched.Events.Count;
+                _ranges.OnSuccess((int)(pending.To - pending.From + 1), fetched.LogCount);
                 previousHash = fetched.NewTip.Id;
-
-                // Final ranges fetched meanwhile, next in chain order, commit with this one in one transaction: each
-                // commit rewrites every store page it touches, and on a public chain (one transaction hash per event,
-                // keys spread over the whole index) a commit of a few hundred events touches as many pages as one of
-                // thousands, so when the store is what the pass waits for, fewer and larger commits are most of its
-                // speed. Only final ranges merge (their events are final on commit and no reorg can undo them); the
-                // cursor still moves only with the events it covers, in one transaction, and each range is checked
-                // onto the one before it exactly as when it commits alone.
-                var merged = new List<(PendingRange Range, FetchedRange Fetched)> { (pending, fetched) };
-                var mergedLogs = (long)fetched.LogCount;
-                while (fetched.FinalThrough is not null && window.First is { Value: var ready }
-                    && ready.Fetch.IsCompletedSuccessfully && ready.Fetch.Result.FinalThrough is not null
-                    && mergedLogs + ready.Fetch.Result.LogCount <= MaxLogsHeld)
-                {
-                    window.RemoveFirst();
-                    CheckLinksOntoTip(ready, ready.Fetch.Result, previousHash, finalTarget);
-                    previousHash = ready.Fetch.Result.NewTip.Id;
-                    merged.Add((ready, ready.Fetch.Result));
-                    mergedLogs += ready.Fetch.Result.LogCount;
-                }
-
-                await _store.CommitBatchAsync(FetchedRange.Batch(merged.Select(m => m.Fetched).ToList(), networkId, _time.GetUtcNow()), cancellationToken);
-                foreach (var (range, done) in merged)
-                {
-                    added += done.Events.Count;
-                    _ranges.OnSuccess((int)(range.To - range.From + 1), done.LogCount);
-                }
             }
         }
         finally
@@ -379,28 +355,7 @@ public sealed partial class EvmIndexer
     private sealed record FetchedRange(
         Dictionary<long, EvmBlock> Headers, IReadOnlyList<SupplyEvent> Events, List<BlockHeader> Keep, ChainTip NewTip, int LogCount, long? FinalThrough)
     {
-        /// <summary>
-        /// One commit of consecutive ranges, oldest first: their events and kept headers, the last one's tip and final
-        /// block. A single range commits as it is; several only when all are final (see CatchUpAsync).
-        /// </summary>
-        public static IndexedBatch Batch(IReadOnlyList<FetchedRange> ranges, long networkId, DateTimeOffset at)
-        {
-            var last = ranges[^1];
-            if (ranges.Count == 1)
-            {
-                return new(networkId, last.Events, last.Keep, last.NewTip, at) { FinalThrough = last.FinalThrough };
-            }
-
-            var events = new List<SupplyEvent>(ranges.Sum(r => r.Events.Count));
-            var keep = new List<BlockHeader>();
-            foreach (var range in ranges)
-            {
-                events.AddRange(range.Events);
-                keep.AddRange(range.Keep);
-            }
-
-            return new(networkId, events, keep, last.NewTip, at) { FinalThrough = last.FinalThrough };
-        }
+        public IndexedBatch Batch(long networkId, DateTimeOffset at) => new(networkId, Events, Keep, NewTip, at) { FinalThrough = FinalThrough };
     }
 
     /// <summary>
