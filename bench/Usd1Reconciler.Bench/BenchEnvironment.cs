@@ -124,4 +124,27 @@ internal static class BenchEnvironment
 
         return Directory.GetCurrentDirectory();
     }
+
+    /// <summary>Every `--env NAME=VALUE`; only DOTNET_ runtime settings, the point being to try them without a rebuild.</summary>
+    public static Dictionary<string, string> ChildEnvironment(IReadOnlyList<string> options)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Count; i++)
+        {
+            if (options[i] != "--env")
+            {
+                continue;
+            }
+
+            var pair = i + 1 < options.Count ? options[i + 1].Split('=', 2) : [];
+            if (pair.Length != 2 || !pair[0].StartsWith("DOTNET_", StringComparison.Ordinal))
+            {
+                throw new ArgumentException("--env takes DOTNET_NAME=VALUE (a .NET runtime setting for the usd1rec child)");
+            }
+
+            environment[pair[0]] = pair[1];
+        }
+
+        return environment;
+    }
 }

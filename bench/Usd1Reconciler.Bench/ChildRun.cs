@@ -5,7 +5,8 @@ namespace Usd1Reconciler.Bench;
 /// <summary>A finished child process: exit code, wall time, peak RSS and CPU time (sampled from /proc every 20 ms, so the CPU of its last 20 ms is missing), output.</summary>
 internal sealed record ChildRun(int ExitCode, TimeSpan Wall, long PeakRssBytes, TimeSpan CpuTime, string StandardOutput, string StandardError)
 {
-    public static async Task<ChildRun> RunAsync(string file, IReadOnlyList<string> arguments)
+    /// <param name="environment">Variables set for the child only (DOTNET_ runtime settings tried without a rebuild, an event pipe).</param>
+    public static async Task<ChildRun> RunAsync(string file, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -17,6 +18,11 @@ internal sealed record ChildRun(int ExitCode, TimeSpan Wall, long PeakRssBytes, 
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var clock = Stopwatch.StartNew();

@@ -24,8 +24,10 @@ internal static class EvmBackfillBenchmark
     /// <paramref name="runs"/> times, before the limits are measured: an A/B in the same window of a shared machine.
     /// </param>
     /// <param name="pipelineOnly">Only the usd1rec runs, not the node's and the store's limits.</param>
+    /// <param name="environment">DOTNET_ settings for every usd1rec child (GC settings tried without a rebuild).</param>
     public static async Task<int> RunAsync(
-        long events, int rawRangeBlocks, int rawParallelism, bool rebuild, bool dense = false, IReadOnlyList<string>? compare = null, int runs = 1, bool pipelineOnly = false)
+        long events, int rawRangeBlocks, int rawParallelism, bool rebuild, bool dense = false, IReadOnlyList<string>? compare = null, int runs = 1, bool pipelineOnly = false,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         BenchEnvironment.EnsureReleaseBuild(rebuild);
         var fixture = dense ? EvmFixture.Ensure(events, 1_000, 1) : EvmFixture.Ensure(events);
@@ -43,13 +45,28 @@ internal static class EvmBackfillBenchmark
             var anvilCpu = TimeSpan.Zero;
             for (var round = 1; round <= runs; round++)
             {
-                foreach (var build in builds)
+                foreach (var entry in builds)
                 {
-                    var label = BenchEnvironment.Invariant($"{(build == BenchEnvironment.Usd1recDll ? "this build" : build)} run {round}");
-                    var (thisRun, thisStore, thisCpu) = await IndexOnceAsync(anvil, fixture, work, build, label);
+                    // "env:DOTNET_A=1;DOTNET_B=2" is this build with those runtime settings added: a GC setting A/B in one run.
+                    var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+                    var build = entry;
+                    if (entry.StartsWith("env:", StringComparison.Ordinal))
+                    {
+                        build = BenchEnvironment.Usd1recDll;
+                        foreach (var pair in entry["env:".Length..].Split(';', StringSplitOptions.RemoveEmptyEntries))
+                        {
+                            var (name, value) = pair.Split('=', 2) is [var n, var v] && n.StartsWith("DOTNET_", StringComparison.Ordinal)
+                                ? (n, v)
+                                : throw new ArgumentException($"--compare {entry}: env: takes DOTNET_NAME=VALUE;...");
+                            settings[name] = value;
+                        }
+                    }
+
+                    var label = BenchEnvironment.Invariant($"{(entry == BenchEnvironment.Usd1recDll ? "this build" : entry)} run {round}");
+                    var (thisRun, thisStore, thisCpu) = await IndexOnceAsync(anvil, fixture, work, build, label, settings);
                     Console.WriteLine(BenchEnvironment.Invariant(
                         $"  {label}: {thisRun.Wall.TotalSeconds:0.00} s = {fixture.Events / thisRun.Wall.TotalSeconds:0} events/s, peak RSS {thisRun.PeakRssBytes / 1048576.0:0} MiB ({thisRun.PeakRssBytes / 1e6:0} MB), CPU {thisRun.CpuTime.TotalSeconds:0.00} s"));
-                    if (build == BenchEnvironment.Usd1recDll)
+                    if (entry == BenchEnvironment.Usd1recDll)
                     {
                         (run, storePath, anvilCpu) = (thisRun, thisStore, thisCpu);
                     }
@@ -111,7 +128,8 @@ internal static class EvmBackfillBenchmark
     }
 
     /// <summary>`usd1rec index --once` of <paramref name="dll"/> into a fresh store; checks the store holds exactly the fixture's events and supply.</summary>
-    private static async Task<(ChildRun Run, string StorePath, TimeSpan AnvilCpu)> IndexOnceAsync(AnvilProcess anvil, EvmFixture fixture, string work, string dll, string label)
+    private static async Task<(ChildRun Run, string StorePath, TimeSpan AnvilCpu)> IndexOnceAsync(
+        AnvilProcess anvil, EvmFixture fixture, string work, string dll, string label, IReadOnlyDictionary<string, string>? environment)
     {
         var name = Guid.NewGuid().ToString("N");
         var storePath = Path.Combine(work, $"index-{name}.db");
@@ -123,7 +141,7 @@ internal static class EvmBackfillBenchmark
             Networks = new[] { new { Name = "bench", Kind = "Evm", ChainId = fixture.ChainId, RpcUrls = new[] { anvil.Url.ToString() }, Token = fixture.Token, StartBlock = fixture.FirstBlock } },
         }));
         var anvilBefore = anvil.CpuUsed ?? TimeSpan.Zero;
-        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"]);
+        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"], environment);
         var anvilCpu = (anvil.CpuUsed ?? TimeSpan.Zero) - anvilBefore;
         if (run.ExitCode != 0)
         {

@@ -22,7 +22,8 @@ switch (verb)
     case "evm-backfill":
         return await EvmBackfillBenchmark.RunAsync(
             Number("--events", 1_000_000), (int)Number("--raw-range", 200), (int)Number("--raw-parallelism", 4), rebuild, options.Contains("--dense"),
-            Option("--compare", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries), (int)Number("--runs", 1), options.Contains("--pipeline-only"));
+            Option("--compare", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries), (int)Number("--runs", 1), options.Contains("--pipeline-only"),
+            BenchEnvironment.ChildEnvironment(options));
     case "rate-limited-backfill":
         return await RateLimitedBackfillBenchmark.RunAsync(options, rebuild);
     case "solana-backfill":
@@ -30,7 +31,7 @@ switch (verb)
     case "live-latency":
         return await LiveLatencyBenchmark.RunAsync((int)Number("--mints", 30), TimeSpan.FromMilliseconds(Number("--poll-ms", 500)), rebuild);
     case "store-limit":
-        return await StoreLimitBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000));
+        return await StoreLimitBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000), options.Contains("--distinct-tx"));
     case "store-postgres":
         return await StorePostgresBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000), options.Contains("--connection-file") ? File.ReadAllText(Option("--connection-file", string.Empty)).Trim() : null);
     case "steady-memory":
@@ -47,12 +48,13 @@ switch (verb)
             """
             usage: dotnet run -c Release --project bench/Usd1Reconciler.Bench -- <verb> [options]
               evm-backfill      [--events 1000000] [--raw-range 200] [--raw-parallelism 4] [--rebuild]
-                                [--dense] [--compare other/usd1rec.dll,...] [--runs 1] [--pipeline-only]
+                                [--dense] [--compare other/usd1rec.dll|env:DOTNET_X=Y;...,...] [--runs 1] [--pipeline-only] [--env DOTNET_NAME=VALUE]...
               rate-limited-backfill [--rps 25] [--latency-ms 80] [--events 250000] [--clustered 150000] [--runs 1]
                                 [--baseline-dll path/usd1rec.dll] [--variants baseline,baseline-budget,unbudgeted,budget] [--rebuild]
+                                [--env DOTNET_NAME=VALUE]... [--timeline path-prefix] [--block-timestamp]
               solana-backfill   [--mints 7000] [--burns 3000] [--rebuild]
               live-latency      [--mints 30] [--poll-ms 500] [--rebuild]
-              store-limit       [--events 1000000] [--batch 10000]
+              store-limit       [--events 1000000] [--batch 10000] [--distinct-tx]
               store-postgres    [--events 1000000] [--batch 10000] [--connection-file file-holding-a-connection-string]
               reconcile-latency [--events 10000000] [--runs 50]
               store-open        [--events 10000000] [--tiny 2000] [--runs 7] [--rebuild]

@@ -34,9 +34,12 @@ internal static class RateLimitedBackfillBenchmark
         var runs = Number("--runs", 1);
         var baseline = Option("--baseline-dll", string.Empty);
         var variants = Option("--variants", baseline.Length > 0 ? "baseline,unbudgeted,budget" : "unbudgeted,budget").Split(',');
+        var environment = BenchEnvironment.ChildEnvironment(options);
+        var timeline = Option("--timeline", string.Empty);
 
         BenchEnvironment.EnsureReleaseBuild(rebuild);
-        await using var server = SyntheticChainServer.Start(events, clustered, rate, latency);
+        var blockTimestamp = options.Contains("--block-timestamp");
+        await using var server = SyntheticChainServer.Start(events, clustered, rate, latency, blockTimestamp);
         var logRequests = server.MinimumLogRequests(MaxBlockRange, MaxResults);
         // What any indexer must also ask: the headers of the blocks that are not final yet (stored for the reorg walk)
         // and the final block's (the anchor), and a handful of one-off calls (chain id, head, finalized tag, code,
@@ -47,7 +50,7 @@ internal static class RateLimitedBackfillBenchmark
         Console.WriteLine(BenchEnvironment.Invariant(
             $"chain: blocks 0-{SyntheticChainServer.Head}, token from block {SyntheticChainServer.DeployBlock}, {server.Events} events ({server.Mints} mints, {server.Burns} burns; {clustered} in bursts of 10,000 over 1,000 blocks), 2 logs each"));
         Console.WriteLine(BenchEnvironment.Invariant(
-            $"provider: {latency.TotalMilliseconds:0} ms added latency, {MaxBlockRange}-block range cap, {MaxResults}-result cap, {rate} requests/s (batch elements counted, sliding second, 429 + Retry-After: 1 beyond it)"));
+            $"provider: {latency.TotalMilliseconds:0} ms added latency, {MaxBlockRange}-block range cap, {MaxResults}-result cap, {rate} requests/s (batch elements counted, sliding second, 429 + Retry-After: 1 beyond it){(blockTimestamp ? "; logs carry blockTimestamp" : string.Empty)}"));
         Console.WriteLine(BenchEnvironment.Invariant(
             $"ideal bound: ({logRequests} eth_getLogs at the caps + {headers} unfinal/anchor headers + {oneOff} one-off calls) / {rate} per s = {bound:0.0} s (eth_getLogs alone: {(double)logRequests / rate:0.0} s)"));
 
@@ -61,7 +64,7 @@ internal static class RateLimitedBackfillBenchmark
                     // "baseline-budget": the older build with the same budget, for an A/B of what changed under it.
                     var dll = variant.StartsWith("baseline", StringComparison.Ordinal) ? baseline : BenchEnvironment.Usd1recDll;
                     int? budget = variant is "budget" or "baseline-budget" ? rate : null;
-                    await RunOnceAsync(server, work, $"{variant} run {run}", dll, budget, bound);
+                    await RunOnceAsync(server, work, $"{variant} run {run}", dll, budget, bound, environment, timeline);
                 }
             }
 
@@ -73,7 +76,9 @@ internal static class RateLimitedBackfillBenchmark
         }
     }
 
-    private static async Task RunOnceAsync(SyntheticChainServer server, string work, string label, string dll, int? budget, double bound)
+    /// <param name="timeline">When set, a CSV of every post the server saw (see <see cref="SyntheticChainServer.WriteTimeline"/>) goes to this path, the run's label appended.</param>
+    private static async Task RunOnceAsync(
+        SyntheticChainServer server, string work, string label, string dll, int? budget, double bound, IReadOnlyDictionary<string, string> environment, string timeline)
     {
         var storePath = Path.Combine(work, $"{label.Replace(' ', '-')}.db");
         var config = Path.Combine(work, $"{label.Replace(' ', '-')}.json");
@@ -102,8 +107,15 @@ internal static class RateLimitedBackfillBenchmark
         // A second apart, so the provider's window holds nothing of the run before.
         await Task.Delay(TimeSpan.FromSeconds(1.1), TimeProvider.System);
         server.ResetCounters();
-        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"]);
+        var run = await ChildRun.RunAsync("dotnet", [dll, "index", "--config", config, "--once"], environment);
         var calls = server.Calls;
+        if (timeline.Length > 0)
+        {
+            var path = $"{timeline}.{label.Replace(' ', '-')}.csv";
+            await File.WriteAllLinesAsync(path, server.WriteTimeline());
+            Console.WriteLine($"  timeline of the posts: {path}");
+        }
+
         var refused = server.Refused;
         var posts = server.Posts;
         var service = server.MeanServiceTime;
@@ -118,12 +130,18 @@ internal static class RateLimitedBackfillBenchmark
             return;
         }
 
+        // What usd1rec said at the end ("indexed to …", or "stopped at block N" after a SIGTERM).
+        foreach (var line in run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            Console.WriteLine($"  usd1rec: {line}");
+        }
+
         var store = SqliteSupplyStore.Open(storePath, TimeProvider.System);
-        var supply = (await store.GetSupplyAsync(CancellationToken.None)).Single();
-        var stored = supply.FinalMints + supply.FinalBurns;
-        var check = stored == server.Events && supply.IndexedSupply == server.Supply
+        var supply = (await store.GetSupplyAsync(CancellationToken.None)).SingleOrDefault();
+        var stored = supply is null ? 0 : supply.FinalMints + supply.FinalBurns;
+        var check = supply is not null && stored == server.Events && supply.IndexedSupply == server.Supply
             ? "store holds every event and the supply"
-            : $"WRONG: the store holds {stored} final events and supply {supply.IndexedSupply}, the chain {server.Events} and {server.Supply}";
+            : $"WRONG: the store holds {stored} final events and supply {supply?.IndexedSupply}, the chain {server.Events} and {server.Supply}";
         Console.WriteLine();
         Console.WriteLine(BenchEnvironment.Invariant(
             $"{label} ({(budget is { } b ? $"MaxRequestsPerSecond {b}" : "no budget")}): {run.Wall.TotalSeconds:0.0} s = {run.Wall.TotalSeconds / bound:0.00}x the bound, peak RSS {run.PeakRssBytes / 1048576.0:0} MiB ({run.PeakRssBytes / 1e6:0} MB), CPU {run.CpuTime.TotalSeconds:0.0} s"));

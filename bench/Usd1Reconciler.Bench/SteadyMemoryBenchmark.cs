@@ -29,7 +29,7 @@ internal static class SteadyMemoryBenchmark
 
     public static async Task<int> RunAsync(double minutes, IReadOnlyList<string> options, bool rebuild)
     {
-        var childEnvironment = ParseEnvironment(options);
+        var childEnvironment = BenchEnvironment.ChildEnvironment(options);
         var steady = TimeSpan.FromMinutes(minutes);
         if (steady <= TimeSpan.Zero)
         {
@@ -185,29 +185,6 @@ internal static class SteadyMemoryBenchmark
             SqliteConnection.ClearAllPools();
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    /// <summary>Every `--env NAME=VALUE`; only DOTNET_ runtime settings, the point being to try them without a rebuild.</summary>
-    private static Dictionary<string, string> ParseEnvironment(IReadOnlyList<string> options)
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < options.Count; i++)
-        {
-            if (options[i] != "--env")
-            {
-                continue;
-            }
-
-            var pair = i + 1 < options.Count ? options[i + 1].Split('=', 2) : [];
-            if (pair.Length != 2 || !pair[0].StartsWith("DOTNET_", StringComparison.Ordinal))
-            {
-                throw new ArgumentException("--env takes DOTNET_NAME=VALUE (a .NET runtime setting for the usd1rec child)");
-            }
-
-            environment[pair[0]] = pair[1];
-        }
-
-        return environment;
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -45,9 +45,14 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
     private long _serviceTicks;
     private int _inFlight;
     private int _peakInFlight;
+    private long _resetAt = TimeProvider.System.GetTimestamp();
+    private readonly ConcurrentQueue<Post> _timeline = new();
 
-    private SyntheticChainServer(long[] eventBlocks, int rateLimit, TimeSpan latency, int port)
+    private readonly bool _sendsBlockTimestamp;
+
+    private SyntheticChainServer(long[] eventBlocks, int rateLimit, TimeSpan latency, int port, bool sendsBlockTimestamp)
     {
+        _sendsBlockTimestamp = sendsBlockTimestamp;
         _eventBlocks = eventBlocks;
         _rateLimit = rateLimit;
         _latency = latency;
@@ -89,7 +94,8 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
     /// token's whole life with a density that grows with the square of the block's age since deployment (recent
     /// blocks hold most of them). Deterministic: the same events every run.
     /// </summary>
-    public static SyntheticChainServer Start(int events, int clustered, int rateLimit, TimeSpan latency)
+    /// <param name="sendsBlockTimestamp">Logs carry their block's time (<c>blockTimestamp</c>), as geth's do since 1.16.</param>
+    public static SyntheticChainServer Start(int events, int clustered, int rateLimit, TimeSpan latency, bool sendsBlockTimestamp = false)
     {
         var blocks = new List<long>(events);
         var span = Head - FinalityLag - DeployBlock;
@@ -111,7 +117,7 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         }
 
         blocks.Sort();
-        return new SyntheticChainServer([.. blocks], rateLimit, latency, BenchEnvironment.FreePort());
+        return new SyntheticChainServer([.. blocks], rateLimit, latency, BenchEnvironment.FreePort(), sendsBlockTimestamp);
     }
 
     public void ResetCounters()
@@ -121,6 +127,8 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         Interlocked.Exchange(ref _posts, 0);
         Interlocked.Exchange(ref _serviceTicks, 0);
         Volatile.Write(ref _peakInFlight, 0);
+        _timeline.Clear();
+        Interlocked.Exchange(ref _resetAt, TimeProvider.System.GetTimestamp());
         lock (_rateLock)
         {
             _arrivals.Clear();
@@ -154,6 +162,23 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         }
 
         return requests;
+    }
+
+    /// <summary>
+    /// Every post since the last reset as CSV lines (header first), in order of arrival: milliseconds from the reset to
+    /// the arrival and to the reply's last byte, batch elements, the first method, and whether it was admitted — to see
+    /// where a run leaves the rate unused.
+    /// </summary>
+    public IEnumerable<string> WriteTimeline()
+    {
+        var frequency = (double)TimeProvider.System.TimestampFrequency;
+        var reset = Interlocked.Read(ref _resetAt);
+        yield return "arrived_ms,done_ms,elements,method,admitted";
+        foreach (var post in _timeline.OrderBy(p => p.Arrived))
+        {
+            yield return BenchEnvironment.Invariant(
+                $"{(post.Arrived - reset) * 1000 / frequency:0.0},{(post.Done - reset) * 1000 / frequency:0.0},{post.Elements},{post.Method},{(post.Admitted ? 1 : 0)}");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -197,6 +222,9 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
             Interlocked.CompareExchange(ref _peakInFlight, inFlight, peak);
         }
 
+        var elements = 0;
+        var firstMethod = "?";
+        var wasAdmitted = false;
         try
         {
             Interlocked.Increment(ref _posts);
@@ -204,6 +232,9 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
             var root = body.RootElement;
             var requests = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
             var admitted = Admit(requests.Count, arrived);
+            elements = requests.Count;
+            firstMethod = requests.Count > 0 && requests[0].TryGetProperty("method", out var m) ? m.GetString() ?? "?" : "?";
+            wasAdmitted = admitted;
             var remaining = _latency - TimeProvider.System.GetElapsedTime(arrived);
             if (remaining > TimeSpan.Zero)
             {
@@ -254,7 +285,9 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _inFlight);
-            Interlocked.Add(ref _serviceTicks, TimeProvider.System.GetTimestamp() - arrived);
+            var done = TimeProvider.System.GetTimestamp();
+            Interlocked.Add(ref _serviceTicks, done - arrived);
+            _timeline.Enqueue(new Post(arrived, done, elements, firstMethod, wasAdmitted));
         }
     }
 
@@ -387,7 +420,7 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         writer.WriteEndArray();
     }
 
-    private static void WriteLog(Utf8JsonWriter writer, long block, string blockHash, string tx, int logIndex, string[] topics, string data)
+    private void WriteLog(Utf8JsonWriter writer, long block, string blockHash, string tx, int logIndex, string[] topics, string data)
     {
         writer.WriteStartObject();
         writer.WriteString("address", Token);
@@ -404,6 +437,11 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
         writer.WriteString("transactionIndex", "0x0");
         writer.WriteString("blockHash", blockHash);
         writer.WriteString("logIndex", Hex(logIndex));
+        if (_sendsBlockTimestamp)
+        {
+            writer.WriteString("blockTimestamp", Hex(GenesisTime + (12 * block)));
+        }
+
         writer.WriteBoolean("removed", false);
         writer.WriteEndObject();
     }
@@ -468,6 +506,8 @@ internal sealed class SyntheticChainServer : IAsyncDisposable
 
         return at;
     }
+
+    private sealed record Post(long Arrived, long Done, int Elements, string Method, bool Admitted);
 
     private static long BlockTag(string tag) => tag switch
     {

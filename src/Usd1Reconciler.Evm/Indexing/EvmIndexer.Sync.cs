@@ -150,22 +150,7 @@ public sealed partial class EvmIndexer
                 }
 
                 window.RemoveFirst();
-                // A range links onto the tip committed before it where its first header was read: always for unfinal
-                // blocks (every unfinal header is read), and for the first range of a pass. A final range started
-                // ahead of its predecessor reads no header and needs none — final blocks are not replaced — even when
-                // the range before it happened to read its end (a one-block range left by splits at provider limits).
-                if (previousHash.Length > 0 && fetched.Headers.TryGetValue(pending.From, out var first))
-                {
-                    if (first.ParentHash != previousHash)
-                    {
-                        throw new ChainMovedException($"block {pending.From} has parent {first.ParentHash}, not the stored tip {previousHash}");
-                    }
-                }
-                else if (previousHash.Length > 0 && pending.From >= finalTarget)
-                {
-                    throw new InvalidOperationException($"network '{Network}': unfinal block {pending.From} was not read, so it cannot be linked onto the tip {previousHash}");
-                }
-
+                CheckLinksOntoTip(pending, fetched, previousHash, finalTarget);
                 await _store.CommitBatchAsync(fetched.Batch(networkId, _time.GetUtcNow()), cancellationToken);
                 added += fetched.Events.Count;
                 _ranges.OnSuccess((int)(pending.To - pending.From + 1), fetched.LogCount);
@@ -179,6 +164,27 @@ public sealed partial class EvmIndexer
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// A range links onto the tip committed before it where its first header was read: always for unfinal blocks (every
+    /// unfinal header is read), and for the first range of a pass. A final range started ahead of its predecessor reads
+    /// no header and needs none — final blocks are not replaced — even when the range before it happened to read its
+    /// end (a one-block range left by splits at provider limits).
+    /// </summary>
+    private void CheckLinksOntoTip(PendingRange pending, FetchedRange fetched, string previousHash, long finalTarget)
+    {
+        if (previousHash.Length > 0 && fetched.Headers.TryGetValue(pending.From, out var first))
+        {
+            if (first.ParentHash != previousHash)
+            {
+                throw new ChainMovedException($"block {pending.From} has parent {first.ParentHash}, not the stored tip {previousHash}");
+            }
+        }
+        else if (previousHash.Length > 0 && pending.From >= finalTarget)
+        {
+            throw new InvalidOperationException($"network '{Network}': unfinal block {pending.From} was not read, so it cannot be linked onto the tip {previousHash}");
+        }
     }
 
     /// <summary>Logs of the ranges fetched but not yet committed: what the window holds in memory now.</summary>
@@ -230,6 +236,7 @@ public sealed partial class EvmIndexer
         CheckLinks(from, to, headers, logs);
 
         var times = headers.Values.ToDictionary(h => h.Number, h => h.Timestamp);
+        AddLogBlockTimes(logs, times);
         await AddMissingBlockTimesAsync(logs, times, finalTarget, cancellationToken);
         var events = Erc20SupplyDecoder.Decode(logs, times);
         var governance = GovernanceLogDecoder.Decode(Network, logs, times, _settings.DeclaredEvents);
@@ -242,6 +249,29 @@ public sealed partial class EvmIndexer
             .ToList();
         var tip = new ChainTip(to, headers.TryGetValue(to, out var end) ? end.Hash : string.Empty);
         return new FetchedRange(headers, events, governance, keep, tip, logs.Count, to <= finalTarget ? to : null);
+    }
+
+    /// <summary>
+    /// Block times the logs carry themselves (<see cref="EvmLog.BlockTimestamp"/>, sent by nodes that have it): each
+    /// comes with the log's block hash, like the log, so it is the time of the block the log is from and spares that
+    /// block's header read. A log whose time disagrees with its block's header or with another log of the block is a
+    /// broken reply, not a reorg (the hashes agree), and fails the range.
+    /// </summary>
+    private void AddLogBlockTimes(IReadOnlyList<EvmLog> logs, Dictionary<long, DateTimeOffset> times)
+    {
+        foreach (var log in logs)
+        {
+            if (log.BlockTimestamp is not { } stamp)
+            {
+                continue;
+            }
+
+            if (!times.TryAdd(log.BlockNumber, stamp) && times[log.BlockNumber] != stamp)
+            {
+                throw new RpcProtocolException("eth_getLogs", _rpc.Transport.PreferredEndpoint.Label,
+                    $"log {log.LogIndex} of tx {log.TransactionHash} says block {log.BlockNumber} has time {stamp:O}, but the block's header or another of its logs says {times[log.BlockNumber]:O}");
+            }
+        }
     }
 
     /// <summary>
@@ -287,7 +317,7 @@ public sealed partial class EvmIndexer
 
     /// <summary>
     /// The newest block at or below <paramref name="finalTarget"/> older than the block-time horizon (StartBlock − 1 if
-    /// none), found once by bisection over headers (~25 reads for 20M blocks) and kept: block times only grow with the
+    /// none), found once by <see cref="BlockTimeSearch"/> (a few round trips where a bisection over 20M blocks took ~25) and kept: block times only grow with the
     /// number, and a block once older than the horizon stays older, so the kept answer only errs towards reading more.
     /// Ranges in flight share the one search.
     /// </summary>
@@ -304,27 +334,19 @@ public sealed partial class EvmIndexer
         }
     }
 
-    private async Task<long> SearchOldThroughAsync(long finalTarget, CancellationToken cancellationToken)
+    private Task<long> SearchOldThroughAsync(long finalTarget, CancellationToken cancellationToken) =>
+        BlockTimeSearch.NewestOlderThanAsync(_settings.StartBlock, finalTarget, _time.GetUtcNow() - _settings.BlockTimeHorizon!.Value, ReadTimesAsync, cancellationToken);
+
+    private async Task<IReadOnlyList<DateTimeOffset>> ReadTimesAsync(long[] numbers, CancellationToken cancellationToken)
     {
-        var cutoff = _time.GetUtcNow() - _settings.BlockTimeHorizon!.Value;
-        var (low, high) = (_settings.StartBlock - 1, finalTarget);
-        // Invariant: every block <= low is older than the cutoff (StartBlock - 1 vacuously), every block > high is not known to be.
-        while (low < high)
+        var blocks = await _rpc.GetBlocksAsync(numbers, cancellationToken);
+        var times = new DateTimeOffset[numbers.Length];
+        for (var i = 0; i < numbers.Length; i++)
         {
-            var middle = low + ((high - low + 1) / 2);
-            var block = (await _rpc.GetBlocksAsync([middle], cancellationToken))[0]
-                ?? throw new ChainMovedException($"block {middle} is no longer on the chain");
-            if (block.Timestamp < cutoff)
-            {
-                low = middle;
-            }
-            else
-            {
-                high = middle - 1;
-            }
+            times[i] = (blocks[i] ?? throw new ChainMovedException($"block {numbers[i]} is no longer on the chain")).Timestamp;
         }
 
-        return low;
+        return times;
     }
 
     /// <param name="SplitPiece">A half of a range that hit a provider limit (see <see cref="LogRangeSizer.OnLimit"/>).</param>

@@ -9,4 +9,11 @@ public sealed record EvmLog(
     string BlockHash,
     string TransactionHash,
     int LogIndex,
-    bool Removed);
+    bool Removed)
+{
+    /// <summary>
+    /// The block's time when the node sends it with the log (the <c>blockTimestamp</c> member geth added to log objects;
+    /// others may not send it); null otherwise. Where present it spares a header read for the block's time.
+    /// </summary>
+    public DateTimeOffset? BlockTimestamp { get; init; }
+}

@@ -22,6 +22,9 @@ internal sealed class EvmLogReader
     private const int BlockHashSlot = 5;
     private const int TransactionHashSlot = 6;
 
+    // 9999-12-31T23:59:59Z, the last second a DateTimeOffset holds.
+    private const long MaxUnixSeconds = 253_402_300_799;
+
     // Slots 0–3: topics by position; then address, block hash, transaction hash.
     private readonly string?[] _last = new string?[7];
     private readonly List<string> _topics = new(TopicSlots);
@@ -34,9 +37,9 @@ internal sealed class EvmLogReader
             throw new FormatException($"log is a JSON {JsonTokenKind.Of(item.TokenType)}, not an object");
         }
 
-        ReadOnlySpan<byte> address = default, data = default, blockNumber = default, blockHash = default, transactionHash = default, logIndex = default;
-        bool hasAddress = false, hasData = false, hasBlockNumber = false, hasBlockHash = false, hasTransactionHash = false, hasLogIndex = false;
-        bool hasTopics = false, removed = false;
+        ReadOnlySpan<byte> address = default, data = default, blockNumber = default, blockHash = default, transactionHash = default, logIndex = default, blockTimestamp = default;
+        bool hasAddress = false, hasData = false, hasBlockNumber = false, hasBlockHash = false, hasTransactionHash = false, hasLogIndex = false, hasBlockTimestamp = false;
+        bool hasTopics = false, removed = false, blockTimestampNotText = false;
         string[]? topics = null;
         FormatException? topicFault = null;
         while (item.Read() && item.TokenType == JsonTokenType.PropertyName)
@@ -71,6 +74,11 @@ internal sealed class EvmLogReader
             else if (item.ValueTextEquals("logIndex"u8))
             {
                 logIndex = StringValue(ref item, out hasLogIndex);
+            }
+            else if (item.ValueTextEquals("blockTimestamp"u8))
+            {
+                blockTimestamp = StringValue(ref item, out hasBlockTimestamp);
+                blockTimestampNotText = !hasBlockTimestamp && item.TokenType != JsonTokenType.Null;
             }
             else if (item.ValueTextEquals("removed"u8))
             {
@@ -108,7 +116,7 @@ internal sealed class EvmLogReader
             throw new FormatException($"logIndex {index} is out of range");
         }
 
-        return new EvmLog(
+        var log = new EvmLog(
             Shared(hasAddress, address, 20, "log address", AddressSlot),
             topics!,
             dataText,
@@ -117,6 +125,23 @@ internal sealed class EvmLogReader
             Shared(hasTransactionHash, transactionHash, 32, "log transactionHash", TransactionHashSlot),
             (int)index,
             removed);
+
+        // Optional, and checked after every other field: nodes that do not send it (or send null) leave the block's
+        // time to a header read; one that sends it wrong fails the reply like any other wrong field.
+        if (blockTimestampNotText)
+        {
+            throw new FormatException("log blockTimestamp is not a hex quantity string");
+        }
+
+        if (!hasBlockTimestamp)
+        {
+            return log;
+        }
+
+        var seconds = EvmHex.ParseQuantity(blockTimestamp, "log blockTimestamp");
+        return seconds <= MaxUnixSeconds
+            ? log with { BlockTimestamp = DateTimeOffset.FromUnixTimeSeconds(seconds) }
+            : throw new FormatException($"log blockTimestamp {seconds} is out of range");
     }
 
     /// <summary>Reads a topics array (the reader on its start); a bad topic is returned, not thrown, so it is reported after the shape checks before it.</summary>

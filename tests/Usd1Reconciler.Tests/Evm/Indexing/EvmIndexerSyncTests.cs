@@ -195,6 +195,45 @@ public sealed class EvmIndexerSyncTests
         });
     }
 
+    [Test]
+    public async Task RunPassAsync_LogsCarryTheirBlockTimestamp_FinalEventsTimedWithoutHeaderReads()
+    {
+        _chain.SendsBlockTimestamp = true;
+        for (var i = 1; i <= 40; i++)
+        {
+            _chain.Mine(ScriptedTransfer.Mint(Alice, 1_000 + i));
+        }
+
+        var result = await NewIndexer().RunPassAsync(CancellationToken.None);
+        Assert.That(result.FinalBlock, Is.EqualTo(30));
+
+        var events = await _store.GetEventsAsync((await SupplyAsync()).NetworkId, CancellationToken.None);
+        var headerReads = _chain.Calls.Count(c => c == "eth_getBlockByNumber");
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                events.Where(e => e.Event.BlockTime != DateTimeOffset.FromUnixTimeSeconds(ScriptedEvmChain.GenesisTime + (e.Event.BlockNumber * 12))).Select(e => e.Event.BlockNumber),
+                Is.Empty, "every event carries its block's time, taken from its log");
+            // The unfinal blocks 30..40 and the tags/probes of the pass are read; none of the 29 final blocks below
+            // the final target that hold logs is (without blockTimestamp each is, see the test above).
+            Assert.That(headerReads, Is.LessThanOrEqualTo(Confirmations + 4), $"header reads: {headerReads}");
+        });
+    }
+
+    [Test]
+    public async Task RunPassAsync_LogTimeDisagreesWithItsBlockHeader_PassFailsAndStoresNothing()
+    {
+        _chain.SendsBlockTimestamp = true;
+        _chain.SkewsBlockTimestampOf = 35;
+        for (var i = 1; i <= 40; i++)
+        {
+            _chain.Mine(ScriptedTransfer.Mint(Alice, 1_000 + i));
+        }
+
+        var ex = Assert.ThrowsAsync<Usd1Reconciler.JsonRpc.RpcProtocolException>(() => NewIndexer().RunPassAsync(CancellationToken.None));
+        Assert.That(ex!.Message, Does.Contain("block 35 has time"), "an unfinal block's header is read: its log must agree with it");
+    }
+
     /// <summary>Runs one pass with a fresh indexer and asserts the store holds exactly the canonical chain's events.</summary>
     private async Task<IndexPassResult> AssertPassFollowsChainAsync(int expectedReorgs, string because)
     {

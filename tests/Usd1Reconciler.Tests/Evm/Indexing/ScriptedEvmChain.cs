@@ -22,6 +22,12 @@ internal sealed class ScriptedEvmChain : HttpMessageHandler
     public const long ChainId = 31337;
     public const string Token = "0x00000000000000000000000000000000000000d1";
     private const string ZeroWord = "0x0000000000000000000000000000000000000000000000000000000000000000";
+    /// <summary>Whether logs carry their block's time (<c>blockTimestamp</c>), as geth's do.</summary>
+    public bool SendsBlockTimestamp { get; set; }
+
+    /// <summary>A block whose logs' <c>blockTimestamp</c> is a second off its header's (a broken node).</summary>
+    public long SkewsBlockTimestampOf { get; set; } = -1;
+
     /// <summary>Block n is stamped GenesisTime + 12 n seconds.</summary>
     public const long GenesisTime = 1_750_000_000;
 
@@ -210,6 +216,10 @@ internal sealed class ScriptedEvmChain : HttpMessageHandler
                     ["logIndex"] = Quantity(i),
                     ["removed"] = false,
                 });
+                if (SendsBlockTimestamp)
+                {
+                    logs[^1]!["blockTimestamp"] = Quantity(GenesisTime + (block.Number * 12) + (block.Number == SkewsBlockTimestampOf ? 1 : 0));
+                }
             }
         }
 

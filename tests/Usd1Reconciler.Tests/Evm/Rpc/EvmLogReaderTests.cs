@@ -55,6 +55,15 @@ public sealed class EvmLogReaderTests
         Assert.That((log.BlockNumber, log.LogIndex, log.Removed), Is.EqualTo((16L, 31, false)));
         Assert.That(log.BlockHash, Is.EqualTo(BlockHash));
         Assert.That(log.TransactionHash, Is.EqualTo(TxHash));
+        Assert.That(log.BlockTimestamp, Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(0x6553f100)), "blockTimestamp is the block's time in Unix seconds");
+    }
+
+    [Test]
+    public async Task GetLogs_BlockTimestampAbsentOrNull_NoBlockTime()
+    {
+        var logs = await GetLogs(Reply(Log(TxHash, "0x0"), Log(TxHash, "0x1", extra: """, "blockTimestamp":null"""), Log(TxHash, "0x2", extra: """, "blockTimestamp":"0x0" """)));
+
+        Assert.That(logs.Select(l => l.BlockTimestamp), Is.EqualTo(new DateTimeOffset?[] { null, null, DateTimeOffset.UnixEpoch }), "a node that does not send the time leaves it to a header read");
     }
 
     [Test]
@@ -75,6 +84,16 @@ public sealed class EvmLogReaderTests
     {
         var log = (await GetLogs(Reply(Log(TxHash, "0x3", extra: """, "logIndex":"0x4", "removed":true""")))).Single();
         Assert.That((log.LogIndex, log.Removed), Is.EqualTo((4, true)));
+    }
+
+    [TestCase(""", "blockTimestamp":7""", "log blockTimestamp is not a hex quantity string")]
+    [TestCase(", \"blockTimestamp\":\"0xzz\"", "log blockTimestamp")]
+    [TestCase(", \"blockTimestamp\":\"0x7fffffffffffffff\"", "log blockTimestamp 9223372036854775807 is out of range")]
+    public void GetLogs_FaultyBlockTimestamp_NamedAfterEveryOtherField(string extra, string reason)
+    {
+        var ex = Assert.ThrowsAsync<RpcUnavailableException>(() => GetLogs(Reply(Log(TxHash, extra: extra))));
+        Assert.That(ex!.Failures.Single(), Is.InstanceOf<RpcProtocolException>());
+        Assert.That(ex.Message, Does.Contain(reason));
     }
 
     [TestCase("""[1,2]""", "log is a JSON Array, not an object")]
