@@ -103,7 +103,7 @@ public sealed class PostgresIdempotencyTests
     }
 
     /// <summary>Two minutes pass for the claims of <paramref name="ids"/>: their expiry is set into the past, in database time.</summary>
-    private static async Task ExpireClaimsAsync(PostgresStorageSettings settings, IReadOnlyList<long> ids)
+    private static async Task ExpireClaimsAsync(PostgresStorageSettings settings, List<long> ids)
     {
         await using var connection = new NpgsqlConnection(settings.ConnectionString);
         await connection.OpenAsync();
