@@ -1,3 +1,4 @@
+using Npgsql;
 using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Reconciliation;
@@ -74,7 +75,7 @@ public sealed class PostgresIdempotencyTests
         }
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
-            (i % 2 == 0 ? a : b).ClaimDueAlertsAsync(now.AddSeconds(1), 2, TimeSpan.FromSeconds(3), CancellationToken.None))));
+            (i % 2 == 0 ? a : b).ClaimDueAlertsAsync(now.AddSeconds(1), 2, TimeSpan.FromMinutes(2), CancellationToken.None))));
         var claimed = claims.SelectMany(c => c.Select(p => p.OutboxId)).ToList();
 
         Assert.Multiple(() =>
@@ -84,11 +85,12 @@ public sealed class PostgresIdempotencyTests
         });
 
         // The claimer of the first two "dies" (never marks them); the others are delivered. Only the dead claimer's
-        // entries come back, and only once its claim has run out.
+        // entries come back, and only once its claim has run out (moved into the past rather than waited for: the
+        // claim's length is what the database compares, and a busy machine must not make a live claim look expired).
         var dead = claims.First(c => c.Count > 0).Select(p => p.OutboxId).ToList();
         await b.MarkDeliveredAsync(claimed.Except(dead).ToList(), now, CancellationToken.None);
         var beforeExpiry = await b.ClaimDueAlertsAsync(now.AddSeconds(1), 10, TimeSpan.FromSeconds(30), CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(3.5), TimeProvider.System);
+        await ExpireClaimsAsync(settings, dead);
         var afterExpiry = await b.ClaimDueAlertsAsync(now.AddSeconds(1), 10, TimeSpan.FromSeconds(30), CancellationToken.None);
 
         Assert.Multiple(async () =>
@@ -98,6 +100,16 @@ public sealed class PostgresIdempotencyTests
             Assert.That(await a.CountPendingAlertsAsync(CancellationToken.None), Is.EqualTo(dead.Count));
             Assert.That(await a.GetDueAlertsAsync(now.AddSeconds(1), 10, CancellationToken.None), Has.Count.EqualTo(dead.Count), "reading due entries claims nothing");
         });
+    }
+
+    /// <summary>Two minutes pass for the claims of <paramref name="ids"/>: their expiry is set into the past, in database time.</summary>
+    private static async Task ExpireClaimsAsync(PostgresStorageSettings settings, List<long> ids)
+    {
+        await using var connection = new NpgsqlConnection(settings.ConnectionString);
+        await connection.OpenAsync();
+        await using var expire = new NpgsqlCommand("UPDATE alert_outbox SET claim_expires_at = clock_timestamp() - interval '1 second' WHERE id = ANY(@ids)", connection);
+        expire.Parameters.AddWithValue("ids", ids.ToArray());
+        Assert.That(await expire.ExecuteNonQueryAsync(), Is.EqualTo(ids.Count), "the dead claimer's entries are still claimed");
     }
 
     private static string Canonical(string kind, DateTimeOffset createdAt) =>

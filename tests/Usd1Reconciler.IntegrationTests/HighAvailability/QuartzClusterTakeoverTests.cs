@@ -50,7 +50,7 @@ public sealed class QuartzClusterTakeoverTests
         var first = onB[0].Started;
         var burst = onB.Count(r => r.Started - first < TimeSpan.FromSeconds(1));
         TestContext.Out.WriteLine(
-            $"quartz cluster ({(ownMisfireThreshold ? "trigger misfire threshold = interval" : "store default misfire threshold")}; check-in {ScheduleRegistration.ClusterCheckinInterval.TotalSeconds:F0} s, " +
+            $"quartz cluster ({(ownMisfireThreshold ? "trigger misfire threshold = two intervals" : "store default misfire threshold")}; check-in {ScheduleRegistration.ClusterCheckinInterval.TotalSeconds:F0} s, " +
             $"written off after {ScheduleRegistration.ClusterCheckinMisfireThreshold.TotalSeconds:F0} s): takeover {takeover.TotalSeconds:F2} s after the partition; {burst} run(s) of the 2 s tick within b's first second");
 
         Assert.Multiple(() =>
@@ -97,6 +97,7 @@ public sealed class QuartzClusterTakeoverTests
                 {
                     store.StoreJobDataAsStrings = true;
                     store.MisfireThreshold = ScheduleRegistration.ClusterMisfireThreshold;
+                    store.MisfireHandlerFrequency = ScheduleRegistration.ClusterMisfireHandlerFrequency;
                 });
             });
             var key = new JobKey("tick", "test");
