@@ -55,6 +55,9 @@ internal sealed class TranslatingReconciliationStore(IReconciliationStore inner,
     public Task<(IReadOnlyList<StoredReport> Reports, string AnchorHash, long PrunedCount)> GetChainForAuditAsync(CancellationToken cancellationToken) =>
         StoreCalls.Run(translate, "reading the report chain", () => inner.GetChainForAuditAsync(cancellationToken));
 
+    public Task<IReadOnlyList<ReportHistoryPoint>> GetReportHistoryAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        StoreCalls.Run(translate, "reading the report history", () => inner.GetReportHistoryAsync(since, cancellationToken));
+
     public Task<ReportChainHead> GetChainHeadAsync(CancellationToken cancellationToken) =>
         StoreCalls.Run(translate, "reading the report chain head", () => inner.GetChainHeadAsync(cancellationToken));
 }

@@ -66,6 +66,28 @@ public sealed partial class StoreContractTests
     }
 
     [Test]
+    public async Task GetReportHistory_MixedReports_FiguresOfConclusiveOnlyOldestFirstPointInTimeLeftOut()
+    {
+        var store = _store.Reconciliation;
+        const string covered = "{\"format\":3,\"circulatingSupplyUsd\":\"2000000.000001\",\"coverageBps\":12500}";
+        const string under = "{\"format\":3,\"circulatingSupplyUsd\":\"3000000\",\"coverageBps\":9950}";
+        // An inconclusive report of format 1 stored a partial sum and a coverage of 0: neither may become a figure.
+        const string inconclusive = "{\"format\":1,\"circulatingSupplyUsd\":\"2000000\",\"coverageBps\":0}";
+        await store.AppendReportAsync("scheduled", Start, Start.AddHours(-30), "covered", "0", covered, CancellationToken.None);
+        await store.AppendReportAsync("scheduled", Start, Start.AddHours(-2), "covered", "0", covered, CancellationToken.None);
+        await store.AppendReportAsync("scheduled", Start, Start.AddHours(-1), "inconclusive", "0", inconclusive, CancellationToken.None);
+        await store.AppendReportAsync("point_in_time", Start, Start.AddMinutes(-30), "covered", "0", covered, CancellationToken.None);
+        await store.AppendReportAsync("scheduled", Start, Start.AddMinutes(-90), "undercollateralized", "15000", under, CancellationToken.None);
+
+        var points = await store.GetReportHistoryAsync(Start.AddHours(-24), CancellationToken.None);
+
+        Assert.That(points.Select(p => p.Id), Is.EqualTo(new long[] { 2, 5, 3 }), "within 24 h, by evaluation time; the point-in-time report speaks of another time");
+        Assert.That(points[0], Is.EqualTo(new ReportHistoryPoint(2, Start.AddHours(-2), ReconciliationVerdict.Covered, UsdAmount.Parse("2000000.000001"), 12_500)));
+        Assert.That(points[1], Is.EqualTo(new ReportHistoryPoint(5, Start.AddMinutes(-90), ReconciliationVerdict.Undercollateralized, UsdAmount.Parse("3000000"), 9_950)));
+        Assert.That(points[2], Is.EqualTo(new ReportHistoryPoint(3, Start.AddHours(-1), ReconciliationVerdict.Inconclusive, null, null)));
+    }
+
+    [Test]
     public async Task AppendReport_Three_HashChainLinkedIdsInOrderAndConclusiveTracked()
     {
         var store = _store.Reconciliation;
