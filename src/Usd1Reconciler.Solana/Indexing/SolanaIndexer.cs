@@ -24,11 +24,13 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
     private readonly ISupplyStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IIndexProgress _progress;
     private long? _networkId;
     private string? _genesisHash;
 
-    internal SolanaIndexer(SolanaNetworkSettings settings, SolanaRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger)
+    internal SolanaIndexer(SolanaNetworkSettings settings, SolanaRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger, IIndexProgress? progress = null)
     {
+        _progress = progress ?? NullIndexProgress.Instance;
         _settings = settings;
         _rpc = rpc;
         _store = store;
@@ -39,7 +41,8 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
     public string Network => _settings.Name;
 
     /// <summary>Builds an indexer for one network; throws <see cref="ArgumentException"/> naming the setting that is wrong.</summary>
-    public static SolanaIndexer Create(SolanaNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory)
+    /// <param name="progress">Told of the cursor (slot) as each batch commits; null: nobody watches.</param>
+    public static SolanaIndexer Create(SolanaNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory, IIndexProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(store);
@@ -48,7 +51,7 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Validate(settings);
         var transport = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, loggerFactory.CreateLogger<JsonRpcClient>(), settings.Resilience, time);
-        return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>());
+        return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>(), progress);
     }
 
     public IReadOnlyList<EndpointHealth> GetEndpointHealth() => _rpc.Transport.GetEndpointHealth();

@@ -28,6 +28,9 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
     /// <summary>How often a network that keeps failing is logged at ERR again. Default 15 min.</summary>
     public TimeSpan ReminderEvery { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Told when each pass ends, so progress lines know a pass is over (its commits it hears from the indexer).</summary>
+    public IndexProgressTracker? Progress { get; init; }
+
     public async Task<IndexPassOutcome> RunAsync(INetworkIndexer indexer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(indexer);
@@ -39,10 +42,12 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            Progress?.PassEnded(network, null);
             throw;
         }
         catch (DeepReorganizationException ex)
         {
+            Progress?.PassEnded(network, null);
             await RecordFailureAsync(network, ex);
             logger.LogCritical("network {Network}: {Reason}; indexing of this network stops until an operator intervenes", network, ex.Message);
             var raised = await RaiseRefusedReorgAsync(ex);
@@ -50,11 +55,13 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
         }
         catch (Exception ex)
         {
+            Progress?.PassEnded(network, null);
             await RecordFailureAsync(network, ex);
             LogFailure(network, ex);
             return new IndexPassOutcome(null, ex, StopNetwork: false);
         }
 
+        Progress?.PassEnded(network, result);
         await store.RecordPassSuccessAsync(network, cancellationToken);
         if (_failing.TryRemove(network, out var ended))
         {
