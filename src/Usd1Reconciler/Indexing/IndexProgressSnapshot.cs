@@ -26,7 +26,7 @@ internal sealed record IndexProgressSnapshot(
     /// <summary>Behind the head of the running pass: the catch-up worth showing.</summary>
     public bool CatchingUp => Active && Cursor < Target;
 
-    /// <summary>"network ethereum: block 1200 of 5000, 37 events, 120.5 blocks/s, ETA 32 s".</summary>
+    /// <summary>"network ethereum: block 1200 of 5000, 37 events, 42.5 blocks/s, ETA 32 s" (whole blocks/s from 100 on).</summary>
     public string Describe()
     {
         if (!Started)
