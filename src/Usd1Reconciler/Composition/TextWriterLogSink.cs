@@ -6,7 +6,7 @@ namespace Usd1Reconciler.Composition;
 
 /// <summary>
 /// Log events rendered whole and written in one call to a writer: `index` on a terminal hands it the writer that keeps
-/// its live progress lines below the log (<see cref="Cli.LiveRegion"/>).
+/// its live progress lines below the log (the CLI's live region).
 /// </summary>
 internal sealed class TextWriterLogSink(ITextFormatter formatter, TextWriter output) : ILogEventSink
 {

@@ -19,6 +19,7 @@ internal sealed class CatchUpProgressLog(LoadedConfiguration config, IIndexStore
 {
     private readonly ILogger _logger = loggers.CreateLogger("usd1rec.index");
     private readonly HashSet<string> _caughtUp = new(StringComparer.Ordinal);
+    private PeriodicTimer? _timer;
 
     /// <summary>How often catch-up progress is logged. Default 30 s; tests shorten it.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
@@ -26,6 +27,8 @@ internal sealed class CatchUpProgressLog(LoadedConfiguration config, IIndexStore
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         tracker.PassSucceeded += OnPassSucceeded;
+        // Created here, not in ExecuteAsync (which runs on the thread pool): the interval counts from the start.
+        _timer = new PeriodicTimer(Interval, time);
         await LogResumePointsAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
@@ -36,9 +39,15 @@ internal sealed class CatchUpProgressLog(LoadedConfiguration config, IIndexStore
         await base.StopAsync(cancellationToken);
     }
 
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
+        var timer = _timer ?? throw new InvalidOperationException("started without StartAsync");
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

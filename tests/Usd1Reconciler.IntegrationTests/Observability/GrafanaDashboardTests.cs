@@ -117,6 +117,37 @@ public sealed class GrafanaDashboardTests
     }
 
     [Test]
+    public void Panels_Units_TokensInUsd1DollarsInUsd()
+    {
+        var wrong = new List<string>();
+        foreach (var panel in Dashboard.Panels.Where(p => p.GetProperty("type").GetString() != "row"))
+        {
+            var exprs = panel.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!).ToList();
+            var unit = panel.GetProperty("fieldConfig").GetProperty("defaults").TryGetProperty("unit", out var u) ? u.GetString() : null;
+            var tokens = exprs.All(e => e.Contains("_tokens", StringComparison.Ordinal));
+            var dollars = exprs.All(e => e.Contains("_usd", StringComparison.Ordinal));
+            if ((tokens && unit != "suffix: USD1") || (dollars && unit != "currencyUSD"))
+            {
+                wrong.Add($"\"{panel.GetProperty("title").GetString()}\": unit {unit ?? "(none)"}");
+            }
+        }
+
+        Assert.That(wrong, Is.Empty, "supply in tokens is shown as USD1, reserves as USD: one token is promised to be a dollar, it is not one");
+    }
+
+    [Test]
+    public void Panels_CoverageHistory_SevenDaysWithTheMinimumAsThreshold()
+    {
+        var history = Dashboard.Panels.Single(p => p.GetProperty("title").GetString()!.StartsWith("Coverage history", StringComparison.Ordinal));
+        var steps = history.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("thresholds").GetProperty("steps").EnumerateArray().ToList();
+
+        Assert.That(history.GetProperty("timeFrom").GetString(), Is.EqualTo("7d"));
+        Assert.That(steps[0].GetProperty("color").GetString(), Is.EqualTo("red"), "below 100 % is red");
+        Assert.That(steps[1].GetProperty("value").GetDouble(), Is.EqualTo(1.0));
+        Assert.That(history.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()), Has.Some.Contains("usd1_coverage_minimum_ratio"));
+    }
+
+    [Test]
     public void Queries_MetricContract_EveryMetricShownSomewhere()
     {
         var all = string.Join('\n', Dashboard.Queries.Select(q => q.Expr));
