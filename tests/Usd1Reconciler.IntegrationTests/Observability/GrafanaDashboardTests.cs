@@ -10,7 +10,7 @@ namespace Usd1Reconciler.IntegrationTests.Observability;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-public sealed class GrafanaDashboardTests
+public sealed partial class GrafanaDashboardTests
 {
     private static readonly string[] MetricContract =
     [
@@ -24,6 +24,9 @@ public sealed class GrafanaDashboardTests
     ];
 
     private static GrafanaDashboard Dashboard => GrafanaDashboard.Load(RepoPaths.GrafanaDashboard);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\busd1_\w*?_(?<unit>tokens|usd|ratio|days|seconds|total|blocks|bps|info|status|stale|pending|healthy|block)\b")]
+    private static partial System.Text.RegularExpressions.Regex MetricName();
 
     [Test]
     public void Dashboard_Header_FixedUidSchemaAndDataSourceVariable()
@@ -124,8 +127,10 @@ public sealed class GrafanaDashboardTests
         {
             var exprs = panel.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!).ToList();
             var unit = panel.GetProperty("fieldConfig").GetProperty("defaults").TryGetProperty("unit", out var u) ? u.GetString() : null;
-            var tokens = exprs.All(e => e.Contains("_tokens", StringComparison.Ordinal));
-            var dollars = exprs.All(e => e.Contains("_usd", StringComparison.Ordinal));
+            // The unit follows the metrics' own unit suffix, when every metric a panel shows has the same one.
+            var suffixes = exprs.SelectMany(e => MetricName().Matches(e).Select(m => m.Groups["unit"].Value)).Distinct().ToList();
+            var tokens = suffixes is ["tokens"];
+            var dollars = suffixes is ["usd"];
             if ((tokens && unit != "suffix: USD1") || (dollars && unit != "currencyUSD"))
             {
                 wrong.Add($"\"{panel.GetProperty("title").GetString()}\": unit {unit ?? "(none)"}");
