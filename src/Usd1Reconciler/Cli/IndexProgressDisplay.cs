@@ -101,7 +101,9 @@ internal sealed class IndexProgressDisplay : IAsyncDisposable
     {
         try
         {
-            return System.Console.WindowWidth;
+            // 0 when the terminal does not say (some pseudo-terminals): assume a common width rather than cut every line.
+            var width = System.Console.WindowWidth;
+            return width > 0 ? width : 120;
         }
         catch (IOException)
         {
