@@ -4,6 +4,5 @@ namespace Usd1Reconciler;
 
 internal static class Program
 {
-    private static Task<int> Main(string[] args) =>
-        CommandLineApp.Build(CliConsole.Standard, TimeProvider.System).Parse(args).InvokeAsync();
+    private static Task<int> Main(string[] args) => CommandLineApp.InvokeAsync(args, CliConsole.Standard, TimeProvider.System);
 }

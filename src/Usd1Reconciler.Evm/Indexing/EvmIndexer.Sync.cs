@@ -102,6 +102,7 @@ public sealed partial class EvmIndexer
         // The first range links onto the stored tip when its hash is known; later ranges link onto the range before.
         var linkFrom = previousHash.Length > 0 ? next : long.MinValue;
         var added = 0;
+        _progress.PassStarted(Network, next - 1, head);
         var window = new LinkedList<PendingRange>();
         var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         PendingRange Start(long from, long to, bool splitPiece = false) =>
@@ -153,6 +154,7 @@ public sealed partial class EvmIndexer
                 CheckLinksOntoTip(pending, fetched, previousHash, finalTarget);
                 await _store.CommitBatchAsync(fetched.Batch(networkId, _time.GetUtcNow()), cancellationToken);
                 added += fetched.Events.Count;
+                _progress.Committed(Network, pending.To, fetched.Events.Count);
                 _ranges.OnSuccess((int)(pending.To - pending.From + 1), fetched.LogCount);
                 previousHash = fetched.NewTip.Id;
             }

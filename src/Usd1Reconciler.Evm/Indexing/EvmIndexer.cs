@@ -40,14 +40,16 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private readonly LogRangeSizer _ranges;
     private readonly string _token;
     private readonly int _rangesInFlight;
+    private readonly IIndexProgress _progress;
     private readonly Lock _horizonGate = new();
     private Task<long>? _oldThrough;
     private long? _networkId;
 
-    public EvmIndexer(EvmNetworkSettings settings, EvmRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger)
+    public EvmIndexer(EvmNetworkSettings settings, EvmRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger, IIndexProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
+        _progress = progress ?? NullIndexProgress.Instance;
         _rpc = rpc;
         _store = store;
         _time = time;
@@ -63,13 +65,14 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     public string Network => _settings.Name;
 
     /// <summary>Builds an indexer with its own JSON-RPC transport over <paramref name="http"/>.</summary>
-    public static EvmIndexer Create(EvmNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory)
+    /// <param name="progress">Told of the cursor as each range commits; null: nobody watches.</param>
+    public static EvmIndexer Create(EvmNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory, IIndexProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger<EvmIndexer>();
         var rpc = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, logger, settings.Resilience, time);
-        return new EvmIndexer(settings, new EvmRpcClient(rpc), store, time, logger);
+        return new EvmIndexer(settings, new EvmRpcClient(rpc), store, time, logger, progress);
     }
 
     public IReadOnlyList<EndpointHealth> GetEndpointHealth() => _rpc.Transport.GetEndpointHealth();

@@ -10,7 +10,8 @@ public static class EvmServiceCollectionExtensions
     /// <summary>
     /// One <see cref="INetworkIndexer"/> per network, built when first resolved from the container's
     /// <see cref="ISupplyStore"/>, <see cref="HttpClient"/>, <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/>
-    /// (the host registers those; the store is opened only when an indexer is needed).
+    /// (the host registers those; the store is opened only when an indexer is needed), and the host's
+    /// <see cref="IIndexProgress"/> when it registers one.
     /// </summary>
     public static IServiceCollection AddEvmNetworks(this IServiceCollection services, IEnumerable<EvmNetworkSettings> networks)
     {
@@ -22,7 +23,8 @@ public static class EvmServiceCollectionExtensions
                 provider.GetRequiredService<ISupplyStore>(),
                 provider.GetRequiredService<HttpClient>(),
                 provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<ILoggerFactory>()));
+                provider.GetRequiredService<ILoggerFactory>(),
+                provider.GetService<IIndexProgress>()));
         }
 
         return services;

@@ -31,6 +31,9 @@ internal sealed class SignatureSpool : IDisposable
 
     public int Count { get; private set; }
 
+    /// <summary>The slot of the newest signature added (the first page's first), −1 while empty.</summary>
+    public long NewestSlot { get; private set; } = -1;
+
     /// <summary>Whether some pages are on disk.</summary>
     public bool Spilled => _spilled.Count > 0;
 
@@ -41,6 +44,11 @@ internal sealed class SignatureSpool : IDisposable
         if (page.Count == 0)
         {
             return;
+        }
+
+        if (Count == 0)
+        {
+            NewestSlot = page[0].Slot;
         }
 
         Count += page.Count;

@@ -48,6 +48,10 @@ public sealed partial class SolanaIndexer
             return PassProgress.None with { Complete = false };
         }
 
+        // Slots, not blocks: the cursor is the committed tip (or the final slot below it), the target the newest
+        // listed signature's slot, or the finalized slot when that is higher.
+        var cursor = Math.Max(tip?.Number ?? -1, finalSlot);
+        _progress.PassStarted(Network, cursor, Math.Max(Math.Max(finalizedSlot, listed.NewestSlot), cursor));
         // Signatures already indexed and not yet final: a re-listed one is skipped, or its keys would be stored twice.
         var stored = (await _store.GetProvisionalEventsAsync(networkId, long.MaxValue, cancellationToken))
             .Select(e => e.TransactionId)
@@ -65,6 +69,7 @@ public sealed partial class SolanaIndexer
                     new IndexedBatch(networkId, events, [], newTip, _time.GetUtcNow()) { GovernanceChanges = governance }, cancellationToken);
                 tip = newTip;
                 progress += new PassProgress(events.Count, 1, 0, true);
+                _progress.Committed(Network, Math.Max(newTip.Number, cursor), events.Count);
             }
 
             if (processed < batch.Length)

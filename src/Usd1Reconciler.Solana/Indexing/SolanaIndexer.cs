@@ -31,11 +31,13 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
     private readonly IGovernanceStore? _governance;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IIndexProgress _progress;
     private long? _networkId;
     private string? _genesisHash;
 
-    internal SolanaIndexer(SolanaNetworkSettings settings, SolanaRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger, IGovernanceStore? governance = null)
+    internal SolanaIndexer(SolanaNetworkSettings settings, SolanaRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger, IGovernanceStore? governance = null, IIndexProgress? progress = null)
     {
+        _progress = progress ?? NullIndexProgress.Instance;
         _settings = settings;
         _rpc = rpc;
         _store = store;
@@ -51,7 +53,8 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
     /// Where governance changes are read back and proofs kept; null: the store's own when it keeps them (the SQLite
     /// store does). A store without governance indexes supply only.
     /// </param>
-    public static SolanaIndexer Create(SolanaNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory, IGovernanceStore? governance = null)
+    /// <param name="progress">Told of the cursor (slot) as each batch commits; null: nobody watches.</param>
+    public static SolanaIndexer Create(SolanaNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory, IGovernanceStore? governance = null, IIndexProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(store);
@@ -60,7 +63,7 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Validate(settings);
         var transport = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, loggerFactory.CreateLogger<JsonRpcClient>(), settings.Resilience, time);
-        return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>(), governance ?? store as IGovernanceStore);
+        return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>(), governance ?? store as IGovernanceStore, progress);
     }
 
     public IReadOnlyList<EndpointHealth> GetEndpointHealth() => _rpc.Transport.GetEndpointHealth();

@@ -11,8 +11,9 @@ public static class SolanaServiceCollectionExtensions
     /// <summary>
     /// One <see cref="INetworkIndexer"/> per network, built when first resolved from the container's
     /// <see cref="ISupplyStore"/>, <see cref="HttpClient"/>, <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/>
-    /// (the host registers those; the store is opened only when an indexer is needed), and the
-    /// <see cref="IGovernanceStore"/> when one is registered (else the supply store's own, when it keeps governance).
+    /// (the host registers those; the store is opened only when an indexer is needed), the
+    /// <see cref="IGovernanceStore"/> when one is registered (else the supply store's own, when it keeps governance),
+    /// and the host's <see cref="IIndexProgress"/> when it registers one.
     /// </summary>
     public static IServiceCollection AddSolanaNetworks(this IServiceCollection services, IEnumerable<SolanaNetworkSettings> networks)
     {
@@ -25,7 +26,8 @@ public static class SolanaServiceCollectionExtensions
                 provider.GetRequiredService<HttpClient>(),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILoggerFactory>(),
-                provider.GetService<IGovernanceStore>()));
+                provider.GetService<IGovernanceStore>(),
+                provider.GetService<IIndexProgress>()));
         }
 
         return services;

@@ -68,7 +68,7 @@ internal sealed class CommandContext : IAsyncDisposable
             return (null, ConfigErrorReporter.Report(ex, console.Error));
         }
 
-        var loggers = LoggingSetup.Create(config.Options.Logging);
+        var loggers = LoggingSetup.Create(config.Options.Logging, console.Logs);
         var services = new ServiceCollection().AddReconciler(config, time, loggers).BuildServiceProvider();
         IHeldWriterLease? lease = null;
         try

@@ -20,7 +20,7 @@ internal static class DbCommand
 
         var destination = new Argument<string>("destination")
         {
-            Description = "Backup file to write (never overwritten), or an existing folder to write usd1rec-<UTC time>.db into.",
+            Description = "Backup file to write (never overwritten), or an existing folder to write usd1rec-<UTC time>.db into (-2, -3, … when that name is taken).",
         };
         var backup = new Command("backup", "Write a consistent copy of the store (VACUUM INTO; safe while the daemon writes) and verify it.") { destination, config };
         backup.SetAction(result => BackupAsync(result.GetValue(config)!, result.GetValue(destination)!, console, time));
@@ -69,12 +69,18 @@ internal static class DbCommand
         await using var _ = context;
         var config = context.Config;
 
-        var target = Directory.Exists(destination)
-            ? Path.Combine(destination, $"usd1rec-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.db")
-            : destination;
+        var maintenance = context.Services.GetRequiredService<IStoreMaintenance>();
+        if (MissingFolder(destination) is { } missing)
+        {
+            console.Error.WriteLine($"usd1rec: backup failed: the folder {missing} does not exist; create it first (e.g. `install -d -m 0700 {missing}`)");
+            return ExitCodes.Failure;
+        }
+
         try
         {
-            var result = context.Services.GetRequiredService<IStoreMaintenance>().Backup(target);
+            var result = Directory.Exists(destination)
+                ? BackupIntoFolder(maintenance, destination, time.GetUtcNow())
+                : maintenance.Backup(destination);
             console.WriteLine($"backup written: {result.Path} ({result.Bytes} bytes, schema version {result.Schema.Version}, integrity ok)");
             return ExitCodes.Ok;
         }
@@ -84,6 +90,45 @@ internal static class DbCommand
             console.Error.WriteLine($"usd1rec: backup failed: {ex.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// usd1rec-&lt;UTC time&gt;.db in the folder; when a backup of the same second already holds that name (a cron job
+    /// and an operator, or two runs in a row), -2, -3, … are appended instead of failing: a backup never overwrites.
+    /// </summary>
+    private static Storage.Maintenance.BackupResult BackupIntoFolder(IStoreMaintenance maintenance, string folder, DateTimeOffset now)
+    {
+        var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        for (var attempt = 1; ; attempt++)
+        {
+            var target = Path.Combine(folder, attempt == 1 ? $"usd1rec-{stamp}.db" : $"usd1rec-{stamp}-{attempt}.db");
+            if (File.Exists(target) || File.Exists(target + ".partial"))
+            {
+                continue;
+            }
+
+            try
+            {
+                return maintenance.Backup(target);
+            }
+            catch (IOException) when (File.Exists(target) && attempt < 100)
+            {
+                // Another backup took the name between the check and the rename: the next name.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The folder a destination needs that does not exist: the destination itself when it names a folder (ends with
+    /// a separator), else its parent. SQLite would only say "unable to open database file".
+    /// </summary>
+    private static string? MissingFolder(string destination)
+    {
+        var full = Path.GetFullPath(destination);
+        var folder = destination.EndsWith(Path.DirectorySeparatorChar) || destination.EndsWith(Path.AltDirectorySeparatorChar)
+            ? full
+            : Path.GetDirectoryName(full);
+        return folder is null || Directory.Exists(folder) ? null : folder.TrimEnd(Path.DirectorySeparatorChar);
     }
 
     public static async Task<int> CheckAsync(string configPath, CliConsole console, TimeProvider time)

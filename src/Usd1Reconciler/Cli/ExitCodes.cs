@@ -8,7 +8,7 @@ public static class ExitCodes
     /// <summary>A network or the store failed at run time (unreachable RPC, refused reorg, damaged store).</summary>
     public const int Failure = 1;
 
-    /// <summary>The configuration is invalid; nothing was started and nothing was written.</summary>
+    /// <summary>The configuration or the command line is invalid; nothing was started and nothing was written.</summary>
     public const int InvalidConfiguration = 2;
 
     /// <summary>`reconcile --once`: every input fresh and proven, and the reserves fail a rule.</summary>

@@ -16,13 +16,18 @@ internal static class IndexCommand
 {
     public static async Task<int> RunAsync(string configPath, bool once, CliConsole console, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { WriterVerb = "index" }, console, time, cancellationToken);
+        // Before the prologue: on a terminal its loggers must write above the live progress lines.
+        var display = IndexProgressDisplay.Create(console, time);
+        var (context, exitCode) = await CommandContext.OpenAsync(new CommandRequest(configPath) { WriterVerb = "index" }, display.Console, time, cancellationToken);
         if (context is null)
         {
+            await display.DisposeAsync();
             return exitCode;
         }
 
         await using var _ = context;
+        var outputs = console;
+        console = display.Console;
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.Stopping);
         // SIGTERM (systemd, docker stop) and Ctrl+C stop indexing the way they stop `run`: the signal's default (the
         // runtime ends the process, exit 143, mid-pass and without a word) is cancelled, the current pass ends at
@@ -35,9 +40,20 @@ internal static class IndexCommand
             .Select(n => (Options: n, Indexer: services.Indexers[n.Name]))
             .ToList();
 
-        var outcomes = await Task.WhenAll(networks.Select(n => once
-            ? RunOnceAsync(n.Indexer, passes, console, stopping.Token)
-            : FollowAsync(n.Indexer, passes, n.Options.PollInterval, console, time, stopping.Token)));
+        display.Start(services.Progress, [.. networks.Select(n => n.Options.Name)]);
+        bool[] outcomes;
+        try
+        {
+            outcomes = await Task.WhenAll(networks.Select(n => once
+                ? RunOnceAsync(n.Indexer, passes, console, stopping.Token)
+                : FollowAsync(n.Indexer, passes, n.Options.PollInterval, console, time, stopping.Token)));
+        }
+        finally
+        {
+            await display.DisposeAsync();
+        }
+
+        console = outputs;
         if (context.LeaseLost)
         {
             console.Error.WriteLine($"usd1rec: store {context.Config.StoreName}: the writer lease was taken by another process; indexing stopped");

@@ -18,19 +18,31 @@ internal static class ReportCommand
     {
         var report = new Command("report", "List, show, verify and export the hash-chained reconciliation reports.");
 
-        var limit = new Option<int>("--limit") { Description = "Newest reports to list.", DefaultValueFactory = _ => 50 };
+        var limit = new Option<int>("--limit") { Description = "Newest reports to list (1 or more).", DefaultValueFactory = _ => 50 };
         var listJson = new Option<bool>("--json") { Description = "Print JSON." };
         var list = new Command("list", "List the newest reports.") { config, limit, listJson };
-        list.SetAction((r, ct) => WithStore(r.GetValue(config)!, console, time, async store =>
+        list.SetAction((r, ct) =>
         {
-            var reports = await store.ListReportsAsync(Math.Max(1, r.GetValue(limit)), ct);
+            // Checked before the store is opened, and refused rather than quietly raised to 1: a script asking for
+            // 0 reports has a bug its author should hear about.
+            if (r.GetValue(limit) is < 1 and var wrong)
+            {
+                console.Error.WriteLine($"usd1rec: --limit must be 1 or more (got {wrong})");
+                return Task.FromResult(ExitCodes.InvalidConfiguration);
+            }
+
+            return ListAsync(r, ct);
+        });
+        Task<int> ListAsync(ParseResult r, CancellationToken ct) => WithStore(r.GetValue(config)!, console, time, async store =>
+        {
+            var reports = await store.ListReportsAsync(r.GetValue(limit), ct);
             await console.Output.WriteAsync(r.GetValue(listJson) ? ReportFormatter.Json(reports, single: false) : ReportFormatter.Table(reports));
             return ExitCodes.Ok;
-        }));
+        });
 
         var id = new Argument<long>("id") { Description = "Report id (see `report list`)." };
-        var showJson = new Option<bool>("--json") { Description = "Print JSON." };
-        var show = new Command("show", "Show one report with its inputs.") { config, id, showJson };
+        var showJson = new Option<bool>("--json") { Description = "Print the whole report as JSON, with every input (blocks, slots, snapshots)." };
+        var show = new Command("show", "Show one report's summary; --json for the report with every input.") { config, id, showJson };
         show.SetAction((r, ct) => WithStore(r.GetValue(config)!, console, time, async store =>
         {
             var stored = await store.GetReportAsync(r.GetValue(id), ct);
@@ -40,7 +52,8 @@ internal static class ReportCommand
                 return ExitCodes.Failure;
             }
 
-            await console.Output.WriteAsync(r.GetValue(showJson) ? ReportFormatter.Json([stored], single: true) : ReportFormatter.Summary(stored) + ReportFormatter.Json([stored], single: true));
+            // The summary for people; the report with every input (blocks, slots, snapshots) for machines, with --json.
+            await console.Output.WriteAsync(r.GetValue(showJson) ? ReportFormatter.Json([stored], single: true) : ReportFormatter.Summary(stored));
             return ExitCodes.Ok;
         }));
 

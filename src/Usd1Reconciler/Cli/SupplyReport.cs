@@ -82,9 +82,22 @@ internal sealed record SupplyReport(IReadOnlyList<SupplyReport.Network> Networks
         output.WriteLine($"{"NETWORK",-16} {"FINAL BLOCK",12} {"INDEXED SUPPLY",30} {"ON-CHAIN SUPPLY",30} {"PROOF",-8} {"MINTS",7} {"BURNS",7} {"REORGS",6}");
         foreach (var n in Networks)
         {
+            if (n.FinalBlock < 0 && n.IndexedSupply.IsZero && n.Mints == 0 && n.Burns == 0)
+            {
+                // Nothing final in the store: a final block of -1 and a supply of 0 would read as figures.
+                output.WriteLine($"{n.Name,-16} {"not indexed yet",12}");
+                continue;
+            }
+
             var token = new TokenFormat(n.Decimals, symbol);
             output.WriteLine(
                 $"{n.Name,-16} {n.FinalBlock,12} {token.Format(n.IndexedSupply),30} {(n.OnchainSupply is { } onchain ? token.Format(onchain) : "-"),30} {n.LedgerProof.ToString().ToLowerInvariant(),-8} {n.Mints,7} {n.Burns,7} {n.Reorgs,6}");
+        }
+
+        if (Networks.All(n => n.FinalBlock < 0))
+        {
+            output.WriteLine("total supply: not indexed yet (run `usd1rec index --config … --once`)");
+            return;
         }
 
         output.WriteLine($"total supply (final): {TotalText(symbol)}");

@@ -78,13 +78,21 @@ internal static class ReconcilerComposition
             loggers));
         services.TryAddSingleton(provider => new RefusedReorgAlarm(
             provider.GetRequiredService<IAnomalyStore>(), paging, refreshAfter, time, loggers.CreateLogger("usd1rec.anomalies")));
+        // The indexers report their cursor to it as they commit (the adapters resolve IIndexProgress), the pass runner
+        // the end of each pass: the one source of `index`'s progress lines and `run`'s catch-up log.
+        services.TryAddSingleton(_ => new IndexProgressTracker(
+            options.Networks.ToDictionary(n => n.Name, n => n.Kind == NetworkKind.Solana ? "slot" : "block", StringComparer.Ordinal), time));
+        services.TryAddSingleton<IIndexProgress>(provider => provider.GetRequiredService<IndexProgressTracker>());
         services.TryAddSingleton(provider => new IndexPassRunner(
             provider.GetRequiredService<IIndexStore>(),
             provider.GetRequiredService<TokenIdentityGuard>(),
             provider.GetRequiredService<RefusedReorgAlarm>(),
             time,
             loggers.CreateLogger("usd1rec.index"),
-            provider.GetRequiredService<INetworkWriterLeases>()));
+            provider.GetRequiredService<INetworkWriterLeases>())
+        {
+            Progress = provider.GetRequiredService<IndexProgressTracker>(),
+        });
         services.TryAddSingleton(provider => new ReconciliationRunner(
             config,
             new CirculatingSupplyReader(options.Networks, provider.GetRequiredService<IIndexStore>(), provider.GetRequiredService<TokenIdentityGuard>(), provider.GetRequiredService<HttpClient>(), loggers),
@@ -104,7 +112,8 @@ internal static class ReconcilerComposition
                 provider.GetRequiredService<IndexPassRunner>(),
                 provider.GetRequiredService<TokenIdentityGuard>(),
                 provider.GetRequiredService<ReconciliationRunner>(),
-                provider.GetRequiredService<IReconciliationStore>());
+                provider.GetRequiredService<IReconciliationStore>(),
+                provider.GetRequiredService<IndexProgressTracker>());
         });
         return services;
     }

@@ -16,10 +16,12 @@ namespace Usd1Reconciler.Composition;
 /// <param name="Tokens">Stored token identity (decimals), recorded and re-checked after passes.</param>
 /// <param name="Runner">Reconciliation: supply against reserves, appended to the hash chain.</param>
 /// <param name="ReconciliationStore">Snapshots, rejections and the report chain.</param>
+/// <param name="Progress">The indexers' cursors, for progress lines and the catch-up log.</param>
 internal sealed record ReconcilerServices(
     IReadOnlyDictionary<string, INetworkIndexer> Indexers,
     IReadOnlyDictionary<string, ReserveFeedPoller> Feeds,
     IndexPassRunner Passes,
     TokenIdentityGuard Tokens,
     ReconciliationRunner Runner,
-    IReconciliationStore ReconciliationStore);
+    IReconciliationStore ReconciliationStore,
+    IndexProgressTracker Progress);

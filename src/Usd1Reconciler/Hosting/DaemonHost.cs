@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Composition;
@@ -30,6 +31,9 @@ internal static class DaemonHost
         });
         builder.Services.AddOpenedStore(store);
         builder.Services.AddReconciler(config, time, loggers ?? LoggingSetup.Create(config.Options.Logging));
+        // Before the schedules: hosted services start in order, and the resume points must be read before a pass runs.
+        builder.Services.AddSingleton<CatchUpProgressLog>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<CatchUpProgressLog>());
         builder.AddSchedules(config, time);
         builder.AddSystemdIntegration();
         builder.AddObservability(config, time);

@@ -36,6 +36,9 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
     /// <summary>How often a network that keeps failing is logged at ERR again. Default 15 min.</summary>
     public TimeSpan ReminderEvery { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Told when each pass ends, so progress lines know a pass is over (its commits it hears from the indexer).</summary>
+    public IndexProgressTracker? Progress { get; init; }
+
     public async Task<IndexPassOutcome> RunAsync(INetworkIndexer indexer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(indexer);
@@ -53,15 +56,18 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            Progress?.PassEnded(network, null);
             throw;
         }
         catch (Exception ex) when (LostLease(network, ex) is { } lost)
         {
+            Progress?.PassEnded(network, null);
             logger.LogWarning("network {Network}: pass stopped, this instance no longer holds the network's writer lease; nothing after that was committed ({Reason})", network, lost.Message);
             return new IndexPassOutcome(null, lost, StopNetwork: false) { NotWriter = true };
         }
         catch (DeepReorganizationException ex)
         {
+            Progress?.PassEnded(network, null);
             await RecordFailureAsync(network, ex);
             logger.LogCritical("network {Network}: {Reason}; indexing of this network stops until an operator intervenes", network, ex.Message);
             var raised = await RaiseRefusedReorgAsync(ex);
@@ -69,11 +75,13 @@ internal sealed class IndexPassRunner(IIndexStore store, TokenIdentityGuard toke
         }
         catch (Exception ex)
         {
+            Progress?.PassEnded(network, null);
             await RecordFailureAsync(network, ex);
             LogFailure(network, ex);
             return new IndexPassOutcome(null, ex, StopNetwork: false);
         }
 
+        Progress?.PassEnded(network, result);
         try
         {
             await store.RecordPassSuccessAsync(network, whileHeld.Token);

@@ -96,6 +96,9 @@ public sealed class OperatorCliTests
         Directory.CreateDirectory(dir.File("backups"));
         var backup = await RunAsync(time, "db", "backup", dir.File("backups"), "--config", config);
         var backupAgain = await RunAsync(time, "db", "backup", dir.File("backups"), "--config", config);
+        var overwrite = await RunAsync(time, "db", "backup", Path.Combine(dir.File("backups"), "usd1rec-20261125T093000Z.db"), "--config", config);
+        var missingFolder = await RunAsync(time, "db", "backup", dir.File("no-such-folder") + "/", "--config", config);
+        var missingParent = await RunAsync(time, "db", "backup", Path.Combine(dir.File("no-such-folder"), "copy.db"), "--config", config);
 
         Assert.That(migrate.Exit, Is.EqualTo(ExitCodes.Ok), migrate.Err);
         Assert.That(migrate.Out, Does.Contain("applied migration").And.Contain("0001"));
@@ -105,8 +108,20 @@ public sealed class OperatorCliTests
         Assert.That(backup.Exit, Is.EqualTo(ExitCodes.Ok), backup.Err);
         var expected = Path.Combine(dir.File("backups"), "usd1rec-20261125T093000Z.db");
         Assert.That(backup.Out, Does.StartWith($"backup written: {expected}").And.Contain("integrity ok"));
-        Assert.That(backupAgain.Exit, Is.EqualTo(ExitCodes.Failure), "a second backup at the same instant must not overwrite the first");
-        Assert.That(backupAgain.Err, Does.Contain("already exists"));
+        // Two backups within one second (a cron job and an operator): the second gets the next name, neither is lost.
+        Assert.That(backupAgain.Exit, Is.EqualTo(ExitCodes.Ok), backupAgain.Err);
+        Assert.That(backupAgain.Out, Does.StartWith($"backup written: {Path.Combine(dir.File("backups"), "usd1rec-20261125T093000Z-2.db")}"));
+        Assert.That(Directory.GetFiles(dir.File("backups")).Select(Path.GetFileName), Is.EquivalentTo(new[] { "usd1rec-20261125T093000Z.db", "usd1rec-20261125T093000Z-2.db" }));
+        Assert.That(overwrite.Exit, Is.EqualTo(ExitCodes.Failure), "a named file that exists is never overwritten");
+        Assert.That(overwrite.Err, Does.Contain("already exists"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(missingFolder.Exit, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(missingFolder.Err, Does.Contain($"the folder {dir.File("no-such-folder")} does not exist; create it first"));
+            Assert.That(missingParent.Exit, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(missingParent.Err, Does.Contain($"the folder {dir.File("no-such-folder")} does not exist"));
+            Assert.That(Directory.Exists(dir.File("no-such-folder")), Is.False, "nothing is created on a typo");
+        });
     }
 
     [Test]

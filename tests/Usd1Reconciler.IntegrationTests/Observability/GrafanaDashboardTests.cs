@@ -10,7 +10,7 @@ namespace Usd1Reconciler.IntegrationTests.Observability;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-public sealed class GrafanaDashboardTests
+public sealed partial class GrafanaDashboardTests
 {
     private static readonly string[] MetricContract =
     [
@@ -24,6 +24,9 @@ public sealed class GrafanaDashboardTests
     ];
 
     private static GrafanaDashboard Dashboard => GrafanaDashboard.Load(RepoPaths.GrafanaDashboard);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\busd1_\w*?_(?<unit>tokens|usd|ratio|days|seconds|total|blocks|bps|info|status|stale|pending|healthy|block)\b")]
+    private static partial System.Text.RegularExpressions.Regex MetricName();
 
     [Test]
     public void Dashboard_Header_FixedUidSchemaAndDataSourceVariable()
@@ -114,6 +117,39 @@ public sealed class GrafanaDashboardTests
         Assert.That(texts, Does.Contain(("UNDERCOLLATERALIZED", "red")));
         Assert.That(texts, Does.Contain(("COVERED", "green")));
         Assert.That(texts, Does.Contain(("DOWN", "red")));
+    }
+
+    [Test]
+    public void Panels_Units_TokensInUsd1DollarsInUsd()
+    {
+        var wrong = new List<string>();
+        foreach (var panel in Dashboard.Panels.Where(p => p.GetProperty("type").GetString() != "row"))
+        {
+            var exprs = panel.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!).ToList();
+            var unit = panel.GetProperty("fieldConfig").GetProperty("defaults").TryGetProperty("unit", out var u) ? u.GetString() : null;
+            // The unit follows the metrics' own unit suffix, when every metric a panel shows has the same one.
+            var suffixes = exprs.SelectMany(e => MetricName().Matches(e).Select(m => m.Groups["unit"].Value)).Distinct().ToList();
+            var tokens = suffixes is ["tokens"];
+            var dollars = suffixes is ["usd"];
+            if ((tokens && unit != "suffix: USD1") || (dollars && unit != "currencyUSD"))
+            {
+                wrong.Add($"\"{panel.GetProperty("title").GetString()}\": unit {unit ?? "(none)"}");
+            }
+        }
+
+        Assert.That(wrong, Is.Empty, "supply in tokens is shown as USD1, reserves as USD: one token is promised to be a dollar, it is not one");
+    }
+
+    [Test]
+    public void Panels_CoverageHistory_SevenDaysWithTheMinimumAsThreshold()
+    {
+        var history = Dashboard.Panels.Single(p => p.GetProperty("title").GetString()!.StartsWith("Coverage history", StringComparison.Ordinal));
+        var steps = history.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("thresholds").GetProperty("steps").EnumerateArray().ToList();
+
+        Assert.That(history.GetProperty("timeFrom").GetString(), Is.EqualTo("7d"));
+        Assert.That(steps[0].GetProperty("color").GetString(), Is.EqualTo("red"), "below 100 % is red");
+        Assert.That(steps[1].GetProperty("value").GetDouble(), Is.EqualTo(1.0));
+        Assert.That(history.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()), Has.Some.Contains("usd1_coverage_minimum_ratio"));
     }
 
     [Test]
