@@ -33,7 +33,7 @@ namespace Usd1Reconciler.Storage.Postgres;
 public sealed class PostgresNetworkLeases : INetworkWriterLeases, IAsyncDisposable
 {
     /// <summary>Default lease length: a standby takes over within it (plus one attempt) after the holder dies.</summary>
-    public static readonly TimeSpan DefaultLength = TimeSpan.FromSeconds(8);
+    public static readonly TimeSpan DefaultLength = TimeSpan.FromSeconds(6);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;

@@ -20,10 +20,10 @@ public sealed class InstanceOptions
     /// <summary>
     /// How long a network writer lease lasts past its last renewal, in database time (PostgreSQL only; renewed at half
     /// of it). A standby takes a network over within about this long after its writer died or lost the database.
-    /// <value>Default 8 s; 2 s to 5 min.</value>
+    /// <value>Default 6 s (the takeover figures in docs/operations-ha.md were measured with it); 2 s to 5 min.</value>
     /// </summary>
     [DurationRange("00:00:02", Maximum = "00:05:00", Reason = "as a standby waits this long after a writer dies")]
-    public TimeSpan WriterLease { get; set; } = TimeSpan.FromSeconds(8);
+    public TimeSpan WriterLease { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>The configured id, or host name and pid (a method, not a property: options properties are keys).</summary>
     public string ResolveId() => string.IsNullOrWhiteSpace(Id)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Usd1Reconciler.Core.Presentation;
 
 namespace Usd1Reconciler.Indexing;
 
@@ -45,15 +46,9 @@ internal sealed record IndexProgressSnapshot(
             $"network {Network}: {Unit} {Cursor} of {Target}, {Events} events, {rate} {Unit}s/s, ETA {eta}");
     }
 
-    /// <summary>Whole seconds, minutes or hours as the span needs: `45 s`, `3 min 20 s`, `2 h 5 min`.</summary>
-    internal static string Duration(TimeSpan span)
-    {
-        var seconds = (long)Math.Ceiling(span.TotalSeconds);
-        return seconds switch
-        {
-            < 60 => $"{seconds} s",
-            < 3600 => $"{seconds / 60} min {seconds % 60} s",
-            _ => $"{seconds / 3600} h {seconds % 3600 / 60} min",
-        };
-    }
+    /// <summary>
+    /// The shared people format (<see cref="DurationText"/>: `45 s`, `3 min 20 s`, `2 h 5 min`), of the span rounded up
+    /// to a whole second: an ETA that says `0 s` while work remains would be a promise the indexer cannot keep.
+    /// </summary>
+    internal static string Duration(TimeSpan span) => DurationText.Format(TimeSpan.FromSeconds(Math.Ceiling(span.TotalSeconds)));
 }

@@ -43,10 +43,11 @@ internal static class ReportFormatter
         }
         else
         {
-            var minimum = root.GetProperty("policy").GetProperty("minimumCoverageBps").GetInt64();
+            // Every format writes the policy; a report without one (hand-made, or damaged) still gets its summary.
+            var minimum = root.TryGetProperty("policy", out var policy) && policy.TryGetProperty("minimumCoverageBps", out var bps) ? bps.GetInt64() : (long?)null;
             text.AppendLine(CultureInfo.InvariantCulture, $"  circulating supply: {UsdText.FormatText(Str(root, "circulatingSupplyUsd"))}");
             text.AppendLine(CultureInfo.InvariantCulture, $"  reserves:           {UsdText.FormatText(Str(root, "reservesUsd"))}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  coverage:           {PercentText.FromBps(CoverageBps(root))} (minimum {PercentText.FromBps(minimum)})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  coverage:           {PercentText.FromBps(CoverageBps(root))}{(minimum is { } m ? $" (minimum {PercentText.FromBps(m)})" : "")}");
             text.AppendLine(CultureInfo.InvariantCulture, $"  shortfall:          {UsdText.FormatText(stored.ShortfallUsd)}");
         }
 

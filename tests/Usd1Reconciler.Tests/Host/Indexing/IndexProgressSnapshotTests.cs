@@ -32,7 +32,7 @@ public sealed class IndexProgressSnapshotTests
 
     [TestCase(0, "0 s")]
     [TestCase(59, "59 s")]
-    [TestCase(60, "1 min 0 s")]
+    [TestCase(60, "1 min")]
     [TestCase(200, "3 min 20 s")]
     [TestCase(7_500, "2 h 5 min")]
     public void Duration_Seconds_WholeUnitsThePersonNeeds(int seconds, string expected) =>
