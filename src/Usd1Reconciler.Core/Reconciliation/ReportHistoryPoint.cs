@@ -14,4 +14,21 @@ public sealed record ReportHistoryPoint(
     DateTimeOffset EvaluatedAt,
     ReconciliationVerdict Verdict,
     UsdAmount? CirculatingSupply,
-    long? CoverageBps);
+    long? CoverageBps)
+{
+    /// <summary>
+    /// A point from a stored report's columns and the two figures its canonical JSON holds (as a store reads them out
+    /// without parsing the whole report): the figures are dropped for an Inconclusive verdict, whatever the format stored.
+    /// </summary>
+    public static ReportHistoryPoint FromStored(long id, DateTimeOffset evaluatedAt, string verdictText, string? circulatingSupplyUsd, long? coverageBps)
+    {
+        var verdict = ReportCanonicalForm.ParseVerdict(verdictText);
+        var conclusive = verdict != ReconciliationVerdict.Inconclusive;
+        return new ReportHistoryPoint(
+            id,
+            evaluatedAt,
+            verdict,
+            conclusive && circulatingSupplyUsd is not null ? UsdAmount.Parse(circulatingSupplyUsd) : null,
+            conclusive ? coverageBps : null);
+    }
+}

@@ -1,5 +1,4 @@
 using Dapper;
-using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reconciliation;
 
 namespace Usd1Reconciler.Storage.Postgres;
@@ -33,16 +32,6 @@ public sealed partial class PostgresReconciliationStore
         public string? CirculatingSupplyUsd { get; init; }
         public long? CoverageBps { get; init; }
 
-        public ReportHistoryPoint ToPoint()
-        {
-            var verdict = ReportCanonicalForm.ParseVerdict(Verdict);
-            var conclusive = verdict != ReconciliationVerdict.Inconclusive;
-            return new ReportHistoryPoint(
-                Id,
-                PostgresSupplyStore.Time(EvaluatedAt),
-                verdict,
-                conclusive && CirculatingSupplyUsd is not null ? UsdAmount.Parse(CirculatingSupplyUsd) : null,
-                conclusive ? CoverageBps : null);
-        }
+        public ReportHistoryPoint ToPoint() => ReportHistoryPoint.FromStored(Id, PostgresSupplyStore.Time(EvaluatedAt), Verdict, CirculatingSupplyUsd, CoverageBps);
     }
 }

@@ -282,27 +282,12 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
 
     private static async Task<StoredAnomaly?> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, Anomaly a, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var dedupeKey = $"{a.Rule}|{a.Network}|{a.Actor ?? a.TransactionId ?? ""}";
-        string state;
-        if (a.OccurredAt is not { } occurred || now - occurred > paging.Lookback)
-        {
-            state = "history";
-        }
-        else
-        {
-            var recent = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        var dedupeKey = AnomalyPaging.DedupeKey(a);
+        var history = paging.IsHistory(a, now);
+        var pagedWithinCooldown = !history && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM anomalies WHERE dedupe_key = @dedupeKey AND page_state = 'queued' AND detected_at > @since",
-                new { dedupeKey, since = SqliteSupplyStore.Text(now - paging.Cooldown) }, transaction, cancellationToken: cancellationToken));
-            state = recent > 0 ? "cooldown" : "queued";
-        }
-
-        string? note = null;
-        if (state == "queued" && !paging.AlertmanagerConfigured)
-        {
-            // Nothing could deliver this page: record that instead of queueing one that would wait for ever.
-            state = "unpaged";
-            note = AnomalyPaging.NoAlertmanagerNote;
-        }
+                new { dedupeKey, since = SqliteSupplyStore.Text(now - paging.Cooldown) }, transaction, cancellationToken: cancellationToken)) > 0;
+        var (state, note) = paging.Decide(history, pagedWithinCooldown);
 
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             """
