@@ -59,5 +59,5 @@ public static class PostgresServiceCollectionExtensions
         return services;
     }
 
-    internal static IIndexStore Translating(PostgresSupplyStore store) => new TranslatingIndexStore(store, store.Translate);
+    internal static IIndexStore Translating(PostgresSupplyStore store) => TranslatingIndexStore.For(store, store.Translate);
 }

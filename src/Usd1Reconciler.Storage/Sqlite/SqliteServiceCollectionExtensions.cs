@@ -49,7 +49,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IIndexStore>(provider =>
         {
             var store = provider.GetRequiredService<SqliteSupplyStore>();
-            return new TranslatingIndexStore(store, SqliteErrors.For(store));
+            return TranslatingIndexStore.For(store, SqliteErrors.For(store));
         });
         services.TryAddSingleton<ISupplyStore>(provider => provider.GetRequiredService<IIndexStore>());
         services.TryAddSingleton(provider => new SqliteReconciliationStore(provider.GetRequiredService<SqliteSupplyStore>()));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
@@ -40,6 +41,23 @@ public sealed class TranslatingIndexStoreTests
 
     private static SupplyEvent Mint(long block, string tx) =>
         new(SupplyEventKind.Mint, block, "0xhash" + block, tx, 0, SupplyEvent.TopLevel, "0xminter", "0xholder", new TokenAmount(5), null);
+
+    [Test]
+    public async Task RegisteredStore_ProviderKeepsGovernance_TheViewKeepsItTooAndReadsItBack()
+    {
+        // The governance screener, the EVM and Solana proofs, the report runner and the governance verbs all ask the
+        // registered store whether it keeps governance; a view that hid it turned the whole control plane off.
+        await using var services = Services();
+        var store = services.GetRequiredService<IIndexStore>();
+        var id = await store.RegisterNetworkAsync(new NetworkRegistration("eth", NetworkKind.Evm, 1, "0xtoken"), CancellationToken.None);
+        var change = new GovernanceChange(
+            "eth", GovernanceChangeKind.OwnershipTransferred, "owner", "0xold", "0xnew", "0xold", 1, "0xhash1", "0xa", 0, 0, At);
+        await store.CommitBatchAsync(new IndexedBatch(id, [], [], new ChainTip(1, "0xhash1"), At) { GovernanceChanges = [change] }, CancellationToken.None);
+
+        Assert.That(store, Is.InstanceOf<IGovernanceStore>());
+        var changes = await ((IGovernanceStore)store).GetGovernanceChangesAsync("eth", CancellationToken.None);
+        Assert.That(changes.Select(c => (c.Kind, c.NewValue, c.TransactionId)), Is.EqualTo(new[] { (GovernanceChangeKind.OwnershipTransferred, "0xnew", "0xa") }));
+    }
 
     [Test]
     public async Task CommitBatch_DuplicateEventKey_StoreConstraintExceptionWithTheProviderErrorInside()
