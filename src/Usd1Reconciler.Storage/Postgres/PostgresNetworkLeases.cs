@@ -349,6 +349,11 @@ public sealed class PostgresNetworkLeases : INetworkWriterLeases, IAsyncDisposab
                     _logger.LogInformation("network {Network}: the writer lease is reachable again on {Store}", network, _location);
                 }
             }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopping while a renewal or an attempt was in flight: a stop, not a failure (RunAsync releases next).
+                return;
+            }
             catch (Exception ex) when ((ex is NpgsqlException or TimeoutException or OperationCanceledException or InvalidOperationException) && !stop.IsCancellationRequested)
             {
                 if (!failing)
