@@ -100,9 +100,13 @@ public sealed partial class ContainerPackagingTests
         var result = await ExternalTool.RunAsync("docker-compose", "-f", Docker("docker-compose.yml"), "config");
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
 
-        var mount = ConfigMount().Matches(result.Output).SingleOrDefault();
-        Assert.That(mount, Is.Not.Null, "the usd1rec service must mount its configuration at /etc/usd1rec:\n" + result.Output);
-        await AssertMountedConfigPassesAsync(mount!.Groups["source"].Value, mount.Groups["file"].Value);
+        // The default service and each instance of the `ha` profile mount their own configuration; every one must pass.
+        var mounts = ConfigMount().Matches(result.Output).ToList();
+        Assert.That(mounts, Is.Not.Empty, "the usd1rec service must mount its configuration at /etc/usd1rec:\n" + result.Output);
+        foreach (var mount in mounts)
+        {
+            await AssertMountedConfigPassesAsync(mount.Groups["source"].Value, mount.Groups["file"].Value);
+        }
     }
 
     [Test]
