@@ -21,7 +21,7 @@ internal static class SolanaBackfillBenchmark
         try
         {
             var rpc = devnet.Url.ToString().TrimEnd('/');
-            var driver = new SplDriver(BenchEnvironment.Devnet, devnet.Url, Path.Combine(work, "sol.json"));
+            using var driver = new SplDriver(BenchEnvironment.Devnet, devnet.Url, Path.Combine(work, "sol.json"));
             (await driver.RunAsync(["setup", "--program", "token"], CancellationToken.None)).Dispose();
             var mint = JsonDocument.Parse(await File.ReadAllTextAsync(driver.StatePath)).RootElement.GetProperty("mint").GetString()!;
             var clock = Stopwatch.StartNew();

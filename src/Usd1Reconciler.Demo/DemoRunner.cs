@@ -69,7 +69,7 @@ internal sealed class DemoRunner(DemoOptions options, CliConsole cli, TimeProvid
         var evm = await Task.WhenAll(
             EvmDemoChain.StartAsync(tools, group, "anvil-1", 31337, Path.Combine(directory, "anvil-1-cache"), ct),
             EvmDemoChain.StartAsync(tools, group, "anvil-2", 31338, Path.Combine(directory, "anvil-2-cache"), ct));
-        var solana = await solanaStart;
+        using var solana = await solanaStart;
         foreach (var chain in evm)
         {
             console.Progress($"started anvil {chain.Name} (chain id {chain.ChainId}) pid {chain.Process.Id} at {chain.Url}");

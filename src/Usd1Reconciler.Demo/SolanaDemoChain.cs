@@ -11,7 +11,7 @@ namespace Usd1Reconciler.Demo;
 /// <see cref="EvmDemoChain"/>: the driver signs with throwaway keypairs it generates into the demo folder; the daemon
 /// never signs or sends anything.
 /// </summary>
-internal sealed class SolanaDemoChain
+internal sealed class SolanaDemoChain : IDisposable
 {
     private static readonly TimeSpan DriverTimeout = TimeSpan.FromMinutes(1);
 
@@ -44,6 +44,9 @@ internal sealed class SolanaDemoChain
         group.Add(devnet.Process);
         return new SolanaDemoChain(tools, devnet, Path.Combine(directory, "solana-driver.json"));
     }
+
+    /// <summary>Ends the SPL driver's process (the devnet itself belongs to the demo's process group).</summary>
+    public void Dispose() => _driver.Dispose();
 
     /// <summary>Creates the mint (6 decimals, classic Token program), a holder and two token accounts.</summary>
     public async Task SetupAsync(CancellationToken cancellationToken)

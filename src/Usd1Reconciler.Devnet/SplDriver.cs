@@ -14,9 +14,14 @@ namespace Usd1Reconciler.Devnet;
 /// extension authorities with <c>setup --freeze-authority --extensions mintCloseAuthority,permanentDelegate,metadataPointer</c>.
 /// </para>
 /// </summary>
-public sealed class SplDriver(DevnetToolchain tools, Uri rpcUrl, string statePath)
+public sealed class SplDriver(DevnetToolchain tools, Uri rpcUrl, string statePath) : IDisposable
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly System.Text.StringBuilder _stderr = new();
+    private Process? _server;
+    private bool _disposed;
 
     public string StatePath { get; } = statePath;
 
@@ -74,48 +79,148 @@ public sealed class SplDriver(DevnetToolchain tools, Uri rpcUrl, string statePat
     /// <summary>
     /// Runs one driver command (<c>setup</c>, <c>mint</c>, <c>burn</c>, <c>transfer</c>, <c>fail</c>, <c>bulk</c>,
     /// <c>set-authority</c>, <c>freeze</c>, <c>thaw</c>, <c>multisig</c>, with its
-    /// flags) and returns the JSON it prints; a non-zero exit becomes an <see cref="InvalidOperationException"/> with
-    /// the driver's stderr, and a run longer than <paramref name="timeout"/> (default 3 min) a <see cref="TimeoutException"/>.
+    /// flags) and returns the JSON it prints; a failed command becomes an <see cref="InvalidOperationException"/> with
+    /// the driver's error, and a run longer than <paramref name="timeout"/> (default 3 min) a <see cref="TimeoutException"/>.
+    /// <para>
+    /// Commands go to one long-lived <c>driver.mjs --serve</c> process, one at a time: starting node and loading
+    /// @solana/kit costs about half a second of CPU, which a test sending a dozen commands paid a dozen times. A timed
+    /// out or cancelled command kills that process (its reply could still arrive and be read as the next one's); the
+    /// next command starts a fresh one.
+    /// </para>
     /// </summary>
     public async Task<JsonDocument> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var limit = timeout ?? DefaultTimeout;
+        var request = JsonSerializer.Serialize(new[] { "--rpc", rpcUrl.ToString().TrimEnd('/'), "--state", StatePath }.Concat(arguments));
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timer.CancelAfter(limit);
+            string? line;
+            try
+            {
+                var server = _server ??= StartServer();
+                await server.StandardInput.WriteLineAsync(request.AsMemory(), timer.Token);
+                await server.StandardInput.FlushAsync(timer.Token);
+                line = await server.StandardOutput.ReadLineAsync(timer.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                StopServer(graceful: false);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
+                throw new TimeoutException($"driver.mjs {string.Join(' ', arguments)} did not finish within {limit}");
+            }
+
+            if (line is null)
+            {
+                StopServer(graceful: false);
+                string stderr;
+                lock (_stderr)
+                {
+                    stderr = _stderr.ToString().Trim();
+                }
+
+                throw new InvalidOperationException($"driver.mjs {Command(arguments)} failed: the driver process ended: {stderr}");
+            }
+
+            using var reply = JsonDocument.Parse(line);
+            var root = reply.RootElement;
+            if (!root.GetProperty("ok").GetBoolean())
+            {
+                throw new InvalidOperationException($"driver.mjs {Command(arguments)} failed: {root.GetProperty("error").GetString()?.Trim()}");
+            }
+
+            return JsonDocument.Parse(root.GetProperty("result").GetRawText());
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>Ends the driver process (closing its stdin ends it cleanly; it is killed if it does not end soon).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        StopServer(graceful: true);
+        _oneAtATime.Dispose();
+    }
+
+    private static string Command(IReadOnlyList<string> arguments) => arguments.Count > 0 ? arguments[0] : string.Empty;
+
+    private Process StartServer()
+    {
         var start = new ProcessStartInfo("node")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = tools.DevnetTools,
         };
-        foreach (var argument in new[] { tools.SolanaDriver, "--rpc", rpcUrl.ToString().TrimEnd('/'), "--state", StatePath }.Concat(arguments))
+        start.ArgumentList.Add(tools.SolanaDriver);
+        start.ArgumentList.Add("--serve");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start the Solana driver");
+        lock (_stderr)
         {
-            start.ArgumentList.Add(argument);
+            _stderr.Clear();
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start the Solana driver");
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(limit);
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <param name="graceful">Close stdin and let it finish (at dispose); otherwise kill it (a command timed out).</param>
+    private void StopServer(bool graceful)
+    {
+        if (_server is not { } server)
+        {
+            return;
+        }
+
+        _server = null;
         try
         {
-            await process.WaitForExitAsync(timer.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            if (cancellationToken.IsCancellationRequested)
+            if (graceful)
             {
-                throw;
+                server.StandardInput.Close();
             }
 
-            throw new TimeoutException($"driver.mjs {string.Join(' ', arguments)} did not finish within {limit}");
+            if (!graceful || !server.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                server.Kill(entireProcessTree: true);
+                server.WaitForExit();
+            }
         }
-
-        return process.ExitCode == 0
-            ? JsonDocument.Parse(await stdout)
-            : throw new InvalidOperationException($"driver.mjs {(arguments.Count > 0 ? arguments[0] : string.Empty)} failed with exit code {process.ExitCode}: {(await stderr).Trim()}");
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            // It had already ended.
+        }
+        finally
+        {
+            server.Dispose();
+        }
     }
 }

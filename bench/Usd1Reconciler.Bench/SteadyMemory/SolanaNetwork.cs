@@ -63,7 +63,7 @@ internal sealed class SolanaNetwork : IAsyncDisposable
         var network = new SolanaNetwork(await SolanaDevnetProcess.StartAsync(BenchEnvironment.Devnet, finalityLag: 32, slotInterval: TimeSpan.FromMilliseconds(400), cancellationToken));
         try
         {
-            var driver = new SplDriver(BenchEnvironment.Devnet, network.Url, Path.Combine(work, "solana-driver.json"));
+            using var driver = new SplDriver(BenchEnvironment.Devnet, network.Url, Path.Combine(work, "solana-driver.json"));
 
             // The state it prints (throwaway devnet keypairs) is read from the file instead.
             (await driver.RunAsync(["setup", "--program", "token"], cancellationToken)).Dispose();

@@ -340,9 +340,15 @@ export async function bulk(ctx, state, { mints = 100, burns = 0, amount = 1_000_
 }
 
 // ------------------------------------------------------------------ CLI
-const isMain = !!process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (isMain) {
+const USAGE = 'usage: node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|set-authority|freeze|thaw|multisig|status|advance N|drop> [--state FILE] [--program token|token2022] [--multisig] [--freeze-authority] [--extensions a,b] [--v0|--v1] [--amount N] [--checked] [--mints N --burns M] [--type T --to ADDR|--to-new|--none] [--account a|b|ADDR] [--m M --n N [--assign TYPE]]\n'
+  + '       node driver.mjs --serve   (one JSON array of such arguments per stdin line; one JSON reply per stdout line)\n';
+
+class UsageError extends Error {}
+
+/** Runs one CLI command (argv without node and the script) and returns what it prints as JSON. */
+export async function runCommand(argv) {
   const { values, positionals } = parseArgs({
+    args: argv,
     allowPositionals: true,
     options: {
       rpc: { type: 'string', default: 'http://127.0.0.1:8899' }, state: { type: 'string' },
@@ -358,13 +364,15 @@ if (isMain) {
     },
   });
   const cmd = positionals[0];
+  // a fresh connection per command: a kept blockhash would expire between commands of a long-lived --serve driver
   const ctx = connect(values.rpc);
-  const out = (o) => process.stdout.write(`${JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+  let result;
+  const out = (o) => { result = o; };
   const loadState = () => {
     if (!values.state) throw new Error('--state FILE is required (written by `setup`)');
     return JSON.parse(fs.readFileSync(values.state, 'utf8'));
   };
-  try {
+  {
     switch (cmd) {
       case 'setup': {
         if (!['token', 'token2022'].includes(values.program)) throw new Error('--program must be token or token2022');
@@ -416,11 +424,44 @@ if (isMain) {
       case 'advance': out(await devnet(ctx, 'devnet_advanceSlots', [Number(positionals[1] ?? 1)])); break;
       case 'drop': out(await devnet(ctx, 'devnet_dropUnfinalized')); break;
       default:
-        process.stderr.write('usage: node driver.mjs --rpc URL <setup|mint|burn|transfer|fail|bulk|set-authority|freeze|thaw|multisig|status|advance N|drop> [--state FILE] [--program token|token2022] [--multisig] [--freeze-authority] [--extensions a,b] [--v0|--v1] [--amount N] [--checked] [--mints N --burns M] [--type T --to ADDR|--to-new|--none] [--account a|b|ADDR] [--m M --n N [--assign TYPE]]\n');
-        process.exit(2);
+        throw new UsageError(USAGE);
     }
-  } catch (e) {
-    process.stderr.write(`${e.stack ?? e}\n${e.context ? JSON.stringify(e.context, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) : ''}\n`);
-    process.exit(1);
+  }
+  return result;
+}
+
+const toJson = (o) => JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+const describe = (e) => `${e.stack ?? e}${e.context ? `\n${toJson(e.context)}` : ''}`;
+
+/**
+ * --serve: one process for many commands. Starting node and loading @solana/kit costs about half a second of CPU,
+ * paid once instead of per command. Commands run one at a time, in the order they arrive.
+ */
+async function serve() {
+  const { createInterface } = await import('node:readline');
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    let reply;
+    try {
+      reply = { ok: true, result: await runCommand(JSON.parse(line)) };
+    } catch (e) {
+      reply = { ok: false, usage: e instanceof UsageError, error: e instanceof UsageError ? e.message : describe(e) };
+    }
+    process.stdout.write(`${toJson(reply)}\n`);
+  }
+}
+
+const isMain = !!process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (isMain) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--serve') {
+    await serve();
+  } else {
+    try {
+      process.stdout.write(`${toJson(await runCommand(argv))}\n`);
+    } catch (e) {
+      process.stderr.write(e instanceof UsageError ? e.message : `${describe(e)}\n`);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    }
   }
 }

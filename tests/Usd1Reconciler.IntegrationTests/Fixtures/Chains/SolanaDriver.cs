@@ -117,7 +117,11 @@ internal sealed class SolanaDriver : IDisposable
         return reply.RootElement.GetProperty("count").GetInt32();
     }
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        _driver.Dispose();
+        _directory.Dispose();
+    }
 
     private async Task<string> SignatureOf(string command, ulong amount, bool isChecked)
     {
