@@ -65,6 +65,14 @@ internal static class ObservabilityRegistration
             options.Instance.ResolveId()));
         builder.Services.AddSingleton(provider =>
         {
+            // Resolved when the host starts: from then on every network whose governance is proven (all of them, when
+            // the store keeps governance) is exported as "not proven yet" until its first proof, never as no data.
+            var governance = provider.GetService<Core.Governance.IGovernanceStore>();
+            if (governance is not null)
+            {
+                GovernanceProofSeries.MarkUnproven(metrics, options.Networks.Select(n => n.Name), time.GetUtcNow());
+            }
+
             var reconciliationStore = provider.GetRequiredService<IReconciliationStore>();
             var reportMetrics = new ReconciliationMetricsRefresher(reconciliationStore, metrics, options.Reserves.Feeds.ToDictionary(f => f.Name, f => f.StaleAfter, StringComparer.Ordinal), time);
             var chainMetrics = new ReportChainMetricsRefresher(reconciliationStore, metrics);
