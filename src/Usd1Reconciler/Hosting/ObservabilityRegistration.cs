@@ -80,8 +80,14 @@ internal static class ObservabilityRegistration
                 provider.GetRequiredService<IIndexStore>(),
                 provider.GetRequiredService<IAnomalyStore>(),
                 reconciliationStore,
+                governance,
                 new StatusPageSettings(
-                    options.Networks.Select(n => new StatusPageNetwork(n.Name, n.StaleAfter, n.Anomalies?.ExplorerTxUrl)).ToList(),
+                    options.Networks.Select(n => new StatusPageNetwork(
+                        n.Name,
+                        n.StaleAfter,
+                        n.Anomalies?.ExplorerTxUrl,
+                        n.Governance is null ? null : GovernancePolicyFactory.Create(n),
+                        n.Kind == Core.Networks.NetworkKind.Solana ? "slot" : "block")).ToList(),
                     options.Alerting.RunbookBaseUrl,
                     options.TokenSymbol),
                 time);
