@@ -85,12 +85,7 @@ internal sealed class GovernanceScreener(
 
     private async Task ScreenProofAsync(string network, GovernanceProofReading proof, List<StoredAnomaly> found, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var status in Enum.GetValues<GovernanceProofStatus>())
-        {
-            metrics.GovernanceProof.WithLabels(network, status.ToString().ToLowerInvariant()).Set(proof.Status == status ? 1 : 0);
-        }
-
-        metrics.GovernanceProofTimestamp.WithLabels(network).Set(proof.CheckedAt.ToUnixTimeMilliseconds() / 1000.0);
+        GovernanceProofSeries.Record(metrics, proof);
         if (proof.Status == GovernanceProofStatus.Mismatch)
         {
             if (await anomalyStore.RaiseConditionAsync(GovernanceAnomalies.ProofMismatch(proof), refreshAfter, paging, now, cancellationToken) is { } raised)

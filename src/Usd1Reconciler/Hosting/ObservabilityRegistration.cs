@@ -40,8 +40,9 @@ internal static class ObservabilityRegistration
             metrics,
             time,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.anomalies"),
-            // A store provider without governance tables (PostgreSQL, for now) screens supply only.
-            provider.GetRequiredService<IIndexStore>() is Core.Governance.IGovernanceStore governanceStore
+            // The storage registration has an IGovernanceStore only when its provider keeps governance; without one
+            // the daemon screens supply only.
+            provider.GetService<Core.Governance.IGovernanceStore>() is { } governanceStore
                 ? new GovernanceScreener(
                     governanceStore,
                     provider.GetRequiredService<IAnomalyStore>(),
@@ -64,6 +65,14 @@ internal static class ObservabilityRegistration
             options.Instance.ResolveId()));
         builder.Services.AddSingleton(provider =>
         {
+            // Resolved when the host starts: from then on every network whose governance is proven (all of them, when
+            // the store keeps governance) is exported as "not proven yet" until its first proof, never as no data.
+            var governance = provider.GetService<Core.Governance.IGovernanceStore>();
+            if (governance is not null)
+            {
+                GovernanceProofSeries.MarkUnproven(metrics, options.Networks.Select(n => n.Name), time.GetUtcNow());
+            }
+
             var reconciliationStore = provider.GetRequiredService<IReconciliationStore>();
             var reportMetrics = new ReconciliationMetricsRefresher(reconciliationStore, metrics, options.Reserves.Feeds.ToDictionary(f => f.Name, f => f.StaleAfter, StringComparer.Ordinal), time);
             var chainMetrics = new ReportChainMetricsRefresher(reconciliationStore, metrics);
@@ -71,8 +80,14 @@ internal static class ObservabilityRegistration
                 provider.GetRequiredService<IIndexStore>(),
                 provider.GetRequiredService<IAnomalyStore>(),
                 reconciliationStore,
+                governance,
                 new StatusPageSettings(
-                    options.Networks.Select(n => new StatusPageNetwork(n.Name, n.StaleAfter, n.Anomalies?.ExplorerTxUrl)).ToList(),
+                    options.Networks.Select(n => new StatusPageNetwork(
+                        n.Name,
+                        n.StaleAfter,
+                        n.Anomalies?.ExplorerTxUrl,
+                        n.Governance is null ? null : GovernancePolicyFactory.Create(n),
+                        n.Kind == Core.Networks.NetworkKind.Solana ? "slot" : "block")).ToList(),
                     options.Alerting.RunbookBaseUrl,
                     options.TokenSymbol),
                 time);

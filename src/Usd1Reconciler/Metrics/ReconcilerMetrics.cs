@@ -65,8 +65,10 @@ public sealed class ReconcilerMetrics
 
         // Control plane (issue 15).
         GovernanceDriftItems = f.CreateGauge("usd1_governance_drift_items", "Facts of the network's governance state outside its policy (GovernanceDrift pages while above 0).", "network");
-        GovernanceProof = f.CreateGauge("usd1_governance_proof_status", "1 for the network's latest governance proof status (ok, mismatch, stale), 0 for the others.", "network", "status");
-        GovernanceProofTimestamp = f.CreateGauge("usd1_governance_proof_last_timestamp_seconds", "Unix time of the network's latest governance proof; absent before the first.", "network");
+        // Exported from start for every network whose governance is proven (GovernanceProofSeries): "never proven" is
+        // a value of its own, not "no data".
+        GovernanceProof = f.CreateGauge("usd1_governance_proof_status", "1 for the network's latest governance proof status (ok, mismatch, stale), 0 for the others; before the network's first proof status=\"unproven\" is 1 (not proven yet) and the others 0. Exported for every network when the store keeps governance.", "network", "status");
+        GovernanceProofTimestamp = f.CreateGauge("usd1_governance_proof_last_timestamp_seconds", "Unix time of the network's latest governance proof; before the first (status=\"unproven\"), the time this process started watching the network, so its age is how long the network has gone unproven.", "network");
         GovernancePaused = f.CreateGauge("usd1_governance_paused", "1 while the token is paused according to its events (the network's status is Paused then).", "network");
 
         // Token identity (issue 12, decimals are immutable).

@@ -30,8 +30,8 @@ internal static class AnomaliesSection
         {
             var a = stored.Anomaly;
             var tx = a.TransactionId is null ? "–" : explorers.GetValueOrDefault(a.Network) is { } url
-                ? $"<a href=\"{E(url.Replace("{tx}", a.TransactionId, StringComparison.Ordinal))}\" title=\"{E(a.TransactionId)}\">{E(Short(a.TransactionId))}</a>"
-                : $"<code title=\"{E(a.TransactionId)}\">{E(Short(a.TransactionId))}</code>";
+                ? $"<a href=\"{E(url.Replace("{tx}", a.TransactionId, StringComparison.Ordinal))}\" title=\"{E(a.TransactionId)}\">{E(ShortId(a.TransactionId))}</a>"
+                : $"<code title=\"{E(a.TransactionId)}\">{E(ShortId(a.TransactionId))}</code>";
             var state = stored.ResolvedAt is not null ? "resolved" : stored.PageState;
             html.Append(CultureInfo.InvariantCulture, $"<tr data-anomaly=\"{stored.Id}\">")
                 .Append(Cell("detected", E(UtcText.Format(stored.DetectedAt))))
@@ -46,6 +46,4 @@ internal static class AnomaliesSection
 
         html.Append("</tbody></table></section>");
     }
-
-    private static string Short(string id) => id.Length > 18 ? string.Concat(id.AsSpan(0, 10), "…", id.AsSpan(id.Length - 6)) : id;
 }

@@ -28,6 +28,9 @@ internal static class Html
     /// </summary>
     public static string Age(DateTimeOffset now, DateTimeOffset at) => Core.Presentation.DurationText.Format(at > now ? TimeSpan.Zero : now - at) + " ago";
 
+    /// <summary>A transaction id or address shortened to its ends for a narrow column (the whole id goes in a title).</summary>
+    public static string ShortId(string id) => id.Length > 18 ? string.Concat(id.AsSpan(0, 10), "…", id.AsSpan(id.Length - 6)) : id;
+
     /// <summary>The red badge a figure gets when it is not current: colour and the word, never colour alone.</summary>
     public const string StaleBadge = "<span class=\"stale-badge\">STALE</span>";
 }

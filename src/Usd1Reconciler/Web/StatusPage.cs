@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Presentation;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Reconciliation;
@@ -14,13 +15,15 @@ namespace Usd1Reconciler.Web;
 /// nothing fetched from elsewhere (it works offline and under a strict CSP). Every figure comes from the store at
 /// request time, formatted for people by Core.Presentation (token units with the configured symbol, USD with cents,
 /// UTC to the second), and anything not current is marked STALE in red rather than shown as if it were.
-/// Sections: verdict, reserves (composition, liquidity, feeds), run risk, supply per network, history charts,
-/// recent verdicts, anomalies.
+/// Sections: verdict, reserves (composition, liquidity, feeds), run risk, supply per network, control plane
+/// (governance; null <paramref name="governanceStore"/>: the store keeps none, and the section says so), history
+/// charts, recent verdicts, anomalies.
 /// </summary>
 internal sealed class StatusPage(
     IIndexStore supplyStore,
     IAnomalyStore anomalyStore,
     IReconciliationStore reconciliationStore,
+    IGovernanceStore? governanceStore,
     StatusPageSettings settings,
     TimeProvider time)
 {
@@ -56,12 +59,37 @@ internal sealed class StatusPage(
         }
 
         SupplySection.Render(html, supplies, settings, now);
+        GovernanceSection.Render(html, await ReadGovernanceAsync(supplies, now, cancellationToken), settings, now);
         var minimum = root is { } r && r.TryGetProperty("policy", out var policy) ? policy.GetProperty("minimumCoverageBps").GetInt64() : (long?)null;
         HistorySection.Render(html, history, minimum, settings.TokenSymbol, now);
         RenderRecentVerdicts(html, reports);
         AnomaliesSection.Render(html, anomalies, settings);
         html.Append("<p class=\"muted\"><a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a> · <a href=\"/healthz\">/healthz</a></p></main></body></html>");
         return html.ToString();
+    }
+
+    /// <summary>Each configured network's control plane as the screener sees it: folded from every stored change, judged against its policy.</summary>
+    private async Task<IReadOnlyList<GovernanceSectionNetwork>?> ReadGovernanceAsync(IReadOnlyList<Core.Supply.NetworkSupply> supplies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (governanceStore is null)
+        {
+            return null;
+        }
+
+        var byName = supplies.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var networks = new List<GovernanceSectionNetwork>();
+        foreach (var network in settings.Networks)
+        {
+            var changes = await governanceStore.GetGovernanceChangesAsync(network.Name, cancellationToken);
+            var fold = GovernanceFold.Fold(network.Name, changes);
+            var proof = await governanceStore.GetGovernanceProofAsync(network.Name, cancellationToken);
+            var supply = byName.GetValueOrDefault(network.Name);
+            var status = GovernanceProof.Evaluate(proof, supply?.FinalBlock ?? -1, now, network.StaleAfter);
+            var drift = network.Governance is { } policy ? GovernanceDriftCheck.Check(fold.State, policy) : [];
+            networks.Add(new GovernanceSectionNetwork(network, network.Governance, fold.State, drift, proof, status, supply?.Token?.Decimals, fold.Applied));
+        }
+
+        return networks;
     }
 
     private static void RenderRecentVerdicts(StringBuilder html, IReadOnlyList<StoredReport> reports)

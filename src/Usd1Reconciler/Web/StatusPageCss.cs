@@ -17,6 +17,9 @@ internal static class StatusPageCss
         "table.grid th{background:#eef1f6;font-weight:600;font-size:13px}tr:nth-child(even) td{background:#fafbfd}" +
         "td.num,.fig{font-variant-numeric:tabular-nums;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}td.num{text-align:right}" +
         "table.fixed{table-layout:fixed}col.w-time{width:11em}col.w-rule{width:13em}col.w-net{width:7em}col.w-tx{width:10em}col.w-state{width:6.5em}col.w-link{width:6.5em}" +
+        "col.w-kind{width:8em}col.w-block{width:8em}col.w-actor{width:10em}col.w-fact{width:14em}caption{text-align:left;padding:.2em 0;font-size:13px}" +
+        ".gov{background:#fff;padding:.2em .8em .4em;margin:.6em 0 1em;border-radius:6px;box-shadow:0 1px 2px rgba(0,0,0,.08)}.gov.stale{background:#fdf3f3}" +
+        ".gov p{overflow-wrap:anywhere;margin:.4em 0}.gov table.grid{margin:.3em 0 .6em}" +
         ".ok{color:#0a7d28;font-weight:600}.bad{color:#c01818;font-weight:700}.warn{color:#a35f00;font-weight:600}.muted{color:#667085}" +
         ".verdict-row{display:flex;flex-wrap:wrap;align-items:center;gap:.3em 1em}" +
         ".verdict{display:inline-block;font-size:1.7em;letter-spacing:.04em;margin:.2em 0;padding:.1em .6em;border-radius:6px;border:2px solid currentColor;background:#fff}" +

@@ -1,4 +1,5 @@
 using Usd1Reconciler.Core.Anomalies;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Presentation;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.IntegrationTests.Fixtures;
@@ -10,6 +11,7 @@ namespace Usd1Reconciler.IntegrationTests.StatusPage;
 /// rendered by headless Chromium at 1280 px and at 390 px (a phone), screenshotted into the test output, and every
 /// figure read back from the DOM compared with the store — read through the store API and formatted by the same
 /// Core.Presentation formatter — and, so that the formatter cannot hide a wrong figure, with hand-written literals.
+/// The control-plane section rides the first test's daemon: a policy on ethereum, an allowance raised above it.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -29,6 +31,10 @@ public sealed class StatusPageBrowserTests
         await chain.MintAsync(ethereum, EvmTestChain.Deployer, 250_000_000_000);
         await chain.BurnOwnAsync(ethereum, 125_000_000_000);
         await chain.MintAsync(baseToken, EvmTestChain.Alice, 875_000_000_001);
+        // The control plane: the deployer's allowance raised to 5,000,000 USD1 where ethereum's policy allows 1,000,000.
+        var deployer = EvmTestChain.Deployer.ToLowerInvariant();
+        var configure = (await chain.SendAsync(EvmTestChain.Deployer, ethereum, Abi.Call("configureMinter(address,uint256)", EvmTestChain.Deployer, 5_000_000_000_000)))
+            .GetProperty("transactionHash").GetString()!.ToLowerInvariant();
         var now = TimeProvider.System.GetUtcNow();
         // A week every 3 hours, then the last day every 30 minutes, each with an inconclusive stretch (a gap).
         var history = StatusPageFixture.History(now.AddDays(-1), TimeSpan.FromHours(3), 48, 40_000_000, 47_000_000, new HashSet<int> { 20, 21 });
@@ -36,7 +42,8 @@ public sealed class StatusPageBrowserTests
         await using var daemon = await StatusPageFixture.StartAsync(
             $$"""
             { "Name": "ethereum", "Kind": "Evm", "ChainId": {{anvil.ChainId}}, "RpcUrls": ["{{anvil.Url}}"], "Token": "{{ethereum}}", "Confirmations": 0, "PollInterval": "00:00:00.250",
-              "Anomalies": { "MaxMint": "2000000000000", "ExplorerTxUrl": "https://etherscan.io/tx/{tx}" } },
+              "Anomalies": { "MaxMint": "2000000000000", "ExplorerTxUrl": "https://etherscan.io/tx/{tx}" },
+              "Governance": { "MaxMinterAllowances": { "{{EvmTestChain.Deployer}}": "1000000000000" }, "Owner": "{{EvmTestChain.Deployer}}" } },
             { "Name": "base", "Kind": "Evm", "ChainId": {{anvil.ChainId}}, "RpcUrls": ["{{anvil.Url}}"], "Token": "{{baseToken}}", "Confirmations": 0, "PollInterval": "00:00:00.250" }
             """,
             [
@@ -46,8 +53,9 @@ public sealed class StatusPageBrowserTests
             history);
         await StatusPageFixture.WaitUntilAsync(
             async () => (await daemon.Reports.ListReportsAsync(1, CancellationToken.None)) is [{ Verdict: "covered" } latest] && latest.EvaluatedAt > now
-                && (await daemon.Anomalies.GetRecentAnomaliesAsync(5, CancellationToken.None)).Any(a => a.Anomaly.Rule == AnomalyRule.OversizedMint),
-            TimeSpan.FromSeconds(60), "a live covered verdict and the oversized mint's anomaly");
+                && (await daemon.Anomalies.GetRecentAnomaliesAsync(5, CancellationToken.None)).Any(a => a.Anomaly.Rule == AnomalyRule.OversizedMint)
+                && await ProvenAtFinalBlockAsync(daemon, "ethereum") && await ProvenAtFinalBlockAsync(daemon, "base"),
+            TimeSpan.FromSeconds(60), "a live covered verdict, the oversized mint's anomaly and both networks' governance proven at their final block");
 
         foreach (var width in Widths)
         {
@@ -63,6 +71,14 @@ public sealed class StatusPageBrowserTests
             var supplies = (await daemon.Store.GetSupplyAsync(CancellationToken.None)).ToDictionary(s => s.Name);
             var anomaly = (await daemon.Anomalies.GetRecentAnomaliesAsync(20, CancellationToken.None)).First(a => a.Anomaly.Rule == AnomalyRule.OversizedMint);
             var historyFromStore = (await daemon.Reports.GetReportHistoryAsync(pageNow.AddDays(-7), CancellationToken.None)).Where(p => p.Id <= shownReport.Id).ToList();
+            var governance = GovernanceFold.Fold("ethereum", await daemon.Store.GetGovernanceChangesAsync("ethereum", CancellationToken.None));
+            var proofs = new Dictionary<string, GovernanceProofReading?>
+            {
+                ["ethereum"] = await daemon.Store.GetGovernanceProofAsync("ethereum", CancellationToken.None),
+                ["base"] = await daemon.Store.GetGovernanceProofAsync("base", CancellationToken.None),
+            };
+            var configured = governance.Applied.Single(c => c.TransactionId == configure);
+            var changeKey = $"ethereum:{configure}:{configured.Position}:{configured.SubPosition}";
 
             Assert.Multiple(() =>
             {
@@ -86,6 +102,17 @@ public sealed class StatusPageBrowserTests
                 }
 
                 Assert.That(Figure($"anomaly:{anomaly.Id}"), Is.EqualTo(anomaly.Anomaly.Summary), "the anomaly as stored");
+                foreach (var (name, proof) in proofs)
+                {
+                    Assert.That(Figure($"gov-proof:{name}"), Is.EqualTo("OK"), $"{name}: proven at its final block within its budget");
+                    Assert.That(Figure($"gov-proof-block:{name}"), Is.EqualTo(TokenFormat.Grouped(proof!.BlockNumber)), $"{name}: the block the stored proof compared at");
+                    Assert.That(Figure($"gov-proof-age:{name}"), Does.EndWith(" ago"));
+                }
+
+                Assert.That(Figure($"gov-minter:ethereum:{deployer}"), Is.EqualTo("allowance " + StatusPageFixture.Tokens(supplies["ethereum"]).Format(governance.State.Minters[deployer])));
+                Assert.That(Figure("gov-owner:ethereum"), Is.EqualTo(governance.State.Owner));
+                Assert.That(Figure($"gov-change:{changeKey}"), Is.EqualTo(configured.Describe()), "the change log as stored");
+                Assert.That(Figure($"gov-change-time:{changeKey}"), Is.EqualTo(UtcText.Format(configured.BlockTime)));
                 var supply24h = shown.GetProperty("charts").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "supply-24h");
                 var supply7d = shown.GetProperty("charts").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "supply-7d");
                 Assert.That(supply7d.GetProperty("reports").GetInt32(), Is.EqualTo(historyFromStore.Count), "the 7-day chart draws every stored report of the week");
@@ -107,8 +134,26 @@ public sealed class StatusPageBrowserTests
                 Assert.That(Figure($"anomaly:{anomaly.Id}"), Does.StartWith("mint of 50,000,000 USD1 above the limit 2,000,000 USD1, ethereum block "));
                 Assert.That(shown.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("href").GetString()), Has.Member($"https://etherscan.io/tx/{oversized}"), "the explorer link of the anomaly's transaction");
                 Assert.That(shown.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("href").GetString()), Has.Some.EndsWith("/OversizedMint.md"), "and its runbook");
+                Assert.That(Figure("gov-policy:ethereum"), Is.EqualTo("1 drift item"), "the owner is the expected one; only the allowance is above its maximum");
+                Assert.That(Figure($"gov-drift:ethereum:allowance:{deployer}"), Is.EqualTo("at most 1,000,000 USD1 → 5,000,000 USD1"));
+                Assert.That(Figure($"gov-minter:ethereum:{deployer}"), Is.EqualTo("allowance 5,000,000 USD1"));
+                Assert.That(Figure("gov-owner:ethereum"), Is.EqualTo(deployer));
+                Assert.That(Figure("gov-role:ethereum:MINTER_ROLE"), Is.EqualTo(deployer), "the constructor's grant, named though no policy names the role");
+                Assert.That(Figure("gov-paused:ethereum"), Is.EqualTo("no (no pause event seen)"));
+                Assert.That(Figure($"gov-change:{changeKey}"), Is.EqualTo($"MinterConfigured {deployer}: - → 5000000000000"));
+                Assert.That(Figure("gov-policy:base"), Is.EqualTo("no policy configured"), "base has no Governance section: said, not left blank");
+                Assert.That(shown.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("href").GetString()), Has.Member($"https://etherscan.io/tx/{configure}"), "the drift item's and the change's explorer link");
             });
         }
+    }
+
+    /// <summary>The network's stored governance proof is ok and at its final block: the page then shows OK, not STALE.</summary>
+    private static async Task<bool> ProvenAtFinalBlockAsync(StatusPageFixture daemon, string network)
+    {
+        var supply = (await daemon.Store.GetSupplyAsync(CancellationToken.None)).SingleOrDefault(s => s.Name == network);
+        return supply is not null
+            && await daemon.Store.GetGovernanceProofAsync(network, CancellationToken.None) is { Status: GovernanceProofStatus.Ok } proof
+            && proof.BlockNumber >= supply.FinalBlock;
     }
 
     [Test]

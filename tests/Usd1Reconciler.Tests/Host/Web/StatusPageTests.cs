@@ -58,6 +58,8 @@ public sealed partial class StatusPageTests
             Assert.That(html.IndexOf("data-network=\"eth\"", StringComparison.Ordinal), Is.LessThan(html.IndexOf("data-network=\"base\"", StringComparison.Ordinal)),
                 "configuration order (eth, base), not the store's registration order (base first)");
             Assert.That(html, Does.Contain("<tr data-network=\"base\" class=\"stale\">"), "base has no ledger proof: its row is marked");
+            Assert.That(figures["gov-proof:eth"], Is.EqualTo("NOT PROVEN YET"), "the store keeps governance but holds no proof yet: said, not left blank");
+            Assert.That(figures["gov-policy:base"], Is.EqualTo("no policy configured"));
             Assert.That(html, Does.Not.Contain("<tr data-network=\"eth\" class=\"stale\">"));
             Assert.That(html, Does.Not.Contain("<script"), "no script at all");
             Assert.That(html, Does.Not.Contain("http://").And.Not.Contain("https://"), "nothing is fetched from elsewhere");
@@ -107,7 +109,7 @@ public sealed partial class StatusPageTests
             [new StatusPageNetwork("eth", TimeSpan.FromMinutes(5), "https://explorer.example/tx/{tx}"), new StatusPageNetwork("base", TimeSpan.FromMinutes(5), null)],
             "runbooks/",
             "USD1");
-        return (new StatusPage(store, new SqliteAnomalyStore(store), reports, settings, time), reports);
+        return (new StatusPage(store, new SqliteAnomalyStore(store), reports, store, settings, time), reports);
     }
 
     private static async Task MintFinalAsync(SqliteSupplyStore store, long id, long amount)
