@@ -34,7 +34,7 @@ public sealed class OptionsValidatorTests
 
     private const string Solana = "\"Name\":\"sol\",\"Kind\":\"Solana\",\"RpcUrls\":[\"http://127.0.0.1:8899\"],\"Mint\":\"So11111111111111111111111111111111111111112\"";
 
-    [TestCase("{\"Authorities\":{\"mintTokenz\":\"none\"}}", "Networks:0:Governance:Authorities:mintTokenz: not a mint authority type of a Solana mint (one of closeMint, confidentialTransferFeeConfig, confidentialTransferMint, freezeAccount, groupMemberPointer, groupPointer, interestRate, metadataPointer, mintTokens, pause, permanentDelegate, permissionedBurn, scaledUiAmount, transferFeeConfig, transferHookProgramId, withheldWithdraw)")]
+    [TestCase("{\"Authorities\":{\"mintTokenz\":\"none\"}}", "Networks:0:Governance:Authorities:mintTokenz: not a mint authority type of a Solana mint (one of closeMint, confidentialTransferFeeConfig, confidentialTransferMint, freezeAccount, groupMemberPointer, groupPointer, interestRate, metadataPointer, mintTokens, pause, permanentDelegate, permissionedBurn, scaledUiAmount, tokenMetadataUpdateAuthority, transferFeeConfig, transferHookProgramId, withheldWithdraw)")]
     [TestCase("{\"Authorities\":{\"mintTokens\":\"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\"}}", "Networks:0:Governance:Authorities:mintTokens: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' is neither a base58 address nor none")]
     [TestCase("{\"Owner\":\"So11111111111111111111111111111111111111112\"}", "Networks:0:Governance:Owner: applies to Evm networks only; a Solana network's policy names its Authorities")]
     public void Load_SolanaGovernancePolicyBroken_OneLineNamingTheKey(string governance, string expected) =>
