@@ -40,6 +40,40 @@ public sealed class OptionsValidatorTests
     public void Load_SolanaGovernancePolicyBroken_OneLineNamingTheKey(string governance, string expected) =>
         Assert.That(Problems($$"""{"Networks":[{{{Solana}},"Governance":{{governance}}}]}"""), Is.EqualTo(new[] { expected }));
 
+    private const string FeeAbi = """[{"type":"event","name":"FeeChanged","inputs":[{"name":"setter","type":"address","indexed":true},{"name":"fee","type":"uint256","indexed":false}]}]""";
+
+    [TestCase("""{"FeeChanged":{"Value":"fees","AllowedValues":["1"]}}""", "Networks:0:Governance:DeclaredPolicy:FeeChanged:Value: 'fees' is not an argument of FeeChanged (its arguments: setter, fee)")]
+    [TestCase("""{"FeeChanged":{"AllowedValues":["1"]}}""", "Networks:0:Governance:DeclaredPolicy:FeeChanged:AllowedValues: needs Networks:0:Governance:DeclaredPolicy:FeeChanged:Value, the argument the values are of")]
+    [TestCase("""{"FeeChanged":{"AllowedActors":["0x1111111111111111111111111111111111111111"]}}""", "Networks:0:Governance:DeclaredPolicy:FeeChanged:AllowedActors: needs Networks:0:Governance:DeclaredPolicy:FeeChanged:Actor, the argument that names who acted")]
+    [TestCase("""{"Approval":{"Privileged":true}}""", "Networks:0:Governance:DeclaredPolicy:Approval: 'Approval' is not one of Networks:0:Governance:DeclaredEvents (FeeChanged); name it as listed there")]
+    public void Load_DeclaredPolicyBroken_OneLineNamingTheKey(string policy, string expected)
+    {
+        var abi = Path.Combine(_directory, "abi.json");
+        File.WriteAllText(abi, FeeAbi);
+        var governance = $$"""{"AbiFile":"{{abi}}","DeclaredEvents":["FeeChanged"],"DeclaredPolicy":{{policy}}}""";
+
+        Assert.That(Problems($$"""{"Networks":[{{{Evm}},"Governance":{{governance}}}]}"""), Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void Load_DeclaredPolicyValid_BecomesTheRuleWithAddressesLowerCased()
+    {
+        var abi = Path.Combine(_directory, "abi.json");
+        File.WriteAllText(abi, FeeAbi);
+        var path = Path.Combine(_directory, "config.json");
+        File.WriteAllText(path, $$"""
+            {"Networks":[{{{Evm}},"Governance":{"AbiFile":"{{abi}}","DeclaredEvents":["FeeChanged(address,uint256)"],
+              "DeclaredPolicy":{"FeeChanged(address,uint256)":{"Value":"fee","AllowedValues":["5"],"Actor":"setter","AllowedActors":["0xABCDEF0000000000000000000000000000000001"]}}}}]}
+            """);
+
+        var policy = GovernancePolicyFactory.Create(ConfigLoader.Load(path).Options.Networks.Single());
+
+        var rule = policy.DeclaredRules["FeeChanged"];
+        Assert.That((rule.ValueArgument, rule.ActorArgument, rule.Privileged), Is.EqualTo(("fee", "setter", false)));
+        Assert.That(rule.AllowedValues, Is.EquivalentTo(new[] { "5" }));
+        Assert.That(rule.AllowedActors, Is.EquivalentTo(new[] { "0xabcdef0000000000000000000000000000000001" }), "as the decoder writes addresses");
+    }
+
     [Test]
     public void Load_SolanaGovernancePolicyWithAuthoritiesAndNone_Accepted()
     {
