@@ -61,10 +61,9 @@ public sealed class OptionsValidatorTests
         var abi = Path.Combine(_directory, "abi.json");
         File.WriteAllText(abi, FeeAbi);
         var path = Path.Combine(_directory, "config.json");
-        File.WriteAllText(path, $$"""
-            {"Networks":[{{{Evm}},"Governance":{"AbiFile":"{{abi}}","DeclaredEvents":["FeeChanged(address,uint256)"],
-              "DeclaredPolicy":{"FeeChanged(address,uint256)":{"Value":"fee","AllowedValues":["5"],"Actor":"setter","AllowedActors":["0xABCDEF0000000000000000000000000000000001"]}}}}]}
-            """);
+        const string ruleJson = """{"Value":"fee","AllowedValues":["5"],"Actor":"setter","AllowedActors":["0xABCDEF0000000000000000000000000000000001"]}""";
+        File.WriteAllText(path, "{\"Networks\":[{" + Evm + ",\"Governance\":{\"AbiFile\":\"" + abi
+            + "\",\"DeclaredEvents\":[\"FeeChanged(address,uint256)\"],\"DeclaredPolicy\":{\"FeeChanged(address,uint256)\":" + ruleJson + "}}}]}");
 
         var policy = GovernancePolicyFactory.Create(ConfigLoader.Load(path).Options.Networks.Single());
 
