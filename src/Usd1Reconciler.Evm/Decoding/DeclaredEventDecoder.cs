@@ -19,7 +19,13 @@ public sealed class DeclaredEventDecoder
 {
     private readonly Dictionary<string, DeclaredEvent> _byTopic;
 
-    private DeclaredEventDecoder(Dictionary<string, DeclaredEvent> byTopic) => _byTopic = byTopic;
+    private readonly Dictionary<string, DeclaredEvent> _byDeclaration;
+
+    private DeclaredEventDecoder(Dictionary<string, DeclaredEvent> byTopic, Dictionary<string, DeclaredEvent> byDeclaration)
+    {
+        _byTopic = byTopic;
+        _byDeclaration = byDeclaration;
+    }
 
     /// <summary>topic0 of every declared event, for the eth_getLogs filter.</summary>
     public IReadOnlyCollection<string> Topics => _byTopic.Keys;
@@ -63,6 +69,7 @@ public sealed class DeclaredEventDecoder
         }
 
         var byTopic = new Dictionary<string, DeclaredEvent>(StringComparer.Ordinal);
+        var byDeclaration = new Dictionary<string, DeclaredEvent>(StringComparer.Ordinal);
         foreach (var wanted in declared)
         {
             var matches = events.Where(e => e.Signature == wanted.Replace(" ", "", StringComparison.Ordinal) || e.Name == wanted).ToList();
@@ -88,16 +95,40 @@ public sealed class DeclaredEventDecoder
             }
 
             byTopic[EventTopics.Topic(e.Signature)] = e;
+            byDeclaration[wanted] = e;
         }
 
-        return new DeclaredEventDecoder(byTopic);
+        return new DeclaredEventDecoder(byTopic, byDeclaration);
     }
 
-    /// <summary>Decodes <paramref name="log"/> if it is a declared event: its name and its arguments as a JSON object (numbers as decimal strings).</summary>
-    public bool TryDecode(EvmLog log, out string name, out string arguments)
+    /// <summary>
+    /// The event behind <paramref name="declaration"/> (a name or signature as given to <see cref="Load"/>): its name
+    /// and its arguments (name, whether indexed) — for checking a policy that names them.
+    /// </summary>
+    public bool TryDescribe(string declaration, out string name, out IReadOnlyList<(string Name, bool Indexed)> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        if (_byDeclaration.TryGetValue(declaration, out var e))
+        {
+            name = e.Name;
+            arguments = e.Inputs.Select(i => (i.Name, i.Indexed)).ToList();
+            return true;
+        }
+
+        name = "";
+        arguments = [];
+        return false;
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="log"/> if it is a declared event: the entry it sets — its name followed by each indexed
+    /// argument, colon-separated (<c>Approval:0xowner:0xspender</c>; the indexed arguments are what the event's author
+    /// made searchable, i.e. its identity) — and its arguments as a JSON object (numbers as decimal strings).
+    /// </summary>
+    public bool TryDecode(EvmLog log, out string subject, out string arguments)
     {
         ArgumentNullException.ThrowIfNull(log);
-        name = "";
+        subject = "";
         arguments = "";
         if (log.Topics.Count == 0 || !_byTopic.TryGetValue(log.Topics[0], out var e))
         {
@@ -114,12 +145,15 @@ public sealed class DeclaredEventDecoder
         var values = new JsonObject();
         var topic = 1;
         var head = 0;
+        var key = new StringBuilder(e.Name);
         foreach (var input in e.Inputs)
         {
             if (input.Indexed)
             {
                 var word = Convert.FromHexString(log.Topics[topic++].AsSpan(2));
-                values[input.Name] = IsDynamic(input.Type) ? "0x" + Convert.ToHexStringLower(word) : Value(log, input.Type, word);
+                var indexedValue = IsDynamic(input.Type) ? "0x" + Convert.ToHexStringLower(word) : Value(log, input.Type, word);
+                values[input.Name] = indexedValue;
+                key.Append(':').Append(indexedValue);
                 continue;
             }
 
@@ -138,7 +172,7 @@ public sealed class DeclaredEventDecoder
             }
         }
 
-        name = e.Name;
+        subject = key.ToString();
         arguments = values.ToJsonString();
         return true;
     }

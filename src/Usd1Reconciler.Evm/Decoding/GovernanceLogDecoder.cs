@@ -106,9 +106,9 @@ public static class GovernanceLogDecoder
                 var w = Words(log, 1, "BeaconUpgraded(address)");
                 changes.Add(Make(GovernanceChangeKind.BeaconUpgraded, GovernanceStateKeys.Beacon, null, Address(log, w[0]), null));
             }
-            else if (declared is not null && declared.TryDecode(log, out var name, out var arguments))
+            else if (declared is not null && declared.TryDecode(log, out var subject, out var arguments))
             {
-                changes.Add(Make(GovernanceChangeKind.Declared, name, null, arguments, null));
+                changes.Add(Make(GovernanceChangeKind.Declared, subject, null, arguments, null));
             }
         }
 

@@ -14,10 +14,17 @@ public static class SplAuthorityTypes
     public const string MetadataPointer = "metadataPointer";
     public const string Pause = "pause";
 
-    /// <summary>Every mint-owned authority type of agave's UiAuthorityType: the keys a Solana governance policy may name.</summary>
+    /// <summary>
+    /// The Token-2022 token-metadata extension's update authority (who may rename the token, change its symbol and URI).
+    /// Not one of agave's UiAuthorityType — no setAuthority sets it; initializeTokenMetadata and
+    /// updateTokenMetadataAuthority do — so it is named after the extension's jsonParsed field.
+    /// </summary>
+    public const string TokenMetadataUpdateAuthority = "tokenMetadataUpdateAuthority";
+
+    /// <summary>Every mint-owned authority type of agave's UiAuthorityType, and the token-metadata update authority: the keys a Solana governance policy may name.</summary>
     public static readonly IReadOnlySet<string> MintAuthorityTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        MintTokens, FreezeAccount, "transferFeeConfig", "withheldWithdraw", CloseMint, "interestRate", PermanentDelegate,
+        TokenMetadataUpdateAuthority, MintTokens, FreezeAccount, "transferFeeConfig", "withheldWithdraw", CloseMint, "interestRate", PermanentDelegate,
         "confidentialTransferMint", "transferHookProgramId", "confidentialTransferFeeConfig", MetadataPointer, "groupPointer",
         "groupMemberPointer", "scaledUiAmount", Pause, "permissionedBurn",
     };
@@ -44,5 +51,6 @@ public static class SplAuthorityTypes
         ("groupMemberPointer", "authority", "groupMemberPointer"),
         ("scaledUiAmountConfig", "authority", "scaledUiAmount"),
         ("pausableConfig", "authority", Pause),
+        ("tokenMetadata", "updateAuthority", TokenMetadataUpdateAuthority),
     ];
 }

@@ -16,7 +16,8 @@ namespace Usd1Reconciler.Solana.Decoding;
 /// initializePermanentDelegate (<c>delegate</c>), initializeMetadataPointer and initializePausableConfig
 /// (<c>authority</c>, absent or null for none); freezeAccount/thawAccount (<c>freezeAuthority</c> or
 /// <c>multisigFreezeAuthority</c>); initializeMultisig/initializeMultisig2 (<c>multisig</c>, <c>m</c>, <c>signers</c>);
-/// pause/resume. Any other instruction type, known or not, is no governance change and is passed over; an unparsed
+/// pause/resume; initializeTokenMetadata (<c>updateAuthority</c>) and updateTokenMetadataAuthority (<c>newAuthority</c>,
+/// null for none, signed by <c>updateAuthority</c>) of metadata kept in the mint. Any other instruction type, known or not, is no governance change and is passed over; an unparsed
 /// token instruction naming the mint with a privileged discriminator becomes <see cref="SplGovernanceChangeKind.Unparsed"/>
 /// (supply indexing is never stopped by it). A failed transaction changed nothing.
 /// </para>
@@ -27,9 +28,12 @@ public static class SplGovernanceDecoder
     /// First data bytes of the token instructions that change who controls the mint: initializeMint (0),
     /// setAuthority (6), freezeAccount (10), thawAccount (11), initializeMint2 (20), initializeMintCloseAuthority (25),
     /// transfer-fee (26), interest-bearing (33), initializePermanentDelegate (35), transfer-hook (36), metadata pointer
-    /// (39), group pointer (40), group member pointer (41), scaled UI amount (43), pausable (44).
+    /// (39), group pointer (40), group member pointer (41), scaled UI amount (43), pausable (44); and the first byte of
+    /// the token-metadata interface's 8-byte discriminators for Initialize (0xd2, of sha256
+    /// "spl_token_metadata_interface:initialize_account") and UpdateAuthority (0xd7, "…:update_the_authority"), which
+    /// no token instruction tag reaches.
     /// </summary>
-    private static readonly byte[] PrivilegedDiscriminators = [0, 6, 10, 11, 20, 25, 26, 33, 35, 36, 39, 40, 41, 43, 44];
+    private static readonly byte[] PrivilegedDiscriminators = [0, 6, 10, 11, 20, 25, 26, 33, 35, 36, 39, 40, 41, 43, 44, 0xd2, 0xd7];
 
     public static IReadOnlyList<SplGovernanceChange> Decode(JsonElement reply, string mint)
     {
@@ -130,6 +134,32 @@ public static class SplGovernanceDecoder
                 {
                     var (actor, signers) = Signer(info, "authority", "multisigAuthority", where, tx);
                     add(type == "pause" ? SplGovernanceChangeKind.Paused : SplGovernanceChangeKind.Resumed, mint, null, actor, signers);
+                }
+
+                return;
+
+            // The token-metadata interface (agave parse_token/extension/token_metadata.rs) names the metadata account,
+            // not a mint field, on updates: Token-2022 keeps a mint's metadata in the mint itself, so metadata == mint
+            // is this mint's; metadata elsewhere (a pointer to another account or program) is not its governance.
+            case "initializeTokenMetadata":
+                if (IsMint(info, mint, where, tx) && string.Equals(RequireString(info, "metadata", where, tx), mint, StringComparison.Ordinal))
+                {
+                    add(SplGovernanceChangeKind.AuthoritySet, SplAuthorityTypes.TokenMetadataUpdateAuthority, RequireString(info, "updateAuthority", where, tx),
+                        OptionalString(info, "mintAuthority", where, tx), []);
+                }
+
+                return;
+
+            case "updateTokenMetadataAuthority":
+                if (string.Equals(RequireString(info, "metadata", where, tx), mint, StringComparison.Ordinal))
+                {
+                    if (!info.TryGetProperty("newAuthority", out var next) || next.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    {
+                        throw tx.Fail($"{where} lacks info.newAuthority (an address, or null for none)");
+                    }
+
+                    add(SplGovernanceChangeKind.AuthoritySet, SplAuthorityTypes.TokenMetadataUpdateAuthority, next.GetString(),
+                        OptionalString(info, "updateAuthority", where, tx), []);
                 }
 
                 return;

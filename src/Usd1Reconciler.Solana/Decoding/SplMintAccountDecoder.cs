@@ -14,7 +14,7 @@ public static class SplMintAccountDecoder
     /// <summary>Extensions without an authority (their state, if any, is not read).</summary>
     private static readonly HashSet<string> ExtensionsWithoutAuthority = new(StringComparer.Ordinal)
     {
-        "uninitialized", "nonTransferable", "defaultAccountState", "tokenMetadata", "tokenGroup", "tokenGroupMember",
+        "uninitialized", "nonTransferable", "defaultAccountState", "tokenGroup", "tokenGroupMember",
         "confidentialMintBurn",
     };
 

@@ -10,7 +10,9 @@ namespace Usd1Reconciler.Solana.Indexing;
 /// pause, …; the same names the mint account's authorities are read under for the proof and a policy names);
 /// freeze/thaw → AccountFrozen/AccountThawed of the token account; pause/resume → Paused/Unpaused; a multisig's
 /// initialisation and an unparsed privileged instruction → <see cref="GovernanceChangeKind.Declared"/>: recorded in the
-/// log, not folded (what an unparsed instruction changed the governance proof settles from the chain).
+/// log and folded as declared entries (<c>initializeMultisig:&lt;multisig&gt;</c> → its m-of-n and signers; the newest
+/// unparsed instruction under one entry), which no policy judges (what an unparsed instruction changed the governance
+/// proof settles from the chain).
 /// </summary>
 internal static class SolanaGovernanceChanges
 {
@@ -27,7 +29,7 @@ internal static class SolanaGovernanceChanges
             SplGovernanceChangeKind.AccountThawed => (GovernanceChangeKind.AccountThawed, c.Subject, null),
             SplGovernanceChangeKind.Paused => (GovernanceChangeKind.Paused, GovernanceStateKeys.Paused, null),
             SplGovernanceChangeKind.Resumed => (GovernanceChangeKind.Unpaused, GovernanceStateKeys.Paused, null),
-            SplGovernanceChangeKind.MultisigInitialized => (GovernanceChangeKind.Declared, MultisigSubject, $"{c.Subject} {c.NewValue}"),
+            SplGovernanceChangeKind.MultisigInitialized => (GovernanceChangeKind.Declared, $"{MultisigSubject}:{c.Subject}", c.NewValue),
             SplGovernanceChangeKind.Unparsed => (GovernanceChangeKind.Declared, UnparsedSubject, c.Subject),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Kind, "unknown Solana governance change kind"),
         };

@@ -14,7 +14,11 @@ public sealed partial class SolanaIndexer
     /// extension authority) are compared with the state folded from final changes at slot ≤ S only when S = X — as the
     /// ledger proof does: S above X catches up to S first, S below X (a lagging endpoint, or -32016) reads again. After
     /// <see cref="ProofAttempts"/> readings without a match the proof is Stale, never a comparison across two slots.
-    /// Outcomes: Ok (every authority equal), Mismatch (an authority changed without an instruction the index saw),
+    /// The frozen set is proven at the same slot: every token account a final freezeAccount/thawAccount named is read
+    /// with getMultipleAccounts jsonParsed (at most <see cref="SolanaRpcClient.MaxMultipleAccounts"/> a call) and its
+    /// <c>state</c> compared with the fold's; a batch answering for another slot reads everything again, like the mint.
+    /// Outcomes: Ok (every authority and frozen account equal), Mismatch (an authority changed, or an account frozen or
+    /// thawed, without an instruction the index saw),
     /// Stale (no reading at X, the mint not yet at finalized, or an extension the node could not decode — an authority
     /// could hide in it, so an otherwise equal reading is not vouched for).
     /// </summary>
@@ -76,7 +80,26 @@ public sealed partial class SolanaIndexer
                 return progress;
             }
 
-            var differences = GovernanceProof.Compare(folded, new GovernanceChainView(slot) { Authorities = read.Authorities, Paused = read.Paused });
+            IReadOnlyDictionary<string, bool> frozen;
+            try
+            {
+                var (frozenRead, retry) = await ReadFrozenAsync(TokenAccountsOf(changes, slot), slot, cancellationToken);
+                if (frozenRead is null)
+                {
+                    reason = retry;
+                    continue;
+                }
+
+                frozen = frozenRead;
+            }
+            catch (FormatException ex)
+            {
+                _logger.LogError("network {Network}: governance proof stale: {Reason}", Network, ex.Message);
+                await RecordGovernanceAsync(slot, GovernanceProofStatus.Stale, [], folded, ex.Message, cancellationToken);
+                return progress;
+            }
+
+            var differences = GovernanceProof.Compare(folded, new GovernanceChainView(slot) { Authorities = read.Authorities, Paused = read.Paused, Frozen = frozen });
             var status = differences.Count > 0 ? GovernanceProofStatus.Mismatch : read.UnreadExtensions.Count > 0 ? GovernanceProofStatus.Stale : GovernanceProofStatus.Ok;
             var why = read.UnreadExtensions.Count > 0 ? $"the node did not decode the mint's extension(s) {string.Join(", ", read.UnreadExtensions)}" : null;
             if (status == GovernanceProofStatus.Mismatch)
@@ -94,6 +117,46 @@ public sealed partial class SolanaIndexer
         var state = GovernanceFold.FoldThrough(Network, await _governance.GetGovernanceChangesAsync(Network, cancellationToken), last);
         await RecordGovernanceAsync(last, GovernanceProofStatus.Stale, [], state, reason, cancellationToken);
         return progress;
+    }
+
+    /// <summary>Every token account a freeze or thaw at or below <paramref name="slot"/> named, in ordinal order: the accounts the fold has an opinion on.</summary>
+    private static List<string> TokenAccountsOf(IReadOnlyList<GovernanceChange> changes, long slot) =>
+        changes.Where(c => c.BlockNumber <= slot && c.Kind is GovernanceChangeKind.AccountFrozen or GovernanceChangeKind.AccountThawed)
+            .Select(c => c.Subject).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The chain's frozen flag of each account at exactly <paramref name="slot"/>, or null and why when a batch could
+    /// not be read at that slot (the node's finalized view is below it, or moved past it between the calls).
+    /// </summary>
+    /// <exception cref="FormatException">An account is not a jsonParsed token account.</exception>
+    private async Task<(IReadOnlyDictionary<string, bool>? Frozen, string? Retry)> ReadFrozenAsync(IReadOnlyList<string> accounts, long slot, CancellationToken cancellationToken)
+    {
+        var frozen = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var batch in accounts.Chunk(SolanaRpcClient.MaxMultipleAccounts))
+        {
+            long readAt;
+            IReadOnlyList<System.Text.Json.JsonElement?> values;
+            try
+            {
+                (readAt, values) = await _rpc.getMultipleAccounts(batch, SolanaCommitment.Finalized, cancellationToken, minContextSlot: slot);
+            }
+            catch (JsonRpcErrorException ex) when (ex.Code == MinContextSlotNotReached)
+            {
+                return (null, $"the node's finalized view is below slot {slot} for the frozen accounts");
+            }
+
+            if (readAt != slot)
+            {
+                return (null, $"the frozen accounts were read at slot {readAt} but the mint at {slot}");
+            }
+
+            for (var i = 0; i < batch.Length; i++)
+            {
+                frozen[batch[i]] = SplTokenAccountDecoder.IsFrozen(values[i], batch[i], _settings.Mint);
+            }
+        }
+
+        return (frozen, null);
     }
 
     private Task RecordGovernanceAsync(

@@ -153,6 +153,13 @@ internal static class GovernanceJson
         }
 
         w.WriteEndArray();
+        w.WriteStartObject("declared");
+        foreach (var (entry, arguments) in s.Declared)
+        {
+            w.WriteString(entry, arguments);
+        }
+
+        w.WriteEndObject();
         if (n.Reading is { } r)
         {
             w.WriteStartObject("proof");

@@ -40,4 +40,7 @@ public sealed class GovernanceOptions
 
     /// <summary><value>Default: none.</value> Further privileged events of the token to record, by name or signature as in <see cref="AbiFile"/>.</summary>
     public List<string> DeclaredEvents { get; set; } = [];
+
+    /// <summary><value>Default: none (declared events are recorded and folded, never paged).</value> Declared event (as listed in <see cref="DeclaredEvents"/>) → when its entries page.</summary>
+    public Dictionary<string, DeclaredEventPolicyOptions> DeclaredPolicy { get; set; } = [];
 }

@@ -49,7 +49,24 @@ public static partial class GovernancePolicyFactory
             Authorities = g.Authorities.ToDictionary(a => a.Key, a => string.Equals(a.Value, "none", StringComparison.OrdinalIgnoreCase) ? null : Address(a.Value), StringComparer.Ordinal),
             Paused = g.Paused,
             MaxDenylisted = g.MaxDenylisted,
+            DeclaredRules = g.DeclaredPolicy.ToDictionary(d => DeclaredEventName(d.Key), d => DeclaredRule(d.Value), StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>The event name of a declaration: a signature up to its '(' ("Approval(address,address,uint256)" → "Approval"), a name as it is.</summary>
+    public static string DeclaredEventName(string declaration)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        var paren = declaration.IndexOf('(', StringComparison.Ordinal);
+        return (paren < 0 ? declaration : declaration[..paren]).Trim();
+    }
+
+    /// <summary>Allowed values and actors as the decoder writes them: 0x addresses lower-cased, anything else as given.</summary>
+    private static GovernanceDeclaredRule DeclaredRule(DeclaredEventPolicyOptions o)
+    {
+        static IReadOnlySet<string>? Set(List<string> values) =>
+            values.Count == 0 ? null : values.Select(v => IsEvmAddress(v) ? v.ToLowerInvariant() : v).ToHashSet(StringComparer.Ordinal);
+        return new GovernanceDeclaredRule(o.Value, Set(o.AllowedValues), o.Actor, Set(o.AllowedActors), o.Privileged);
     }
 
     /// <summary>What the EVM governance proof reads beside the events' addresses: the policy's roles × accounts and minters.</summary>

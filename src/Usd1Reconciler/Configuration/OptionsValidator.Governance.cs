@@ -46,6 +46,11 @@ public static partial class OptionsValidator
             ValidateSolanaGovernance(g, prefix, problems);
         }
 
+        if (g.DeclaredPolicy.Count > 0 && g.DeclaredEvents.Count == 0)
+        {
+            problems.Add($"{prefix}:DeclaredPolicy: applies to {prefix}:DeclaredEvents, and none are declared");
+        }
+
         if (g.DeclaredEvents.Count > 0 && g.AbiFile is null)
         {
             problems.Add($"{prefix}:DeclaredEvents: needs {prefix}:AbiFile, the token's ABI JSON file the events are declared in");
@@ -73,15 +78,55 @@ public static partial class OptionsValidator
             return;
         }
 
+        DeclaredEventDecoder decoder;
         try
         {
-            DeclaredEventDecoder.Load(json, g.DeclaredEvents);
+            decoder = DeclaredEventDecoder.Load(json, g.DeclaredEvents);
         }
         catch (FormatException ex)
         {
             // Load's messages say whether the file or one declared event is at fault; name the key that must change.
             var at = ex.Message.StartsWith("declares", StringComparison.Ordinal) ? $"{prefix}:DeclaredEvents" : $"{prefix}:AbiFile";
             problems.Add($"{at}: '{abiFile}' {ex.Message}");
+            return;
+        }
+
+        ValidateDeclaredPolicy(g, decoder, prefix, problems);
+    }
+
+    /// <summary>
+    /// Each declared-event policy must name a declared event and, where it names arguments, arguments that event has;
+    /// allowed values need the argument they are values of, allowed actors the argument that names the actor. A rule
+    /// that silently matched nothing would let an event outside policy pass.
+    /// </summary>
+    private static void ValidateDeclaredPolicy(GovernanceOptions g, DeclaredEventDecoder decoder, string prefix, List<string> problems)
+    {
+        foreach (var (declaration, rule) in g.DeclaredPolicy)
+        {
+            var at = $"{prefix}:DeclaredPolicy:{declaration}";
+            if (!decoder.TryDescribe(declaration, out var name, out var arguments))
+            {
+                problems.Add($"{at}: '{declaration}' is not one of {prefix}:DeclaredEvents ({string.Join(", ", g.DeclaredEvents)}); name it as listed there");
+                continue;
+            }
+
+            foreach (var (field, argument) in new[] { ("Value", rule.Value), ("Actor", rule.Actor) })
+            {
+                if (argument is not null && !arguments.Any(a => a.Name == argument))
+                {
+                    problems.Add($"{at}:{field}: '{argument}' is not an argument of {name} (its arguments: {string.Join(", ", arguments.Select(a => a.Name))})");
+                }
+            }
+
+            if (rule.AllowedValues.Count > 0 && rule.Value is null)
+            {
+                problems.Add($"{at}:AllowedValues: needs {at}:Value, the argument the values are of");
+            }
+
+            if (rule.AllowedActors.Count > 0 && rule.Actor is null)
+            {
+                problems.Add($"{at}:AllowedActors: needs {at}:Actor, the argument that names who acted");
+            }
         }
     }
 }

@@ -60,8 +60,7 @@ public sealed class SolanaGovernanceAcceptanceTests
         var restore = await spl.SetAuthorityAsync("mintTokens", mintAuthority);
         await webhook.WaitForAlertAsync("GovernanceDrift", TimeSpan.FromSeconds(30), status: "resolved", where: a => a.Labels.GetValueOrDefault("tx") == takeover);
         await devnet.AdvanceSlotsAsync(FinalityLag + 1);
-        var restoreSlot = (await devnet.Rpc.CallAsync("getSignatureStatuses", new object[] { new[] { restore }, new Dictionary<string, bool> { ["searchTransactionHistory"] = true } }, CancellationToken.None))
-            .GetProperty("value")[0].GetProperty("slot").GetInt64();
+        var restoreSlot = await SlotOfAsync(devnet, restore);
         await WaitForProofAsync(daemon, p => p.Status == GovernanceProofStatus.Ok && p.BlockNumber >= restoreSlot, "the proof at a final slot past the restore");
 
         var (exit, output, error) = await RunAsync("governance", "log", "--config", daemon.ConfigPath, "--format", "json");
@@ -104,7 +103,24 @@ public sealed class SolanaGovernanceAcceptanceTests
             Assert.That(solana.GetProperty("governanceProof").GetString(), Is.EqualTo("ok"));
             Assert.That(solana.GetProperty("drift").GetArrayLength(), Is.Zero, "the state matches the policy again");
         });
+
+        // The frozen set against the chain: a freeze is read back (getMultipleAccounts jsonParsed) at the proof's slot;
+        // a thaw no instruction shows (the devnet's control, like anvil_setStorageAt) is a mismatch naming the account.
+        var freeze = await spl.FreezeAsync();
+        await devnet.AdvanceSlotsAsync(FinalityLag + 1);
+        var freezeSlot = await SlotOfAsync(devnet, freeze);
+        await WaitForProofAsync(daemon, p => p.Status == GovernanceProofStatus.Ok && p.BlockNumber >= freezeSlot, "the frozen account proven at a final slot past the freeze");
+        await devnet.Rpc.CallAsync("devnet_setTokenAccountState", new object[] { spl.TokenAccount, "initialized" }, CancellationToken.None);
+        await devnet.AdvanceSlotsAsync(FinalityLag + 1);
+        await WaitForProofAsync(daemon, p => p.Status == GovernanceProofStatus.Mismatch, "the silent thaw caught by the proof");
+        var mismatch = (await daemon.Store.GetGovernanceProofAsync("solana", CancellationToken.None))!;
+        Assert.That(mismatch.Differences.Select(d => (d.Subject, d.Folded, d.Chain)), Is.EqualTo(new[] { ($"frozen:{spl.TokenAccount}", "true", "false") }),
+            "the index saw the freeze and no thaw; the chain says the account is not frozen");
     }
+
+    private static async Task<long> SlotOfAsync(SolanaDevnetFixture devnet, string signature) =>
+        (await devnet.Rpc.CallAsync("getSignatureStatuses", new object[] { new[] { signature }, new Dictionary<string, bool> { ["searchTransactionHistory"] = true } }, CancellationToken.None))
+            .GetProperty("value")[0].GetProperty("slot").GetInt64();
 
     private static async Task WaitForProofAsync(DaemonUnderTest daemon, Func<GovernanceProofReading, bool> condition, string what)
     {

@@ -79,18 +79,26 @@ public sealed class GovernanceDaemonTests
         var token = await chain.DeployUsd1Async();
         await using var webhook = WebhookReceiver.Start();
         await using var alertmanager = await AlertmanagerServer.StartAsync(webhook.Url);
+        // Approval is declared from the token's artifact with a policy: only approvals of 0 or 77 are within it.
         var policy = $$"""
-            "MaxMinterAllowances": { "{{EvmTestChain.Deployer}}": "1000" }, "Paused": false, "MaxDenylisted": 0, "Owner": "{{EvmTestChain.Deployer}}"
+            "MaxMinterAllowances": { "{{EvmTestChain.Deployer}}": "1000" }, "Paused": false, "MaxDenylisted": 0, "Owner": "{{EvmTestChain.Deployer}}",
+            "AbiFile": "{{Path.Combine(RepoPaths.Root, "contracts", "artifacts", "Usd1Token.json")}}", "DeclaredEvents": ["Approval"],
+            "DeclaredPolicy": { "Approval": { "Value": "value", "AllowedValues": ["0", "77"] } }
             """;
         await using var daemon = await DaemonUnderTest.StartAsync(Network(node, token, policy), 1_000_000m, Alerting(alertmanager));
         await WaitForProofAsync(daemon, GovernanceProofStatus.Ok);
 
         var allowance = await SendAsync(chain, EvmTestChain.Deployer, token, Abi.Call("configureMinter(address,uint256)", EvmTestChain.Deployer, 5000));
         await webhook.WaitForAlertAsync("GovernanceDrift", TimeSpan.FromSeconds(30), where: a => a.Labels.GetValueOrDefault("tx") == allowance);
+        var withinPolicy = await SendAsync(chain, EvmTestChain.Deployer, token, Abi.Call("approve(address,uint256)", EvmTestChain.Bob, 77));
+        var outsidePolicy = await SendAsync(chain, EvmTestChain.Deployer, token, Abi.Call("approve(address,uint256)", EvmTestChain.Alice, 500));
         var pause = await SendAsync(chain, EvmTestChain.Deployer, token, Abi.Call("pause()"));
         var denylist = await SendAsync(chain, EvmTestChain.Deployer, token, Abi.Call("denylist(address)", Outsider));
         var transfer = await SendAsync(chain, EvmTestChain.Deployer, token, Abi.Call("transferOwnership(address)", EvmTestChain.Alice));
-        await webhook.WaitForAlertAsync("GovernanceDrift", TimeSpan.FromSeconds(30), where: a => a.Labels.GetValueOrDefault("tx") == transfer);
+        var (_, page) = await webhook.WaitForAlertAsync("GovernanceDrift", TimeSpan.FromSeconds(30), where: a => a.Labels.GetValueOrDefault("tx") == transfer);
+        var approvalEntry = $"Approval:{EvmTestChain.Deployer.ToLowerInvariant()}:{EvmTestChain.Alice.ToLowerInvariant()}";
+        Assert.That(page.Annotations["description"], Does.Contain($"declared {approvalEntry}: expected value one of 0, 77, actual 500"),
+            "the declared event outside its policy is paged with the rest of the drift");
 
         var (exit, output, error) = await RunCliAsync("governance", "--config", daemon.ConfigPath, "--json");
         Assert.That(exit, Is.EqualTo(0), error);
@@ -99,10 +107,15 @@ public sealed class GovernanceDaemonTests
         Assert.Multiple(() =>
         {
             Assert.That(network.GetProperty("name").GetString(), Is.EqualTo("anvil"));
-            Assert.That(drift, Is.EquivalentTo(new Dictionary<string, string?> { ["allowance"] = allowance, ["paused"] = pause, ["denylist"] = denylist, ["pendingOwner"] = transfer }));
+            Assert.That(drift, Is.EquivalentTo(new Dictionary<string, string?> { ["allowance"] = allowance, ["paused"] = pause, ["denylist"] = denylist, ["pendingOwner"] = transfer, ["declared"] = outsidePolicy }),
+                "the approval of 77 is within the declared policy, the one of 500 is not");
             Assert.That(network.GetProperty("governanceProof").GetString(), Is.EqualTo("ok").Or.EqualTo("stale"), "every change emitted its event: the proof cannot mismatch");
             Assert.That(network.GetProperty("state").GetProperty("paused").GetBoolean(), Is.True);
             Assert.That(network.GetProperty("state").GetProperty("minters").GetProperty(EvmTestChain.Deployer).GetString(), Is.EqualTo("5000"));
+            var declared = network.GetProperty("state").GetProperty("declared");
+            Assert.That(declared.EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { approvalEntry, $"Approval:{EvmTestChain.Deployer.ToLowerInvariant()}:{EvmTestChain.Bob.ToLowerInvariant()}" }),
+                "each approval is one declared entry, keyed by the event's indexed owner and spender");
+            Assert.That(JsonDocument.Parse(declared.GetProperty(approvalEntry).GetString()!).RootElement.GetProperty("value").GetString(), Is.EqualTo("500"));
         });
         Assert.That(await daemon.GetAsync("/metrics"), Does.Contain("usd1_governance_paused{network=\"anvil\"} 1"));
 
@@ -217,7 +230,8 @@ public sealed class GovernanceDaemonTests
         var changes = JsonDocument.Parse(json).RootElement.GetProperty("changes").EnumerateArray().ToList();
         var declared = changes.Single(c => c.GetProperty("kind").GetString() == "Declared");
         Assert.That(declared.GetProperty("tx").GetString(), Is.EqualTo(approve));
-        Assert.That(declared.GetProperty("subject").GetString(), Is.EqualTo("Approval"));
+        Assert.That(declared.GetProperty("subject").GetString(), Is.EqualTo($"Approval:{EvmTestChain.Deployer.ToLowerInvariant()}:{EvmTestChain.Alice.ToLowerInvariant()}"),
+            "the entry: the event name and its indexed owner and spender");
         Assert.That(JsonDocument.Parse(declared.GetProperty("new").GetString()!).RootElement.GetProperty("value").GetString(), Is.EqualTo("77"));
         Assert.That(changes.Count(c => c.GetProperty("kind").GetString() == "RoleGranted"), Is.EqualTo(5), "the constructor's five role grants are in the record too");
     }

@@ -138,4 +138,62 @@ public sealed class GovernanceDriftCheckTests
             (GovernanceAuthorities.MintTokens, Alice, Mallory),
         }));
     }
+
+    private static GovernancePolicy Declared(GovernanceDeclaredRule rule) =>
+        new() { DeclaredRules = new Dictionary<string, GovernanceDeclaredRule> { ["FeeChanged"] = rule } };
+
+    private static GovernanceChange FeeChanged(string setter, string fee, long block) =>
+        Change(GovernanceChangeKind.Declared, "FeeChanged:" + setter, null, $$"""{"setter":"{{setter}}","fee":"{{fee}}"}""", block);
+
+    [Test]
+    public void Check_DeclaredValueOutsideAllowed_DriftNamesEntryValueAndTx()
+    {
+        var state = Fold(FeeChanged(Alice, "5", 1), FeeChanged(Bob, "500", 3));
+
+        var drift = GovernanceDriftCheck.Check(state, Declared(new GovernanceDeclaredRule("fee", new HashSet<string> { "5", "10" }, null, null, false)));
+
+        Assert.That(drift, Has.Count.EqualTo(1), "Alice's entry holds an allowed value");
+        Assert.That((drift[0].Kind, drift[0].Subject, drift[0].Expected, drift[0].Actual), Is.EqualTo(("declared", "FeeChanged:" + Bob, "fee one of 10, 5", "500")));
+        Assert.That((drift[0].BlockNumber, drift[0].TransactionId), Is.EqualTo(((long?)3, "0xtx3-0")));
+    }
+
+    [Test]
+    public void Check_DeclaredValueBackInsideAllowed_NoDrift()
+    {
+        var state = Fold(FeeChanged(Bob, "500", 3), FeeChanged(Bob, "10", 4));
+
+        Assert.That(GovernanceDriftCheck.Check(state, Declared(new GovernanceDeclaredRule("fee", new HashSet<string> { "10" }, null, null, false))), Is.Empty,
+            "last value wins: the entry is back within policy");
+    }
+
+    [Test]
+    public void Check_DeclaredActorOutsideAllowed_DriftNamesTheActor()
+    {
+        var state = Fold(FeeChanged(Alice, "5", 1), FeeChanged(Mallory, "5", 2));
+
+        var drift = GovernanceDriftCheck.Check(state, Declared(new GovernanceDeclaredRule(null, null, "setter", new HashSet<string> { Alice }, false)));
+
+        Assert.That(drift.Select(d => (d.Subject, d.Actual, d.Actor)), Is.EqualTo(new[] { ("FeeChanged:" + Mallory, Mallory, (string?)Mallory) }));
+    }
+
+    [Test]
+    public void Check_DeclaredPrivilegedWithoutLists_EveryEntryDriftsWithoutRuleNone()
+    {
+        var state = Fold(FeeChanged(Alice, "5", 1));
+
+        Assert.That(GovernanceDriftCheck.Check(state, Declared(new GovernanceDeclaredRule(null, null, null, null, true))).Select(d => d.Expected),
+            Is.EqualTo(new[] { "no such event (privileged)" }));
+        Assert.That(GovernanceDriftCheck.Check(state, Declared(new GovernanceDeclaredRule(null, null, null, null, false))), Is.Empty, "not privileged and no lists: recorded only");
+        Assert.That(GovernanceDriftCheck.Check(state, GovernancePolicy.None), Is.Empty, "no rule: recorded only");
+    }
+
+    [Test]
+    public void Check_DeclaredRuleArgumentMissing_DriftNotPassed()
+    {
+        var state = Fold(Change(GovernanceChangeKind.Declared, "FeeChanged", null, "{\"other\":\"1\"}", 1));
+
+        var drift = GovernanceDriftCheck.Check(state, Declared(new GovernanceDeclaredRule("fee", new HashSet<string> { "1" }, null, null, false)));
+
+        Assert.That(drift.Select(d => d.Actual), Is.EqualTo(new[] { "missing" }), "an entry without the argument the rule checks is not within policy");
+    }
 }

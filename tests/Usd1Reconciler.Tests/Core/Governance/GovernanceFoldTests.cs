@@ -110,11 +110,46 @@ public sealed class GovernanceFoldTests
     }
 
     [Test]
-    public void Fold_DeclaredEvent_RecordedButStateUnchanged()
+    public void Fold_DeclaredEventsSameSubject_LastValueWinsOldValueFilled()
     {
-        var result = GovernanceFold.Fold(Network, [Change(GovernanceChangeKind.Declared, "FeeChanged", null, "{\"fee\":\"5\"}", 1)]);
+        var subject = "FeeChanged:" + Alice;
+        var result = GovernanceFold.Fold(Network,
+        [
+            Change(GovernanceChangeKind.Declared, subject, null, "{\"fee\":\"9\"}", 2),
+            Change(GovernanceChangeKind.Declared, subject, null, "{\"fee\":\"5\"}", 1),
+            Change(GovernanceChangeKind.Declared, "FeeChanged:" + Bob, null, "{\"fee\":\"1\"}", 3),
+        ]);
 
-        Assert.That(result.Applied, Has.Count.EqualTo(1));
-        Assert.That(result.State.ComputeHash(), Is.EqualTo(GovernanceFold.Fold(Network, []).State.ComputeHash()));
+        Assert.That(result.State.Declared, Is.EqualTo(new Dictionary<string, string>
+        {
+            [subject] = "{\"fee\":\"9\"}",
+            ["FeeChanged:" + Bob] = "{\"fee\":\"1\"}",
+        }), "one entry per event name and indexed subject, the newest in chain order wins");
+        Assert.That(result.Applied[1].OldValue, Is.EqualTo("{\"fee\":\"5\"}"), "the log shows what the event replaced");
+        Assert.That(result.State.Provenance[GovernanceStateKeys.Declared(subject)].BlockNumber, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void ComputeHash_DeclaredEntry_ChangesTheHashAndEmptyStateHashUnchanged()
+    {
+        var empty = GovernanceFold.Fold(Network, []).State;
+        var declared = GovernanceFold.Fold(Network, [Change(GovernanceChangeKind.Declared, "FeeChanged", null, "{\"fee\":\"5\"}", 1)]).State;
+
+        Assert.That(declared.ComputeHash(), Is.Not.EqualTo(empty.ComputeHash()), "a declared event is part of the state a report records");
+        Assert.That(declared.CanonicalText(), Does.EndWith("declared:FeeChanged={\"fee\":\"5\"}\n"));
+        Assert.That(empty.CanonicalText(), Does.Not.Contain("declared"), "a state without declared entries keeps the text (and hash) it had before they were folded");
+    }
+
+    [Test]
+    public void Fold_ReorgRemovedTheDeclaredEvent_RefoldHasThePreviousValue()
+    {
+        var first = Change(GovernanceChangeKind.Declared, "FeeChanged", null, "{\"fee\":\"5\"}", 1);
+        var second = Change(GovernanceChangeKind.Declared, "FeeChanged", null, "{\"fee\":\"50\"}", 4);
+
+        var before = GovernanceFold.Fold(Network, [first, second]).State;
+        var after = GovernanceFold.Fold(Network, [first]).State;
+
+        Assert.That(before.Declared["FeeChanged"], Is.EqualTo("{\"fee\":\"50\"}"));
+        Assert.That(after.Declared["FeeChanged"], Is.EqualTo("{\"fee\":\"5\"}"), "a reorg is a refold without the removed change");
     }
 }

@@ -82,4 +82,25 @@ public sealed class GovernanceProofTests
         Assert.That(GovernanceProof.Evaluate(reading with { Status = GovernanceProofStatus.Mismatch }, 9, Now + TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(5)), Is.EqualTo(GovernanceProofStatus.Stale));
         Assert.That(GovernanceProof.Evaluate(null, 9, Now, TimeSpan.FromMinutes(5)), Is.EqualTo(GovernanceProofStatus.Stale));
     }
+
+    [Test]
+    public void Compare_FrozenSetDiffersFromTheChain_MismatchNamesEachAccount()
+    {
+        // Folded: Bob frozen, Alice frozen then thawed. Chain: Bob thawed (no thawAccount seen), Alice frozen again.
+        var folded = GovernanceFold.Fold(Network, [
+            Change(GovernanceChangeKind.AccountFrozen, Bob, null, null, 1),
+            Change(GovernanceChangeKind.AccountFrozen, Alice, null, null, 2),
+            Change(GovernanceChangeKind.AccountThawed, Alice, null, null, 3),
+            Change(GovernanceChangeKind.AccountFrozen, Mallory, null, null, 4),
+        ]).State;
+        var chain = new GovernanceChainView(10) { Frozen = new Dictionary<string, bool> { [Bob] = false, [Alice] = true, [Mallory] = true } };
+
+        var differences = GovernanceProof.Compare(folded, chain);
+
+        Assert.That(differences.Select(d => (d.Subject, d.Folded, d.Chain)), Is.EqualTo(new[]
+        {
+            (GovernanceStateKeys.Frozen(Bob), "true", "false"),
+            (GovernanceStateKeys.Frozen(Alice), "false", "true"),
+        }), "Mallory agrees; each differing account is named, in ordinal order");
+    }
 }

@@ -31,8 +31,8 @@ public sealed class DeclaredEventDecoderTests
         var data = "0x" + Word("2a") + Word("60") + new string('f', 63) + "e" + Word("5") + "68656c6c6f".PadRight(64, '0');
         var log = new EvmLog("0xtoken", [topic0, "0x" + Word("a11ce")], data, 3, "0xb", "0xtx", 0, false);
 
-        Assert.That(decoder.TryDecode(log, out var name, out var arguments), Is.True);
-        Assert.That(name, Is.EqualTo("FeeChanged"));
+        Assert.That(decoder.TryDecode(log, out var subject, out var arguments), Is.True);
+        Assert.That(subject, Is.EqualTo("FeeChanged:0x00000000000000000000000000000000000a11ce"), "the entry: the event name and its indexed argument");
         var parsed = JsonDocument.Parse(arguments).RootElement;
         Assert.That(parsed.GetProperty("setter").GetString(), Is.EqualTo("0x00000000000000000000000000000000000a11ce"));
         Assert.That(parsed.GetProperty("fee").GetString(), Is.EqualTo("42"));
@@ -49,6 +49,17 @@ public sealed class DeclaredEventDecoderTests
         var log = new EvmLog("0xtoken", [topic0, "0x" + Word("a11ce")], data, 3, "0xb", "0xtx", 5, false);
 
         Assert.Throws<EvmLogFormatException>(() => decoder.TryDecode(log, out _, out _));
+    }
+
+    [Test]
+    public void TryDescribe_DeclaredBySignature_NameAndArgumentsWithIndexed()
+    {
+        var decoder = DeclaredEventDecoder.Load(Abi, ["FeeChanged(address, uint256, string, int64)"]);
+
+        Assert.That(decoder.TryDescribe("FeeChanged(address, uint256, string, int64)", out var name, out var arguments), Is.True);
+        Assert.That(name, Is.EqualTo("FeeChanged"));
+        Assert.That(arguments, Is.EqualTo(new[] { ("setter", true), ("fee", false), ("note", false), ("delta", false) }));
+        Assert.That(decoder.TryDescribe("FeeChanged", out _, out _), Is.False, "only the declaration as given names it");
     }
 
     [Test]

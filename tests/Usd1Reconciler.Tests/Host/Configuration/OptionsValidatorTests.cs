@@ -34,11 +34,44 @@ public sealed class OptionsValidatorTests
 
     private const string Solana = "\"Name\":\"sol\",\"Kind\":\"Solana\",\"RpcUrls\":[\"http://127.0.0.1:8899\"],\"Mint\":\"So11111111111111111111111111111111111111112\"";
 
-    [TestCase("{\"Authorities\":{\"mintTokenz\":\"none\"}}", "Networks:0:Governance:Authorities:mintTokenz: not a mint authority type of a Solana mint (one of closeMint, confidentialTransferFeeConfig, confidentialTransferMint, freezeAccount, groupMemberPointer, groupPointer, interestRate, metadataPointer, mintTokens, pause, permanentDelegate, permissionedBurn, scaledUiAmount, transferFeeConfig, transferHookProgramId, withheldWithdraw)")]
+    [TestCase("{\"Authorities\":{\"mintTokenz\":\"none\"}}", "Networks:0:Governance:Authorities:mintTokenz: not a mint authority type of a Solana mint (one of closeMint, confidentialTransferFeeConfig, confidentialTransferMint, freezeAccount, groupMemberPointer, groupPointer, interestRate, metadataPointer, mintTokens, pause, permanentDelegate, permissionedBurn, scaledUiAmount, tokenMetadataUpdateAuthority, transferFeeConfig, transferHookProgramId, withheldWithdraw)")]
     [TestCase("{\"Authorities\":{\"mintTokens\":\"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\"}}", "Networks:0:Governance:Authorities:mintTokens: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' is neither a base58 address nor none")]
     [TestCase("{\"Owner\":\"So11111111111111111111111111111111111111112\"}", "Networks:0:Governance:Owner: applies to Evm networks only; a Solana network's policy names its Authorities")]
     public void Load_SolanaGovernancePolicyBroken_OneLineNamingTheKey(string governance, string expected) =>
         Assert.That(Problems($$"""{"Networks":[{{{Solana}},"Governance":{{governance}}}]}"""), Is.EqualTo(new[] { expected }));
+
+    private const string FeeAbi = """[{"type":"event","name":"FeeChanged","inputs":[{"name":"setter","type":"address","indexed":true},{"name":"fee","type":"uint256","indexed":false}]}]""";
+
+    [TestCase("""{"FeeChanged":{"Value":"fees","AllowedValues":["1"]}}""", "Networks:0:Governance:DeclaredPolicy:FeeChanged:Value: 'fees' is not an argument of FeeChanged (its arguments: setter, fee)")]
+    [TestCase("""{"FeeChanged":{"AllowedValues":["1"]}}""", "Networks:0:Governance:DeclaredPolicy:FeeChanged:AllowedValues: needs Networks:0:Governance:DeclaredPolicy:FeeChanged:Value, the argument the values are of")]
+    [TestCase("""{"FeeChanged":{"AllowedActors":["0x1111111111111111111111111111111111111111"]}}""", "Networks:0:Governance:DeclaredPolicy:FeeChanged:AllowedActors: needs Networks:0:Governance:DeclaredPolicy:FeeChanged:Actor, the argument that names who acted")]
+    [TestCase("""{"Approval":{"Privileged":true}}""", "Networks:0:Governance:DeclaredPolicy:Approval: 'Approval' is not one of Networks:0:Governance:DeclaredEvents (FeeChanged); name it as listed there")]
+    public void Load_DeclaredPolicyBroken_OneLineNamingTheKey(string policy, string expected)
+    {
+        var abi = Path.Combine(_directory, "abi.json");
+        File.WriteAllText(abi, FeeAbi);
+        var governance = $$"""{"AbiFile":"{{abi}}","DeclaredEvents":["FeeChanged"],"DeclaredPolicy":{{policy}}}""";
+
+        Assert.That(Problems($$"""{"Networks":[{{{Evm}},"Governance":{{governance}}}]}"""), Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void Load_DeclaredPolicyValid_BecomesTheRuleWithAddressesLowerCased()
+    {
+        var abi = Path.Combine(_directory, "abi.json");
+        File.WriteAllText(abi, FeeAbi);
+        var path = Path.Combine(_directory, "config.json");
+        const string ruleJson = """{"Value":"fee","AllowedValues":["5"],"Actor":"setter","AllowedActors":["0xABCDEF0000000000000000000000000000000001"]}""";
+        File.WriteAllText(path, "{\"Networks\":[{" + Evm + ",\"Governance\":{\"AbiFile\":\"" + abi
+            + "\",\"DeclaredEvents\":[\"FeeChanged(address,uint256)\"],\"DeclaredPolicy\":{\"FeeChanged(address,uint256)\":" + ruleJson + "}}}]}");
+
+        var policy = GovernancePolicyFactory.Create(ConfigLoader.Load(path).Options.Networks.Single());
+
+        var rule = policy.DeclaredRules["FeeChanged"];
+        Assert.That((rule.ValueArgument, rule.ActorArgument, rule.Privileged), Is.EqualTo(("fee", "setter", false)));
+        Assert.That(rule.AllowedValues, Is.EquivalentTo(new[] { "5" }));
+        Assert.That(rule.AllowedActors, Is.EquivalentTo(new[] { "0xabcdef0000000000000000000000000000000001" }), "as the decoder writes addresses");
+    }
 
     [Test]
     public void Load_SolanaGovernancePolicyWithAuthoritiesAndNone_Accepted()

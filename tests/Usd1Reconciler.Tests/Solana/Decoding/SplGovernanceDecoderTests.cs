@@ -149,4 +149,46 @@ public sealed class SplGovernanceDecoderTests
         var ex = Assert.Throws<SplTransactionFormatException>(() => SplGovernanceDecoder.Decode(reply, Mint));
         Assert.That(ex!.Message, Does.Contain("info.signers"));
     }
+
+    /// <summary>gov-freeze.json with its one instruction replaced by a token-metadata instruction as agave's token_metadata.rs renders it.</summary>
+    private static System.Text.Json.JsonElement MetadataInstruction(string type, string info) =>
+        RecordedReplies.Result("gov-freeze", text =>
+        {
+            var root = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+            root["result"]!["transaction"]!["message"]!["instructions"]![0]!["parsed"] = System.Text.Json.Nodes.JsonNode.Parse($$"""{"info": {{info}}, "type": "{{type}}"}""");
+            return root.ToJsonString();
+        });
+
+    [Test]
+    public void Decode_InitializeTokenMetadataInTheMint_YieldsTheUpdateAuthority()
+    {
+        var reply = MetadataInstruction("initializeTokenMetadata",
+            $$"""{"metadata": "{{Mint}}", "updateAuthority": "{{UnknownKey}}", "mint": "{{Mint}}", "mintAuthority": "{{FirstMintAuthority}}", "name": "USD1", "symbol": "USD1", "uri": "https://example.com"}""");
+
+        var c = SplGovernanceDecoder.Decode(reply, Mint).Single();
+
+        Assert.That((c.Kind, c.Subject, c.NewValue, c.Actor), Is.EqualTo((SplGovernanceChangeKind.AuthoritySet, SplAuthorityTypes.TokenMetadataUpdateAuthority, (string?)UnknownKey, (string?)FirstMintAuthority)));
+    }
+
+    [TestCase(true, TestName = "Decode_UpdateTokenMetadataAuthorityToKey_YieldsNewAuthoritySignedByTheOld")]
+    [TestCase(false, TestName = "Decode_UpdateTokenMetadataAuthorityToNone_YieldsNone")]
+    public void Decode_UpdateTokenMetadataAuthority_YieldsTheChange(bool toKey)
+    {
+        var newAuthority = toKey ? "\"" + UnknownKey + "\"" : "null";
+        var reply = MetadataInstruction("updateTokenMetadataAuthority",
+            $$"""{"metadata": "{{Mint}}", "updateAuthority": "{{FreezeAuthority}}", "newAuthority": {{newAuthority}}}""");
+
+        var c = SplGovernanceDecoder.Decode(reply, Mint).Single();
+
+        Assert.That((c.Subject, c.NewValue, c.Actor), Is.EqualTo((SplAuthorityTypes.TokenMetadataUpdateAuthority, toKey ? UnknownKey : null, (string?)FreezeAuthority)));
+    }
+
+    [Test]
+    public void Decode_UpdateTokenMetadataAuthorityOfOtherMetadata_YieldsNothing()
+    {
+        var reply = MetadataInstruction("updateTokenMetadataAuthority",
+            $$"""{"metadata": "{{RecordedReplies.OtherMint}}", "updateAuthority": "{{FreezeAuthority}}", "newAuthority": "{{UnknownKey}}"}""");
+
+        Assert.That(SplGovernanceDecoder.Decode(reply, Mint), Is.Empty, "metadata kept in another account is not this mint's governance");
+    }
 }

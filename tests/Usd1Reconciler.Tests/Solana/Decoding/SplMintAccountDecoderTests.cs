@@ -59,6 +59,22 @@ public sealed class SplMintAccountDecoderTests
         });
     }
 
+    [Test]
+    public void Decode_TokenMetadataExtension_ReadsItsUpdateAuthority()
+    {
+        // agave's UiTokenMetadata: {updateAuthority (null for none), mint, name, symbol, uri, additionalMetadata}.
+        var edited = Value("mint-account-2022-extensions", t => t.Replace(
+            "\"extension\": \"mintCloseAuthority\"",
+            "\"extension\": \"tokenMetadata\", \"state\": {\"updateAuthority\": \"" + UnknownKey + "\", \"mint\": \"" + Mint
+            + "\", \"name\": \"USD1\", \"symbol\": \"USD1\", \"uri\": \"https://example.com/usd1.json\", \"additionalMetadata\": [[\"issuer\", \"x\"]]}}, {\"extension\": \"mintCloseAuthority\"",
+            StringComparison.Ordinal));
+
+        var read = SplMintAccountDecoder.Decode(1, edited, Mint);
+
+        Assert.That(read.Authorities[SplAuthorityTypes.TokenMetadataUpdateAuthority], Is.EqualTo(UnknownKey));
+        Assert.That(read.UnreadExtensions, Is.Empty, "token metadata is read, not reported as an extension the node could not decode");
+    }
+
     [TestCase("\"type\": \"mint\"", "\"type\": \"account\"", "not {type: \"mint\"", TestName = "Decode_NotAMint_ThrowsSayingSo")]
     [TestCase("\"freezeAuthority\": \"GQTT", "\"freezeAuthorty\": \"GQTT", "lacks 'freezeAuthority'", TestName = "Decode_FreezeAuthorityMissing_ThrowsNamingIt")]
     [TestCase("\"delegate\": \"FsZr", "\"delegate\": 7, \"x\": \"FsZr", "'delegate' is the number 7", TestName = "Decode_ExtensionAuthorityNotAnAddress_ThrowsNamingIt")]

@@ -73,6 +73,30 @@ public sealed class SolanaRpcClientTests
     }
 
     [Test]
+    public async Task getMultipleAccounts_RecordedReply_ContextSlotAndAccountsInOrderNullKept()
+    {
+        string[] asked = ["FSwSTVsk8cZ1Tg2D68omEV3pfCd7dnzZ8vWrNZct2QmP", "8MvdHr2fsTbo2Q75HaEvZ3HhjfcML1iTMsddD1yrXgSj", "9661cTcEPFb2LnsfB2Q7MMpAtm1yuste3uAeDrArLahb", "BNt23Kq6HVQnJFS35XWLzr8J48yBVGBpxXkEaga6iPY8"];
+
+        var (slot, values) = await Client(Text("get-multiple-accounts-token")).getMultipleAccounts(asked, SolanaCommitment.Finalized, CancellationToken.None, minContextSlot: 447552020);
+
+        Assert.That(slot, Is.EqualTo(447552020), "the proof compares only when this is its slot");
+        Assert.That(values.Select(v => v is null), Is.EqualTo(new[] { false, false, false, true }), "a missing account is null, in its place");
+    }
+
+    [Test]
+    public void getMultipleAccounts_FewerAccountsThanAsked_ThrowsProtocolError()
+    {
+        var ex = ProtocolFailure(() => Client(Text("get-multiple-accounts-token")).getMultipleAccounts(["a", "b"], SolanaCommitment.Finalized, CancellationToken.None));
+
+        Assert.That(ex!.Message, Does.Contain("the 2 accounts asked for"), "accounts pair with addresses by position, so the count must match");
+    }
+
+    [Test]
+    public void getMultipleAccounts_MoreThanAgavesLimit_RefusedBeforeSending() =>
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Client(Text("get-multiple-accounts-token")).getMultipleAccounts(
+            Enumerable.Range(0, SolanaRpcClient.MaxMultipleAccounts + 1).Select(i => $"a{i}").ToList(), SolanaCommitment.Finalized, CancellationToken.None));
+
+    [Test]
     public async Task getSignaturesForAddress_RecordedReply_ReadsErrAndNullBlockTime()
     {
         var page = await Client(Text("get-signatures-for-address"))

@@ -188,6 +188,23 @@ export class Ledger {
       : { address, lamports: 0n, programAddress: SYSTEM_PROGRAM, executable: false, data: new Uint8Array(0) });
   }
 
+  /**
+   * Control (not Solana API): rewrite a token account's state byte (offset 108: 1 initialized, 2 frozen) in the open
+   * slot without a transaction — a freeze or thaw no instruction shows, which the governance proof must catch (the
+   * Solana twin of anvil_setStorageAt). Versioned like a transaction's write, so it is final when its slot is.
+   */
+  setTokenAccountState(address, state) {
+    const pre = this._readNow(address);
+    const st = pre && decodeTokenState(pre.owner, pre.data);
+    if (!st || st.kind !== 'account') throw new RpcError(-32602, `Invalid params: ${address} is not an initialized token account`);
+    if (state !== 'frozen' && state !== 'initialized') throw new RpcError(-32602, 'Invalid params: state must be "frozen" or "initialized"');
+    const data = Uint8Array.from(pre.data);
+    data[108] = state === 'frozen' ? 2 : 1;
+    const post = { ...pre, data };
+    this._setAccountNow(address, post);
+    this._recordVersion(address, pre, post, this.processedSlot);
+  }
+
   mintDecimalsAt(mint, slot) {
     const a = this.accountAt(mint, slot);
     if (!a) return null;

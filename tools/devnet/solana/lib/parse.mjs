@@ -267,7 +267,69 @@ export function parseTokenInstruction(data, accts, keys) {
       }
       throw new NotParsable('pausable instruction');
     }
-    default: throw new NotParsable('unsupported token instruction'); // other Token-2022 extension instructions
+    default: // agave tries the token-metadata interface when the data is no TokenInstruction
+      if (data.length >= 8) return parseTokenMetadataInstruction(data, accts, k);
+      throw new NotParsable('unsupported token instruction'); // other Token-2022 extension instructions
+  }
+}
+
+// spl-token-metadata-interface instructions: an 8-byte discriminator (sha256("spl_token_metadata_interface:<name>")
+// [..8]) then borsh data; rendered as agave's parse_token/extension/token_metadata.rs.
+const METADATA_IX = {
+  d2e11ea258b84d8d: 'initialize', dde9312db5cadcc8: 'updateField', ea122038598d25b5: 'removeKey',
+  d7e4a6e45464567b: 'updateAuthority', faa6b4fa0d0cb846: 'emit',
+};
+function borshString(d, off) {
+  if (d.length < off + 4) throw new NotParsable('short');
+  const len = readU32(d, off);
+  if (d.length < off + 4 + len) throw new NotParsable('short');
+  return [Buffer.from(d.subarray(off + 4, off + 4 + len)).toString('utf8'), off + 4 + len];
+}
+function borshOptionU64(d, off) {
+  const tag = u8At(d, off);
+  if (tag === 0) return [null, off + 1];
+  if (tag === 1) return [u64At(d, off + 1), off + 9];
+  throw new NotParsable('bad option');
+}
+function parseTokenMetadataInstruction(data, accts, k) {
+  const kind = METADATA_IX[Buffer.from(data.subarray(0, 8)).toString('hex')];
+  let off = 8;
+  switch (kind) {
+    case 'initialize': {
+      need(accts, 4);
+      let name; let symbol; let uri;
+      [name, off] = borshString(data, off); [symbol, off] = borshString(data, off); [uri, off] = borshString(data, off);
+      return { type: 'initializeTokenMetadata', info: { metadata: k(0), updateAuthority: k(1), mint: k(2), mintAuthority: k(3), name, symbol, uri } };
+    }
+    case 'updateField': {
+      need(accts, 2);
+      const variant = u8At(data, off); off += 1;
+      let field;
+      if (variant === 0) field = 'name'; else if (variant === 1) field = 'symbol'; else if (variant === 2) field = 'uri';
+      else if (variant === 3) [field, off] = borshString(data, off);
+      else throw new NotParsable('field');
+      const [value] = borshString(data, off);
+      return { type: 'updateTokenMetadataField', info: { metadata: k(0), updateAuthority: k(1), field, value } };
+    }
+    case 'removeKey': {
+      need(accts, 2);
+      const idempotent = u8At(data, off) !== 0;
+      const [key] = borshString(data, off + 1);
+      return { type: 'removeTokenMetadataKey', info: { metadata: k(0), updateAuthority: k(1), key, idempotent } };
+    }
+    case 'updateAuthority':
+      need(accts, 2);
+      return { type: 'updateTokenMetadataAuthority', info: { metadata: k(0), updateAuthority: k(1), newAuthority: optionalNonZeroKey(data, off) } };
+    case 'emit': {
+      need(accts, 1);
+      const info = { metadata: k(0) };
+      let start; let end;
+      [start, off] = borshOptionU64(data, off); [end] = borshOptionU64(data, off);
+      if (start !== null) info.start = start;
+      if (end !== null) info.end = end;
+      return { type: 'emitTokenMetadata', info };
+    }
+    default: throw new NotParsable('unsupported token instruction');
   }
 }
 
@@ -383,7 +445,24 @@ const MINT_EXTENSIONS = {
   20: ['groupPointer', 64, (v) => ({ authority: optKey(v, 0), groupAddress: optKey(v, 32) })],
   22: ['groupMemberPointer', 64, (v) => ({ authority: optKey(v, 0), memberAddress: optKey(v, 32) })],
   26: ['pausableConfig', 33, (v) => ({ authority: optKey(v, 0), paused: v[32] !== 0 })],
+  19: ['tokenMetadata', 64, tokenMetadataState],
 };
+
+/** spl-token-metadata-interface TokenMetadata (borsh, variable length) as agave's UiTokenMetadata. */
+function tokenMetadataState(v) {
+  let off = 64;
+  let name; let symbol; let uri;
+  [name, off] = borshString(v, off); [symbol, off] = borshString(v, off); [uri, off] = borshString(v, off);
+  if (v.length < off + 4) throw new NotParsable('short');
+  const n = readU32(v, off); off += 4;
+  const additionalMetadata = [];
+  for (let i = 0; i < n; i++) {
+    let key; let value;
+    [key, off] = borshString(v, off); [value, off] = borshString(v, off);
+    additionalMetadata.push([key, value]);
+  }
+  return { updateAuthority: optKey(v, 0), mint: keyAt(v, 32), name, symbol, uri, additionalMetadata };
+}
 
 /** TLV entries after the account-type byte at 165: u16 type, u16 length, value (spl-token-2022 extension layout). */
 function mintExtensions(data) {
@@ -395,8 +474,10 @@ function mintExtensions(data) {
     if (type === 0) break; // Uninitialized: the rest is padding
     const value = data.subarray(off + 4, off + 4 + len);
     const known = MINT_EXTENSIONS[type];
-    if (known && value.length === len && len >= known[1]) {
-      out.push(known[2] ? { extension: known[0], state: known[2](value) } : { extension: known[0] });
+    let state;
+    try { state = known && value.length === len && len >= known[1] && known[2] ? known[2](value) : undefined; } catch { state = null; }
+    if (known && value.length === len && len >= known[1] && state !== null) {
+      out.push(known[2] ? { extension: known[0], state } : { extension: known[0] });
     } else {
       out.push({ extension: 'unparseableExtension' });
     }

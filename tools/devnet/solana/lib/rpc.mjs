@@ -204,6 +204,10 @@ export class Rpc {
         this.l.setFinalityLag(n);
         return this.status();
       },
+      devnet_setTokenAccountState: (p) => {
+        this.l.setTokenAccountState(pubkeyParam(p[0]), p[1]);
+        return this.status();
+      },
       devnet_status: () => this.status(),
     };
   }
