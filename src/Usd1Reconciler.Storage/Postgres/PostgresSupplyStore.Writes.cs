@@ -57,6 +57,7 @@ public sealed partial class PostgresSupplyStore
                 cancellationToken: cancellationToken));
         }
 
+        await InsertGovernanceChangesAsync(connection, transaction, batch.NetworkId, batch.GovernanceChanges, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO cursors (network_id, tip_number, tip_id, indexed_at) VALUES (@NetworkId, @Number, @Id, @At)
@@ -147,6 +148,7 @@ public sealed partial class PostgresSupplyStore
                 "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
                 new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
 
+        await RemoveGovernanceChangesAsync(connection, transaction, r, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM blocks WHERE network_id = @NetworkId AND number > @CommonAncestor",
             new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.IntegrationTests.Fixtures;
 using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Postgres;
@@ -34,6 +35,10 @@ internal sealed class StoreUnderTest : IAsyncDisposable
     public string? ConnectionString { get; }
 
     public IIndexStore Index => _services.GetRequiredService<IIndexStore>();
+
+    /// <summary>The governance record as the host finds it: through the registered index store (both providers keep it).</summary>
+    public IGovernanceStore Governance => Index as IGovernanceStore
+        ?? throw new InvalidOperationException($"the {Index.Location} store registered no governance record");
 
     public IReconciliationStore Reconciliation => _services.GetRequiredService<IReconciliationStore>();
 
