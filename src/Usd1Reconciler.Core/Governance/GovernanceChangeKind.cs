@@ -57,6 +57,12 @@ public enum GovernanceChangeKind
     /// <summary>A token account was thawed (Solana thawAccount): <c>Subject</c> the account.</summary>
     AccountThawed,
 
-    /// <summary>An event the operator declared from the token's ABI: <c>Subject</c> the event name, <c>NewValue</c> its decoded arguments. Recorded, not folded.</summary>
+    /// <summary>
+    /// An event the operator declared from the token's ABI: <c>Subject</c> the entry it sets (the event name, then its
+    /// indexed arguments, colon-separated: <c>Name:arg1:arg2</c>), <c>NewValue</c> its decoded arguments as JSON. Folded
+    /// into <see cref="GovernanceState.Declared"/> last value wins and judged by <see cref="GovernancePolicy.DeclaredRules"/>.
+    /// Solana uses it for facts the decoder records without a state of their own (a multisig's creation, an unparsed
+    /// privileged instruction).
+    /// </summary>
     Declared,
 }

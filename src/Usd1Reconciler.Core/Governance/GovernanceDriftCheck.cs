@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Usd1Reconciler.Core.Governance;
 
@@ -89,7 +90,71 @@ public static class GovernanceDriftCheck
             drift.Add(Item("denylist", "denylisted", $"<= {maxDenylisted.ToString(CultureInfo.InvariantCulture)} accounts", state.Denylisted.Count.ToString(CultureInfo.InvariantCulture), GovernanceStateKeys.DenylistCount));
         }
 
+        foreach (var (entry, arguments) in state.Declared)
+        {
+            if (policy.DeclaredRules.TryGetValue(DeclaredEventName(entry), out var rule) && CheckDeclared(state, entry, arguments, rule) is { } item)
+            {
+                drift.Add(item);
+            }
+        }
+
         return drift;
+    }
+
+    /// <summary>The event name of a declared entry: its subject up to the first ':' (the indexed arguments follow it).</summary>
+    public static string DeclaredEventName(string entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var colon = entry.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? entry : entry[..colon];
+    }
+
+    /// <summary>
+    /// One declared entry against its rule, in order: the value (when allowed values are given), then the actor (when
+    /// allowed actors are given), then a privileged event with neither list (any entry is drift). An argument the
+    /// entry lacks is "missing" and never allowed — a rule naming an argument the event stopped carrying must not pass.
+    /// </summary>
+    private static GovernanceDriftItem? CheckDeclared(GovernanceState state, string entry, string arguments, GovernanceDeclaredRule rule)
+    {
+        var change = state.Provenance.GetValueOrDefault(GovernanceStateKeys.Declared(entry));
+        var value = rule.ValueArgument is { } valueArgument ? Argument(arguments, valueArgument) : arguments;
+        var actor = rule.ActorArgument is { } actorArgument ? Argument(arguments, actorArgument) : change?.Actor;
+        GovernanceDriftItem Item(string expected, string actual) =>
+            new("declared", entry, expected, actual, change?.BlockNumber, change?.TransactionId, actor, change?.OldValue, change?.NewValue);
+
+        if (rule.AllowedValues is { } values && (value is null || !values.Contains(value)))
+        {
+            return Item($"{rule.ValueArgument ?? "arguments"} one of {Allowed(values)}", value ?? "missing");
+        }
+
+        if (rule.AllowedActors is { } actors && (actor is null || !actors.Contains(actor)))
+        {
+            return Item($"{rule.ActorArgument ?? "actor"} one of {Allowed(actors)}", actor ?? "unknown");
+        }
+
+        return rule.Privileged && rule.AllowedValues is null && rule.AllowedActors is null
+            ? Item("no such event (privileged)", value ?? arguments)
+            : null;
+    }
+
+    /// <summary>A top-level argument of a declared entry's JSON as text; null when the JSON is no object or lacks it.</summary>
+    private static string? Argument(string arguments, string name)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(arguments);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty(name, out var value))
+            {
+                return null;
+            }
+
+            return value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+        }
+        catch (JsonException)
+        {
+            // Solana's declared facts are plain text, not arguments: a rule can only judge them whole.
+            return null;
+        }
     }
 
     private static string Allowed(IReadOnlySet<string> allowed) =>

@@ -144,9 +144,21 @@ public static class GovernanceFold
                 touched.Add(GovernanceStateKeys.Frozen(c.Subject));
                 return c with { OldValue = "frozen", NewValue = "thawed" };
             case GovernanceChangeKind.Declared:
-                // Declared events are in the record and the log; what their arguments mean for the state the daemon
-                // cannot know, so they change none of it.
-                return c;
+                // A declared event's meaning is the operator's; what the daemon knows is its identity (the subject: the
+                // event name and its indexed arguments) and its arguments. Last value wins per subject, so the state
+                // (and its hash) says what the newest such event set, and the policy can judge it.
+                var previousDeclared = state.DeclaredMap.GetValueOrDefault(c.Subject);
+                if (c.NewValue is { } declared)
+                {
+                    state.DeclaredMap[c.Subject] = declared;
+                }
+                else
+                {
+                    state.DeclaredMap.Remove(c.Subject);
+                }
+
+                touched.Add(GovernanceStateKeys.Declared(c.Subject));
+                return c with { OldValue = c.OldValue ?? previousDeclared };
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), c.Kind, "unknown governance change kind");
         }

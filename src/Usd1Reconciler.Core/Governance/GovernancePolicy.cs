@@ -38,5 +38,8 @@ public sealed record GovernancePolicy
     /// <summary>The most accounts that may be denylisted at once; null: denylisting is recorded, not paged.</summary>
     public int? MaxDenylisted { get; init; }
 
+    /// <summary>Declared event name → its rule. A declared event not named here is recorded and folded, never drift.</summary>
+    public IReadOnlyDictionary<string, GovernanceDeclaredRule> DeclaredRules { get; init; } = new Dictionary<string, GovernanceDeclaredRule>(StringComparer.Ordinal);
+
     public string RoleName(string role) => RoleNames.TryGetValue(role, out var name) ? name : role;
 }

@@ -51,6 +51,12 @@ public sealed class GovernanceState
     /// <summary>Solana token accounts frozen by the freeze authority.</summary>
     public IReadOnlySet<string> Frozen => FrozenSet;
 
+    /// <summary>
+    /// Declared events (<see cref="GovernanceChangeKind.Declared"/>) folded last value wins: entry key (the event name
+    /// and its indexed arguments, "Name:arg1:arg2", as the change's <c>Subject</c>) → its decoded arguments as JSON.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Declared => DeclaredMap;
+
     /// <summary>State key (see <see cref="GovernanceStateKeys"/>) → the change that set it last: the block and tx a drift item names.</summary>
     public IReadOnlyDictionary<string, GovernanceChange> Provenance => ProvenanceMap;
 
@@ -70,6 +76,8 @@ public sealed class GovernanceState
     internal SortedSet<string> DenylistSet { get; } = new(StringComparer.Ordinal);
 
     internal SortedSet<string> FrozenSet { get; } = new(StringComparer.Ordinal);
+
+    internal SortedDictionary<string, string> DeclaredMap { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<string, GovernanceChange> ProvenanceMap { get; } = new(StringComparer.Ordinal);
 
@@ -124,6 +132,12 @@ public sealed class GovernanceState
         foreach (var account in FrozenSet)
         {
             Line("frozen", account);
+        }
+
+        // Last, so a state without declared entries hashes as it did before they were folded.
+        foreach (var (key, value) in DeclaredMap)
+        {
+            Line("declared:" + key, value);
         }
 
         return text.ToString();

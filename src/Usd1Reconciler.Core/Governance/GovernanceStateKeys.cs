@@ -22,4 +22,6 @@ public static class GovernanceStateKeys
     public static string Denylisted(string account) => $"denylisted:{account}";
 
     public static string Frozen(string account) => $"frozen:{account}";
+
+    public static string Declared(string entry) => $"declared:{entry}";
 }
