@@ -34,12 +34,12 @@ public sealed partial class EvmIndexer
     /// <summary>
     /// The governance proof at <paramref name="finalBlock"/>: the state folded from the final changes against owner(),
     /// paused(), hasRole, isMinter/minterAllowance and the EIP-1967 slots read at that block, for every address the
-    /// events or the policy know. Stored (with the state hash) when the store keeps governance; a read that fails makes
+    /// events or the policy know. Stored (with the state hash) when the indexer was given a governance store; a read that fails makes
     /// the proof stale, never ok.
     /// </summary>
     private async Task ProveGovernanceAsync(long finalBlock, CancellationToken cancellationToken)
     {
-        if (_store is not IGovernanceStore governance)
+        if (_governance is not { } governance)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
@@ -35,6 +36,7 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private readonly EvmNetworkSettings _settings;
     private readonly EvmRpcClient _rpc;
     private readonly ISupplyStore _store;
+    private readonly IGovernanceStore? _governance;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LogRangeSizer _ranges;
@@ -45,13 +47,15 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private Task<long>? _oldThrough;
     private long? _networkId;
 
-    public EvmIndexer(EvmNetworkSettings settings, EvmRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger, IIndexProgress? progress = null)
+    /// <param name="governance">Where governance changes are read back and proofs kept; null: the store keeps none, so no governance proof is made.</param>
+    public EvmIndexer(EvmNetworkSettings settings, EvmRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger, IGovernanceStore? governance = null, IIndexProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
         _progress = progress ?? NullIndexProgress.Instance;
         _rpc = rpc;
         _store = store;
+        _governance = governance;
         _time = time;
         _logger = logger;
         _ranges = new LogRangeSizer(settings.MaxBlockRange, requestsAreScarce: settings.Resilience?.MaxRequestsPerSecond is not null);
@@ -65,14 +69,15 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     public string Network => _settings.Name;
 
     /// <summary>Builds an indexer with its own JSON-RPC transport over <paramref name="http"/>.</summary>
+    /// <param name="governance">Where governance changes are read back and proofs kept (the container's <see cref="IGovernanceStore"/>); null: no governance proof.</param>
     /// <param name="progress">Told of the cursor as each range commits; null: nobody watches.</param>
-    public static EvmIndexer Create(EvmNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory, IIndexProgress? progress = null)
+    public static EvmIndexer Create(EvmNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory, IGovernanceStore? governance = null, IIndexProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger<EvmIndexer>();
         var rpc = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, logger, settings.Resilience, time);
-        return new EvmIndexer(settings, new EvmRpcClient(rpc), store, time, logger, progress);
+        return new EvmIndexer(settings, new EvmRpcClient(rpc), store, time, logger, governance, progress);
     }
 
     public IReadOnlyList<EndpointHealth> GetEndpointHealth() => _rpc.Transport.GetEndpointHealth();

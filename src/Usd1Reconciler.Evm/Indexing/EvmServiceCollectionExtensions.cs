@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Ingest;
 
 namespace Usd1Reconciler.Evm.Indexing;
@@ -10,7 +11,8 @@ public static class EvmServiceCollectionExtensions
     /// <summary>
     /// One <see cref="INetworkIndexer"/> per network, built when first resolved from the container's
     /// <see cref="ISupplyStore"/>, <see cref="HttpClient"/>, <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/>
-    /// (the host registers those; the store is opened only when an indexer is needed), and the host's
+    /// (the host registers those; the store is opened only when an indexer is needed), the storage registration's
+    /// <see cref="IGovernanceStore"/> when its provider keeps governance (else no governance proof), and the host's
     /// <see cref="IIndexProgress"/> when it registers one.
     /// </summary>
     public static IServiceCollection AddEvmNetworks(this IServiceCollection services, IEnumerable<EvmNetworkSettings> networks)
@@ -24,6 +26,7 @@ public static class EvmServiceCollectionExtensions
                 provider.GetRequiredService<HttpClient>(),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILoggerFactory>(),
+                provider.GetService<IGovernanceStore>(),
                 provider.GetService<IIndexProgress>()));
         }
 

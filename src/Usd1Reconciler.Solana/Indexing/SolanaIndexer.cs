@@ -50,8 +50,8 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
 
     /// <summary>Builds an indexer for one network; throws <see cref="ArgumentException"/> naming the setting that is wrong.</summary>
     /// <param name="governance">
-    /// Where governance changes are read back and proofs kept; null: the store's own when it keeps them (the SQLite
-    /// store does). A store without governance indexes supply only.
+    /// Where governance changes are read back and proofs kept (the container's <see cref="IGovernanceStore"/>); null:
+    /// no governance proof, supply only.
     /// </param>
     /// <param name="progress">Told of the cursor (slot) as each batch commits; null: nobody watches.</param>
     public static SolanaIndexer Create(SolanaNetworkSettings settings, ISupplyStore store, HttpClient http, TimeProvider time, ILoggerFactory loggerFactory, IGovernanceStore? governance = null, IIndexProgress? progress = null)
@@ -63,7 +63,7 @@ public sealed partial class SolanaIndexer : INetworkIndexer, IEndpointHealthSour
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Validate(settings);
         var transport = new JsonRpcClient(http, settings.Name, settings.RpcUrls, settings.RequestTimeout, loggerFactory.CreateLogger<JsonRpcClient>(), settings.Resilience, time);
-        return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>(), governance ?? store as IGovernanceStore, progress);
+        return new SolanaIndexer(settings, new SolanaRpcClient(transport), store, time, loggerFactory.CreateLogger<SolanaIndexer>(), governance, progress);
     }
 
     public IReadOnlyList<EndpointHealth> GetEndpointHealth() => _rpc.Transport.GetEndpointHealth();

@@ -12,7 +12,7 @@ public static class SolanaServiceCollectionExtensions
     /// One <see cref="INetworkIndexer"/> per network, built when first resolved from the container's
     /// <see cref="ISupplyStore"/>, <see cref="HttpClient"/>, <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/>
     /// (the host registers those; the store is opened only when an indexer is needed), the
-    /// <see cref="IGovernanceStore"/> when one is registered (else the supply store's own, when it keeps governance),
+    /// <see cref="IGovernanceStore"/> when the storage registration has one (its provider keeps governance),
     /// and the host's <see cref="IIndexProgress"/> when it registers one.
     /// </summary>
     public static IServiceCollection AddSolanaNetworks(this IServiceCollection services, IEnumerable<SolanaNetworkSettings> networks)

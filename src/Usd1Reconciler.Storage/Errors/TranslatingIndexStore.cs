@@ -9,15 +9,6 @@ namespace Usd1Reconciler.Storage.Errors;
 /// <summary>The registered <see cref="IIndexStore"/> of every provider: the provider's store, its errors as <see cref="StoreException"/>s.</summary>
 internal class TranslatingIndexStore(IIndexStore inner, StoreErrorTranslation translate) : IIndexStore
 {
-    /// <summary>
-    /// The view of <paramref name="inner"/>: one that also keeps governance when the provider's store does, so a caller
-    /// that asks the registered store for <see cref="Core.Governance.IGovernanceStore"/> finds it through the view.
-    /// </summary>
-    public static TranslatingIndexStore For(IIndexStore inner, StoreErrorTranslation translate) =>
-        inner is Core.Governance.IGovernanceStore governance
-            ? new TranslatingGovernanceIndexStore(inner, governance, translate)
-            : new TranslatingIndexStore(inner, translate);
-
     /// <summary>The provider's store underneath (for a registration that must know which provider it holds).</summary>
     public IIndexStore Inner => inner;
 

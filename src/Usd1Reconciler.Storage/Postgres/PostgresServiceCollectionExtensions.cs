@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Reserves;
 using Usd1Reconciler.Storage.Errors;
@@ -39,8 +38,9 @@ public static class PostgresServiceCollectionExtensions
     private static IServiceCollection AddViews(IServiceCollection services, PostgresStorageSettings settings)
     {
         services.TryAddSingleton<IWriterLease>(provider => new SharedStoreWriterLease(settings.Location, provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IIndexStore>(provider => Translating(provider.GetRequiredService<PostgresSupplyStore>()));
-        services.TryAddSingleton<ISupplyStore>(provider => provider.GetRequiredService<IIndexStore>());
+        // No governance tables yet: IGovernanceStore stays unregistered. A store that keeps governance switches this to
+        // TryAddGovernanceIndexStoreView (as SQLite's registration does), which registers it as the same view.
+        services.TryAddIndexStoreView<PostgresSupplyStore>(store => store.Translate);
         services.TryAddSingleton<IReconciliationStore>(provider =>
         {
             var store = provider.GetRequiredService<PostgresSupplyStore>();
@@ -58,6 +58,4 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<IStoreMaintenance>(_ => new PostgresStoreMaintenance(settings));
         return services;
     }
-
-    internal static IIndexStore Translating(PostgresSupplyStore store) => TranslatingIndexStore.For(store, store.Translate);
 }

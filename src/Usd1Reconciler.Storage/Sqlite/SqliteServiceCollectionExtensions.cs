@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Reconciliation;
 using Usd1Reconciler.Core.Reserves;
 using Usd1Reconciler.Storage.Errors;
@@ -46,12 +45,8 @@ public static class SqliteServiceCollectionExtensions
     {
         // Every interface is a view that turns SQLite's errors into StoreExceptions (issue 14.1); the concrete stores
         // stay registered for the SQLite-only callers inside this project.
-        services.TryAddSingleton<IIndexStore>(provider =>
-        {
-            var store = provider.GetRequiredService<SqliteSupplyStore>();
-            return TranslatingIndexStore.For(store, SqliteErrors.For(store));
-        });
-        services.TryAddSingleton<ISupplyStore>(provider => provider.GetRequiredService<IIndexStore>());
+        // The SQLite store keeps governance, so IGovernanceStore is registered as the same view.
+        services.TryAddGovernanceIndexStoreView<SqliteSupplyStore>(SqliteErrors.For);
         services.TryAddSingleton(provider => new SqliteReconciliationStore(provider.GetRequiredService<SqliteSupplyStore>()));
         services.TryAddSingleton<IReconciliationStore>(provider => new TranslatingReconciliationStore(
             provider.GetRequiredService<SqliteReconciliationStore>(), SqliteErrors.For(provider.GetRequiredService<SqliteSupplyStore>())));

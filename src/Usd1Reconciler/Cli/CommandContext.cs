@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Usd1Reconciler.Composition;
 using Usd1Reconciler.Configuration;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Storage;
 using Usd1Reconciler.Storage.Leasing;
 
@@ -47,6 +48,14 @@ internal sealed class CommandContext : IAsyncDisposable
     public bool LeaseLost => Lease?.Lost.IsCancellationRequested == true;
 
     public IIndexStore Store => _store ?? throw new InvalidOperationException("this verb opened no store (CommandRequest.OpensStore is false)");
+
+    /// <summary>
+    /// The opened store's governance record, from the storage registration; null when the provider keeps none (the
+    /// governance verbs then say so and exit 1).
+    /// </summary>
+    public IGovernanceStore? Governance => _store is null
+        ? throw new InvalidOperationException("this verb opened no store (CommandRequest.OpensStore is false)")
+        : _services.GetService<IGovernanceStore>();
 
     /// <summary>Indexers, feed pollers, the pass policy and the reconciliation runner, as the daemon has them.</summary>
     public ReconcilerServices Reconciler => _services.GetRequiredService<ReconcilerServices>();

@@ -35,7 +35,7 @@ internal static class GovernanceCommand
         }
 
         await using var _ = context;
-        if (context.Store is not IGovernanceStore governance)
+        if (context.Governance is not { } governance)
         {
             console.Error.WriteLine($"usd1rec: the store at {context.Store.Location} keeps no governance record (only the SQLite store does so far)");
             return ExitCodes.Failure;
@@ -112,7 +112,7 @@ internal static class GovernanceCommand
         }
 
         await using var _ = context;
-        if (context.Store is not IGovernanceStore governance)
+        if (context.Governance is not { } governance)
         {
             console.Error.WriteLine($"usd1rec: the store at {context.Store.Location} keeps no governance record (only the SQLite store does so far)");
             return ExitCodes.Failure;

@@ -101,7 +101,7 @@ internal static class ReconcilerComposition
             time,
             loggers.CreateLogger("usd1rec.reconcile"),
             provider.GetRequiredService<IIndexStore>(),
-            provider.GetRequiredService<IIndexStore>() as Core.Governance.IGovernanceStore));
+            provider.GetService<Core.Governance.IGovernanceStore>()));
         services.TryAddSingleton(provider =>
         {
             var indexers = provider.GetServices<INetworkIndexer>().ToDictionary(i => i.Network, StringComparer.Ordinal);

@@ -40,8 +40,9 @@ internal static class ObservabilityRegistration
             metrics,
             time,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("usd1rec.anomalies"),
-            // A store provider without governance tables (PostgreSQL, for now) screens supply only.
-            provider.GetRequiredService<IIndexStore>() is Core.Governance.IGovernanceStore governanceStore
+            // The storage registration has an IGovernanceStore only when its provider keeps governance; without one
+            // the daemon screens supply only.
+            provider.GetService<Core.Governance.IGovernanceStore>() is { } governanceStore
                 ? new GovernanceScreener(
                     governanceStore,
                     provider.GetRequiredService<IAnomalyStore>(),

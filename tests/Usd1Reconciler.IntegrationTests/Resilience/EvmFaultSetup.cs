@@ -77,7 +77,7 @@ internal sealed class EvmFaultSetup : IAsyncDisposable
             RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(1),
             Resilience = FastResilience,
         };
-        return EvmIndexer.Create(settings, Harness.Store, new HttpClient(), TimeProvider.System, Logs);
+        return EvmIndexer.Create(settings, Harness.Store, new HttpClient(), TimeProvider.System, Logs, Harness.Store);
     }
 
     public async ValueTask DisposeAsync()

@@ -148,7 +148,7 @@ public sealed class HostileInputCatalogueTests
         var logs = new CapturedLogs();
         EvmIndexer NewIndexer() => EvmIndexer.Create(
             harness.Settings with { RpcUrls = [_proxy.Url], Resilience = RpcResilienceOptions.NoRetry },
-            harness.Store, new HttpClient(), TimeProvider.System, logs);
+            harness.Store, new HttpClient(), TimeProvider.System, logs, harness.Store);
         await NewIndexer().RunPassAsync(CancellationToken.None);
         await _chain.MintAsync(_token, EvmTestChain.Alice, 5_000);
         await _chain.PlainBurnAsync(_token, EvmTestChain.Alice, 1_000);
@@ -201,7 +201,7 @@ public sealed class HostileInputCatalogueTests
     {
         using var harness = new EvmIndexerHarness(_node, _token, confirmations: 2);
         var logs = new CapturedLogs();
-        var indexer = EvmIndexer.Create(harness.Settings with { RpcUrls = [_proxy.Url], Resilience = RpcResilienceOptions.NoRetry }, harness.Store, new HttpClient(), TimeProvider.System, logs);
+        var indexer = EvmIndexer.Create(harness.Settings with { RpcUrls = [_proxy.Url], Resilience = RpcResilienceOptions.NoRetry }, harness.Store, new HttpClient(), TimeProvider.System, logs, harness.Store);
         await indexer.RunPassAsync(CancellationToken.None);
         await _chain.MineAsync(3);
         var proofBefore = (await harness.SupplyAsync()).LatestProof;

@@ -21,7 +21,7 @@ public sealed class SolanaFaultInjectionTests
     private static SolanaIndexer Indexer(IReadOnlyList<Uri> endpoints, string mint, SqliteSupplyStore store, HttpClient http, string? genesisHash = null) =>
         SolanaIndexer.Create(
             new SolanaNetworkSettings("solana-faults", mint, SolanaCommitment.Confirmed, endpoints, TimeSpan.FromSeconds(2)) { Resilience = EvmFaultSetup.FastResilience, GenesisHash = genesisHash },
-            store, http, TimeProvider.System, NullLoggerFactory.Instance);
+            store, http, TimeProvider.System, NullLoggerFactory.Instance, store);
 
     [TestCase(FaultKind.ServerError)]
     [TestCase(FaultKind.MalformedJson)]

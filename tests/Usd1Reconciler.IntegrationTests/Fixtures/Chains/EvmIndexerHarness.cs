@@ -38,7 +38,8 @@ internal sealed class EvmIndexerHarness : IDisposable
 
     /// <summary>A fresh indexer, as after a restart; <paramref name="store"/> lets a test put a faulty store in front.</summary>
     public EvmIndexer NewIndexer(ISupplyStore? store = null) =>
-        EvmIndexer.Create(Settings, store ?? Store, _http, TimeProvider.System, NullLoggerFactory.Instance);
+        // The harness's own store keeps governance; a faulty store put in front is given none, as before.
+        EvmIndexer.Create(Settings, store ?? Store, _http, TimeProvider.System, NullLoggerFactory.Instance, store is null ? Store : null);
 
     public Task<IndexPassResult> RunPassAsync() => NewIndexer().RunPassAsync(CancellationToken.None);
 

@@ -26,7 +26,7 @@ internal sealed class SolanaIndexerHarness : IDisposable
 
     /// <summary>A fresh indexer each time, as after a restart: nothing may depend on in-memory state between passes.</summary>
     public Task<IndexPassResult> RunPassAsync() =>
-        SolanaIndexer.Create(Settings, Store, _http, TimeProvider.System, NullLoggerFactory.Instance).RunPassAsync(CancellationToken.None);
+        SolanaIndexer.Create(Settings, Store, _http, TimeProvider.System, NullLoggerFactory.Instance, Store).RunPassAsync(CancellationToken.None);
 
     public async Task<NetworkSupply> SupplyAsync() => (await Store.GetSupplyAsync(CancellationToken.None)).Single(s => s.Name == Settings.Name);
 

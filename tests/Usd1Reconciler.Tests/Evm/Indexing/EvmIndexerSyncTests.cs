@@ -179,7 +179,7 @@ public sealed class EvmIndexerSyncTests
         var settings = new EvmNetworkSettings(
             "scripted", ScriptedEvmChain.ChainId, [_chain.Url], ScriptedEvmChain.Token, StartBlock: 1, Confirmations, MaxBlockRange: 2000, TimeSpan.FromSeconds(10),
             BlockTimeHorizon: horizon);
-        var result = await EvmIndexer.Create(settings, _store, _http, now, NullLoggerFactory.Instance).RunPassAsync(CancellationToken.None);
+        var result = await EvmIndexer.Create(settings, _store, _http, now, NullLoggerFactory.Instance, _store).RunPassAsync(CancellationToken.None);
         Assert.That(result.FinalBlock, Is.EqualTo(30));
 
         var events = await _store.GetEventsAsync((await SupplyAsync()).NetworkId, CancellationToken.None);
@@ -259,7 +259,7 @@ public sealed class EvmIndexerSyncTests
     {
         var settings = new EvmNetworkSettings(
             "scripted", ScriptedEvmChain.ChainId, [_chain.Url], ScriptedEvmChain.Token, StartBlock: 1, Confirmations, MaxBlockRange: 2000, TimeSpan.FromSeconds(10));
-        return EvmIndexer.Create(settings, _store, _http, TimeProvider.System, NullLoggerFactory.Instance);
+        return EvmIndexer.Create(settings, _store, _http, TimeProvider.System, NullLoggerFactory.Instance, _store);
     }
 
     private async Task<NetworkSupply> SupplyAsync() =>

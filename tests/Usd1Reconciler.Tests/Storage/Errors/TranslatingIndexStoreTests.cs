@@ -9,6 +9,7 @@ using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Storage;
+using Usd1Reconciler.Storage.Errors;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Tests.Storage.Errors;
@@ -54,9 +55,43 @@ public sealed class TranslatingIndexStoreTests
             "eth", GovernanceChangeKind.OwnershipTransferred, "owner", "0xold", "0xnew", "0xold", 1, "0xhash1", "0xa", 0, 0, At);
         await store.CommitBatchAsync(new IndexedBatch(id, [], [], new ChainTip(1, "0xhash1"), At) { GovernanceChanges = [change] }, CancellationToken.None);
 
-        Assert.That(store, Is.InstanceOf<IGovernanceStore>());
-        var changes = await ((IGovernanceStore)store).GetGovernanceChangesAsync("eth", CancellationToken.None);
+        var governance = services.GetService<IGovernanceStore>();
+        Assert.That(governance, Is.SameAs(store), "the governance store must be the registered view itself, not a second view or the raw provider store");
+        var changes = await governance!.GetGovernanceChangesAsync("eth", CancellationToken.None);
         Assert.That(changes.Select(c => (c.Kind, c.NewValue, c.TransactionId)), Is.EqualTo(new[] { (GovernanceChangeKind.OwnershipTransferred, "0xnew", "0xa") }));
+    }
+
+    [Test]
+    public async Task RegisteredGovernanceStore_TableGone_StoreUnavailableExceptionNotADbException()
+    {
+        // Resolved from the container, governance calls get the same translation as every other store call.
+        await using var services = Services();
+        var governance = services.GetRequiredService<IGovernanceStore>();
+        await services.GetRequiredService<IIndexStore>().RegisterNetworkAsync(new NetworkRegistration("eth", NetworkKind.Evm, 1, "0xtoken"), CancellationToken.None);
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "store.db")};Pooling=False"))
+        {
+            await connection.ExecuteAsync("DROP TABLE governance_proofs;");
+        }
+
+        var error = Assert.ThrowsAsync<StoreUnavailableException>(() => governance.GetGovernanceProofAsync("eth", CancellationToken.None));
+        Assert.That(error!.Message, Does.Contain("reading the governance proof"));
+    }
+
+    [Test]
+    public void TryAddIndexStoreView_ProviderStoreKeepsNoGovernance_NoGovernanceStoreRegistered()
+    {
+        // A provider whose store type keeps no governance registers the index view only: the daemon then runs without
+        // governance and the governance verbs say the store keeps none, instead of a cast failing somewhere.
+        using var services = new ServiceCollection()
+            .TryAddIndexStoreView<Usd1Reconciler.Storage.Postgres.PostgresSupplyStore>(store => store.Translate)
+            .BuildServiceProvider();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(services.GetService<IGovernanceStore>(), Is.Null);
+            Assert.That(services.GetService<IServiceProviderIsService>()!.IsService(typeof(IIndexStore)), Is.True);
+            Assert.That(services.GetService<IServiceProviderIsService>()!.IsService(typeof(ISupplyStore)), Is.True);
+        });
     }
 
     [Test]
