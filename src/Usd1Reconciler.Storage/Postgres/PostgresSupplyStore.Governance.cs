@@ -136,6 +136,11 @@ public sealed partial class PostgresSupplyStore : IGovernanceStore
             cancellationToken: cancellationToken));
     }
 
+    // Which changes a rollback removes: those of the dropped signatures (Solana) or those above the common ancestor (EVM).
+    private const string RemovedBySignature = "tx_id = ANY(@removedTransactions)";
+    private const string RemovedByBlock = "block_number > @CommonAncestor";
+    private const string AtOrBelowFinal = "block_number <= (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)";
+
     /// <summary>
     /// The rollback's governance half, in its transaction: the changes in the abandoned blocks (EVM) or of the dropped
     /// signatures (Solana). A final change is never removed: a rollback reaching one throws, undoing the whole
@@ -143,10 +148,12 @@ public sealed partial class PostgresSupplyStore : IGovernanceStore
     /// </summary>
     private static async Task RemoveGovernanceChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChainReorganization r, CancellationToken cancellationToken)
     {
-        var scope = r.RemovedTransactions.Count > 0 ? "tx_id = ANY(@removedTransactions)" : "block_number > @CommonAncestor";
-        object parameters = r.RemovedTransactions.Count > 0 ? new { r.NetworkId, removedTransactions = r.RemovedTransactions.ToArray() } : new { r.NetworkId, r.CommonAncestor };
+        var bySignature = r.RemovedTransactions.Count > 0;
+        object parameters = bySignature ? new { r.NetworkId, removedTransactions = r.RemovedTransactions.ToArray() } : new { r.NetworkId, r.CommonAncestor };
         var finalTouched = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {scope} AND block_number <= (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)",
+            bySignature
+                ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
+                : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
             parameters, transaction, cancellationToken: cancellationToken));
         if (finalTouched > 0)
         {
@@ -155,7 +162,9 @@ public sealed partial class PostgresSupplyStore : IGovernanceStore
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {scope}",
+            bySignature
+                ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
+                : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
             parameters, transaction, cancellationToken: cancellationToken));
     }
 

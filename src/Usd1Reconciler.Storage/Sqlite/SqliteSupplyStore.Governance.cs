@@ -119,6 +119,11 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
         }
     }
 
+    // Which changes a rollback removes: those of the dropped signatures (Solana) or those above the common ancestor (EVM).
+    private const string RemovedBySignature = "tx_id IN @RemovedTransactions";
+    private const string RemovedByBlock = "block_number > @CommonAncestor";
+    private const string AtOrBelowFinal = "block_number <= (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)";
+
     /// <summary>
     /// The rollback's governance half, in its transaction: the changes in the abandoned blocks (EVM) or of the dropped
     /// signatures (Solana). A final change is never removed: a rollback reaching one throws, undoing the whole
@@ -126,10 +131,12 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
     /// </summary>
     private static async Task RemoveGovernanceChangesAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Ingest.ChainReorganization r, CancellationToken cancellationToken)
     {
-        var scope = r.RemovedTransactions.Count > 0 ? "tx_id IN @RemovedTransactions" : "block_number > @CommonAncestor";
-        object parameters = r.RemovedTransactions.Count > 0 ? new { r.NetworkId, r.RemovedTransactions } : new { r.NetworkId, r.CommonAncestor };
+        var bySignature = r.RemovedTransactions.Count > 0;
+        object parameters = bySignature ? new { r.NetworkId, r.RemovedTransactions } : new { r.NetworkId, r.CommonAncestor };
         var finalTouched = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {scope} AND block_number <= (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)",
+            bySignature
+                ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
+                : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
             parameters, transaction, cancellationToken: cancellationToken));
         if (finalTouched > 0)
         {
@@ -138,7 +145,9 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {scope}",
+            bySignature
+                ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
+                : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
             parameters, transaction, cancellationToken: cancellationToken));
     }
 

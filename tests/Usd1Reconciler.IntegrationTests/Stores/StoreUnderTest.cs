@@ -36,9 +36,8 @@ internal sealed class StoreUnderTest : IAsyncDisposable
 
     public IIndexStore Index => _services.GetRequiredService<IIndexStore>();
 
-    /// <summary>The governance record as the host finds it: through the registered index store (both providers keep it).</summary>
-    public IGovernanceStore Governance => Index as IGovernanceStore
-        ?? throw new InvalidOperationException($"the {Index.Location} store registered no governance record");
+    /// <summary>The governance record as the host resolves it (both providers register one).</summary>
+    public IGovernanceStore Governance => _services.GetRequiredService<IGovernanceStore>();
 
     public IReconciliationStore Reconciliation => _services.GetRequiredService<IReconciliationStore>();
 
