@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Reflection;
 using Dapper;
 using Npgsql;
 using Usd1Reconciler.Storage.Maintenance;
@@ -34,39 +32,26 @@ public static class PostgresMigrator
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(time);
-        var migrations = LoadMigrations();
-        var newest = migrations.Max(m => m.Version);
-        var appliedNow = new List<int>();
-        while (true)
-        {
-            using var transaction = connection.BeginTransaction();
-            connection.Execute("SELECT pg_advisory_xact_lock(@key)", new { key = MigrationLockKey }, transaction);
-            connection.Execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
-                transaction: transaction);
-            var applied = connection.Query<int>("SELECT version FROM schema_migrations", transaction: transaction).ToHashSet();
-            var unknown = applied.Where(v => v > newest).ToList();
-            if (unknown.Count > 0)
+        return StoreMigrations.Apply(
+            LoadMigrations(),
+            begin: () =>
             {
-                throw new StoreSchemaException(
-                    $"the store has schema version {unknown.Max()} but this build knows up to {newest}: it was written by a newer usd1rec; upgrade usd1rec or restore a backup");
-            }
-
-            var next = migrations.FirstOrDefault(m => !applied.Contains(m.Version));
-            if (next is null)
+                var transaction = connection.BeginTransaction();
+                connection.Execute("SELECT pg_advisory_xact_lock(@key)", new { key = MigrationLockKey }, transaction);
+                connection.Execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
+                    transaction: transaction);
+                return transaction;
+            },
+            readApplied: transaction => connection.Query<int>("SELECT version FROM schema_migrations", transaction: transaction).ToHashSet(),
+            apply: (transaction, migration) =>
             {
-                transaction.Commit();
-                return appliedNow;
-            }
-
-            connection.Execute(next.Sql, transaction: transaction);
-            connection.Execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new { next.Version, next.Name, AppliedAt = time.GetUtcNow().UtcDateTime },
-                transaction);
-            transaction.Commit();
-            appliedNow.Add(next.Version);
-        }
+                connection.Execute(migration.Sql, transaction: transaction);
+                connection.Execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
+                    new { migration.Version, migration.Name, AppliedAt = time.GetUtcNow().UtcDateTime },
+                    transaction);
+            });
     }
 
     /// <summary>The applied versions against the known ones; a database without the migrations table has none.</summary>
@@ -82,33 +67,5 @@ public static class PostgresMigrator
             applied.Where(v => !known.Contains(v)).Order().ToList());
     }
 
-    private static List<Migration> LoadMigrations()
-    {
-        var assembly = typeof(PostgresMigrator).Assembly;
-        var migrations = new List<Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
-        {
-            var name = resource[ResourcePrefix.Length..];
-            var version = int.Parse(name.AsSpan(0, name.IndexOf('_', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
-            migrations.Add(new Migration(version, name, ReadResource(assembly, resource)));
-        }
-
-        var duplicate = migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new InvalidOperationException($"two PostgreSQL migrations carry number {duplicate.Key:D4}: {string.Join(", ", duplicate.Select(m => m.Name))}");
-        }
-
-        return migrations.OrderBy(m => m.Version).ToList();
-    }
-
-    private static string ReadResource(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"embedded migration {resource} is missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    private sealed record Migration(int Version, string Name, string Sql);
+    private static IReadOnlyList<StoreMigration> LoadMigrations() => StoreMigrations.Load(ResourcePrefix, "PostgreSQL");
 }

@@ -38,9 +38,8 @@ public static class PostgresServiceCollectionExtensions
     private static IServiceCollection AddViews(IServiceCollection services, PostgresStorageSettings settings)
     {
         services.TryAddSingleton<IWriterLease>(provider => new SharedStoreWriterLease(settings.Location, provider.GetRequiredService<TimeProvider>()));
-        // No governance tables yet: IGovernanceStore stays unregistered. A store that keeps governance switches this to
-        // TryAddGovernanceIndexStoreView (as SQLite's registration does), which registers it as the same view.
-        services.TryAddIndexStoreView<PostgresSupplyStore>(store => store.Translate);
+        // The PostgreSQL store keeps governance (migration 0053), so IGovernanceStore is registered as the same view.
+        services.TryAddGovernanceIndexStoreView<PostgresSupplyStore>(store => store.Translate);
         services.TryAddSingleton<IReconciliationStore>(provider =>
         {
             var store = provider.GetRequiredService<PostgresSupplyStore>();

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
@@ -57,6 +56,7 @@ public sealed partial class PostgresSupplyStore
                 cancellationToken: cancellationToken));
         }
 
+        await InsertGovernanceChangesAsync(connection, transaction, batch.NetworkId, batch.GovernanceChanges, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO cursors (network_id, tip_number, tip_id, indexed_at) VALUES (@NetworkId, @Number, @Id, @At)
@@ -147,6 +147,7 @@ public sealed partial class PostgresSupplyStore
                 "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
                 new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
 
+        await RemoveGovernanceChangesAsync(connection, transaction, r, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM blocks WHERE network_id = @NetworkId AND number > @CommonAncestor",
             new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
@@ -194,51 +195,34 @@ public sealed partial class PostgresSupplyStore
     /// events just copied in final in this transaction) into the running totals and marks them final. False, changing
     /// nothing, when finality would not move forward and there is nothing to fold. The totals row is read FOR UPDATE,
     /// so two transactions can never fold the same network from the same starting totals.
+    /// The decisions and the sums are <see cref="FinalizationFold"/>'s, shared with the other provider; the SQL is this store's.
     /// </summary>
     private static async Task<bool> FinalizeInTransactionAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long networkId, long finalBlock, DateTimeOffset finalizedAt, FoldedTotals alreadyFinal, CancellationToken cancellationToken)
     {
-        var totals = await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(
+        var stored = (await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(
             "SELECT final_block AS FinalBlock, minted::text AS Minted, burned::text AS Burned, mints AS Mints, burns AS Burns FROM supply_totals WHERE network_id = @networkId FOR UPDATE",
-            new { networkId }, transaction, cancellationToken: cancellationToken));
-        if (finalBlock <= totals.FinalBlock && alreadyFinal.Count == 0)
+            new { networkId }, transaction, cancellationToken: cancellationToken))).ToTotals();
+        if (FinalizationFold.Target(stored, finalBlock, alreadyFinal) is not { } target)
         {
             return false;
         }
 
-        finalBlock = Math.Max(finalBlock, totals.FinalBlock);
-        var minted = ParseSum(totals.Minted) + alreadyFinal.Minted;
-        var burned = ParseSum(totals.Burned) + alreadyFinal.Burned;
-        long mints = totals.Mints + alreadyFinal.Mints, burns = totals.Burns + alreadyFinal.Burns;
+        finalBlock = target;
 
         // Marking and reading in one statement: exactly the rows that became final now come back.
         var newlyFinal = await connection.QueryAsync<(string Kind, string Amount, DateTime? BlockTime)>(new CommandDefinition(
             "UPDATE supply_events SET is_final = true WHERE network_id = @networkId AND NOT is_final AND block_number <= @finalBlock RETURNING kind, amount::text, block_time",
             new { networkId, finalBlock }, transaction, cancellationToken: cancellationToken));
-        var becomingFinal = new List<(string Kind, BigInteger Amount, DateTimeOffset? BlockTime)>(alreadyFinal.Events);
-        foreach (var (kind, amount, blockTime) in newlyFinal)
-        {
-            var value = ParseAmount(amount).Value;
-            becomingFinal.Add((kind, value, Time(blockTime)));
-            if (kind == "mint")
-            {
-                minted += value;
-                mints++;
-            }
-            else
-            {
-                burned += value;
-                burns++;
-            }
-        }
+        var (totals, becomingFinal) = FinalizationFold.Fold(stored, target, alreadyFinal, newlyFinal.Select(e => (e.Kind, ParseAmount(e.Amount).Value, Time(e.BlockTime))));
 
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE supply_totals SET final_block = @finalBlock, minted = CAST(@Minted AS numeric), burned = CAST(@Burned AS numeric),
-                   mints = @mints, burns = @burns, finalized_at = @At
+                   mints = @Mints, burns = @Burns, finalized_at = @At
             WHERE network_id = @networkId
             """,
-            new { networkId, finalBlock, Minted = SumText(minted), Burned = SumText(burned), mints, burns, At = Utc(finalizedAt) },
+            new { networkId, finalBlock, Minted = SumText(totals.Minted), Burned = SumText(totals.Burned), totals.Mints, totals.Burns, At = Utc(finalizedAt) },
             transaction, cancellationToken: cancellationToken));
 
         // The hourly redemption aggregates move with the totals, in this transaction (issue 17).
@@ -283,33 +267,7 @@ public sealed partial class PostgresSupplyStore
         public string Burned { get; init; } = "";
         public long Mints { get; init; }
         public long Burns { get; init; }
-    }
 
-    /// <summary>Sums of events copied in final in the current transaction, folded into the running totals with it.</summary>
-    private sealed class FoldedTotals
-    {
-        public BigInteger Minted { get; private set; }
-        public BigInteger Burned { get; private set; }
-        public long Mints { get; private set; }
-        public long Burns { get; private set; }
-        public long Count => Mints + Burns;
-
-        /// <summary>The events themselves, for the hourly redemption aggregates.</summary>
-        public List<(string Kind, BigInteger Amount, DateTimeOffset? BlockTime)> Events { get; } = [];
-
-        public void Add(SupplyEventKind kind, BigInteger amount, DateTimeOffset? blockTime)
-        {
-            Events.Add((kind == SupplyEventKind.Mint ? "mint" : "burn", amount, blockTime));
-            if (kind == SupplyEventKind.Mint)
-            {
-                Minted += amount;
-                Mints++;
-            }
-            else
-            {
-                Burned += amount;
-                Burns++;
-            }
-        }
+        public SupplyTotals ToTotals() => new(FinalBlock, ParseSum(Minted), ParseSum(Burned), Mints, Burns);
     }
 }

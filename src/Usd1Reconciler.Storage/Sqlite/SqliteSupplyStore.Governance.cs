@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Usd1Reconciler.Core.Governance;
@@ -28,7 +27,7 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
             ORDER BY g.block_number, g.position, g.sub_position
             """,
             new { network }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToChange()).ToList();
+        return rows.Select(r => r.ToChange(Path)).ToList();
     }
 
     public async Task<IReadOnlyList<GovernanceChange>> GetGovernanceLogAsync(DateTimeOffset? since, CancellationToken cancellationToken)
@@ -42,7 +41,7 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
             ORDER BY n.name, g.block_number, g.position, g.sub_position
             """,
             new { since = since is { } s ? Text(s) : null }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToChange()).ToList();
+        return rows.Select(r => r.ToChange(Path)).ToList();
     }
 
     public async Task RecordGovernanceProofAsync(GovernanceProofReading reading, CancellationToken cancellationToken)
@@ -60,8 +59,8 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
             {
                 reading.Network,
                 reading.BlockNumber,
-                Status = StatusText(reading.Status),
-                Differences = JsonSerializer.Serialize(reading.Differences.Select(d => new[] { d.Subject, d.Folded, d.Chain })),
+                Status = GovernanceRecordText.StatusText(reading.Status),
+                Differences = GovernanceRecordText.DifferencesJson(reading.Differences),
                 reading.StateHash,
                 reading.Reason,
                 At = Text(reading.CheckedAt),
@@ -87,10 +86,8 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
             return null;
         }
 
-        var differences = (JsonSerializer.Deserialize<string[][]>(row.Differences) ?? [])
-            .Select(d => d.Length == 3 ? new GovernanceProofDifference(d[0], d[1], d[2]) : throw new StoreSchemaException($"governance proof of '{network}' has a malformed difference in store {Path}"))
-            .ToList();
-        return new GovernanceProofReading(network, row.BlockNumber, ParseStatus(row.Status), differences, row.StateHash, ParseTime(row.CheckedAt), row.Reason);
+        return new GovernanceProofReading(
+            network, row.BlockNumber, GovernanceRecordText.ParseStatus(row.Status, Path), GovernanceRecordText.ParseDifferences(row.Differences, network, Path), row.StateHash, ParseTime(row.CheckedAt), row.Reason);
     }
 
     /// <summary>Inserts a batch's governance changes in the batch's transaction; a duplicate key fails the whole batch, as for supply events.</summary>
@@ -112,7 +109,7 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
                     c.BlockNumber,
                     c.BlockHash,
                     BlockTime = c.BlockTime is { } t ? Text(t) : null,
-                    Kind = c.Kind.ToString(),
+                    Kind = GovernanceRecordText.KindText(c.Kind),
                     c.Subject,
                     c.OldValue,
                     c.NewValue,
@@ -122,33 +119,37 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
         }
     }
 
-    /// <summary>The rollback's governance half: the changes in the abandoned blocks (EVM) or of the dropped signatures (Solana), never a final one.</summary>
-    private static Task<int> RemoveGovernanceChangesAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Ingest.ChainReorganization r, CancellationToken cancellationToken) =>
-        r.RemovedTransactions.Count > 0
-            ? connection.ExecuteAsync(new CommandDefinition(
-                """
-                DELETE FROM governance_changes WHERE network_id = @NetworkId AND tx_id IN @RemovedTransactions
-                  AND block_number > (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)
-                """,
-                new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
-            : connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM governance_changes WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
+    // Which changes a rollback removes: those of the dropped signatures (Solana) or those above the common ancestor (EVM).
+    private const string RemovedBySignature = "tx_id IN @RemovedTransactions";
+    private const string RemovedByBlock = "block_number > @CommonAncestor";
+    private const string AtOrBelowFinal = "block_number <= (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)";
 
-    internal static string StatusText(GovernanceProofStatus status) => status switch
+    /// <summary>
+    /// The rollback's governance half, in its transaction: the changes in the abandoned blocks (EVM) or of the dropped
+    /// signatures (Solana). A final change is never removed: a rollback reaching one throws, undoing the whole
+    /// rollback, as a final supply event does (a block holding only privileged actions has no supply event to stop it).
+    /// </summary>
+    private static async Task RemoveGovernanceChangesAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Ingest.ChainReorganization r, CancellationToken cancellationToken)
     {
-        GovernanceProofStatus.Ok => "ok",
-        GovernanceProofStatus.Mismatch => "mismatch",
-        _ => "stale",
-    };
+        var bySignature = r.RemovedTransactions.Count > 0;
+        object parameters = bySignature ? new { r.NetworkId, r.RemovedTransactions } : new { r.NetworkId, r.CommonAncestor };
+        var finalTouched = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            bySignature
+                ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
+                : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
+            parameters, transaction, cancellationToken: cancellationToken));
+        if (finalTouched > 0)
+        {
+            throw new InvalidOperationException(
+                $"rollback on network {r.NetworkId} would remove {finalTouched} final governance changes; final history is never rewritten");
+        }
 
-    private GovernanceProofStatus ParseStatus(string text) => text switch
-    {
-        "ok" => GovernanceProofStatus.Ok,
-        "mismatch" => GovernanceProofStatus.Mismatch,
-        "stale" => GovernanceProofStatus.Stale,
-        _ => throw new StoreSchemaException($"unknown governance proof status '{text}' in store {Path}"),
-    };
+        await connection.ExecuteAsync(new CommandDefinition(
+            bySignature
+                ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
+                : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
+            parameters, transaction, cancellationToken: cancellationToken));
+    }
 
     private sealed class GovernanceRow
     {
@@ -166,11 +167,9 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
         public string? BlockTime { get; init; }
         public long IsFinal { get; init; }
 
-        public GovernanceChange ToChange() => new(
+        public GovernanceChange ToChange(string location) => new(
             Network,
-            Enum.TryParse<GovernanceChangeKind>(Kind, ignoreCase: false, out var kind) && Enum.IsDefined(kind) && !int.TryParse(Kind, out _)
-                ? kind
-                : throw new StoreSchemaException($"unknown governance change kind '{Kind}' in the store: written by a newer usd1rec?"),
+            GovernanceRecordText.ParseKind(Kind, location),
             Subject, OldValue, NewValue, Actor, BlockNumber, BlockHash, TxId, (int)Position, (int)SubPosition,
             BlockTime is null ? null : ParseTime(BlockTime))
         {

@@ -152,51 +152,35 @@ public sealed partial class SqliteSupplyStore
     /// Folds the provisional events at or below <paramref name="finalBlock"/> (plus <paramref name="alreadyFinal"/>,
     /// events just inserted final in this transaction) into the running totals and marks them final. False, changing
     /// nothing, when finality would not move forward and there is nothing to fold.
+    /// The decisions and the sums are <see cref="FinalizationFold"/>'s, shared with the other provider; the SQL is this store's.
     /// </summary>
     private static async Task<bool> FinalizeInTransactionAsync(
         SqliteConnection connection, SqliteTransaction transaction, long networkId, long finalBlock, DateTimeOffset finalizedAt, FoldedTotals alreadyFinal, CancellationToken cancellationToken)
     {
-        var totals = await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(
+        var stored = (await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(
             "SELECT final_block AS FinalBlock, minted AS Minted, burned AS Burned, mints AS Mints, burns AS Burns FROM supply_totals WHERE network_id = @networkId",
-            new { networkId }, transaction, cancellationToken: cancellationToken));
-        if (finalBlock <= totals.FinalBlock && alreadyFinal.Count == 0)
+            new { networkId }, transaction, cancellationToken: cancellationToken))).ToTotals();
+        if (FinalizationFold.Target(stored, finalBlock, alreadyFinal) is not { } target)
         {
             return false;
         }
 
-        finalBlock = Math.Max(finalBlock, totals.FinalBlock);
-        var minted = ParseSum(totals.Minted) + alreadyFinal.Minted;
-        var burned = ParseSum(totals.Burned) + alreadyFinal.Burned;
-        long mints = totals.Mints + alreadyFinal.Mints, burns = totals.Burns + alreadyFinal.Burns;
+        finalBlock = target;
         var newlyFinal = await connection.QueryAsync<(string Kind, string Amount, string? BlockTime)>(new CommandDefinition(
             "SELECT kind, amount, block_time FROM supply_events WHERE network_id = @networkId AND is_final = 0 AND block_number <= @finalBlock",
             new { networkId, finalBlock }, transaction, cancellationToken: cancellationToken));
-        var becomingFinal = new List<(string Kind, BigInteger Amount, DateTimeOffset? BlockTime)>(alreadyFinal.Events);
-        foreach (var (kind, amount, blockTime) in newlyFinal)
-        {
-            var value = ParseAmount(amount).Value;
-            becomingFinal.Add((kind, value, blockTime is null ? null : ParseTime(blockTime)));
-            if (kind == "mint")
-            {
-                minted += value;
-                mints++;
-            }
-            else
-            {
-                burned += value;
-                burns++;
-            }
-        }
+        var (totals, becomingFinal) = FinalizationFold.Fold(
+            stored, target, alreadyFinal, newlyFinal.Select(e => (e.Kind, ParseAmount(e.Amount).Value, e.BlockTime is null ? (DateTimeOffset?)null : ParseTime(e.BlockTime))));
 
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE supply_events SET is_final = 1 WHERE network_id = @networkId AND is_final = 0 AND block_number <= @finalBlock",
             new { networkId, finalBlock }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE supply_totals SET final_block = @finalBlock, minted = @Minted, burned = @Burned, mints = @mints, burns = @burns, finalized_at = @At
+            UPDATE supply_totals SET final_block = @finalBlock, minted = @Minted, burned = @Burned, mints = @Mints, burns = @Burns, finalized_at = @At
             WHERE network_id = @networkId
             """,
-            new { networkId, finalBlock, Minted = SumText(minted), Burned = SumText(burned), mints, burns, At = Text(finalizedAt) },
+            new { networkId, finalBlock, Minted = SumText(totals.Minted), Burned = SumText(totals.Burned), totals.Mints, totals.Burns, At = Text(finalizedAt) },
             transaction, cancellationToken: cancellationToken));
 
         // The hourly redemption aggregates move with the totals, in this transaction (issue 17).
@@ -237,34 +221,8 @@ public sealed partial class SqliteSupplyStore
         public string Burned { get; init; } = "";
         public long Mints { get; init; }
         public long Burns { get; init; }
-    }
 
-    /// <summary>Sums of events inserted final in the current transaction, folded into the running totals with it.</summary>
-    private sealed class FoldedTotals
-    {
-        public BigInteger Minted { get; private set; }
-        public BigInteger Burned { get; private set; }
-        public long Mints { get; private set; }
-        public long Burns { get; private set; }
-        public long Count => Mints + Burns;
-
-        /// <summary>The events themselves, for the hourly redemption aggregates.</summary>
-        public List<(string Kind, BigInteger Amount, DateTimeOffset? BlockTime)> Events { get; } = [];
-
-        public void Add(SupplyEventKind kind, BigInteger amount, DateTimeOffset? blockTime)
-        {
-            Events.Add((KindText(kind), amount, blockTime));
-            if (kind == SupplyEventKind.Mint)
-            {
-                Minted += amount;
-                Mints++;
-            }
-            else
-            {
-                Burned += amount;
-                Burns++;
-            }
-        }
+        public SupplyTotals ToTotals() => new(FinalBlock, ParseSum(Minted), ParseSum(Burned), Mints, Burns);
     }
 
     /// <summary>

@@ -122,12 +122,12 @@ public static class CommandLineApp
             [Verb("governance")] = Of(
                 ["usd1rec governance --config usd1rec.json", "usd1rec governance --config usd1rec.json --json | jq '.networks[] | {name, governanceProof}'"],
                 (ExitCodes.Ok, "printed (drift and a failed proof are in the output, not the exit code)"),
-                (ExitCodes.Failure, "the store keeps no governance record (PostgreSQL, for now); " + Store),
+                (ExitCodes.Failure, Store),
                 (ExitCodes.InvalidConfiguration, VerbHelp.InvalidInput)),
             [Verb("governance", "log")] = Of(
                 ["usd1rec governance log --config usd1rec.json --since 2026-12-01T00:00:00Z", "usd1rec governance log --config usd1rec.json --format csv > governance.csv"],
                 (ExitCodes.Ok, "printed"),
-                (ExitCodes.Failure, "the store keeps no governance record (PostgreSQL, for now); " + Store),
+                (ExitCodes.Failure, Store),
                 (ExitCodes.InvalidConfiguration, VerbHelp.InvalidInput + "; also a --since that is no time")),
             [Verb("run")] = Of(
                 ["usd1rec run --config /etc/usd1rec/usd1rec.json"],

@@ -37,7 +37,7 @@ internal static class GovernanceCommand
         await using var _ = context;
         if (context.Governance is not { } governance)
         {
-            console.Error.WriteLine($"usd1rec: the store at {context.Store.Location} keeps no governance record (only the SQLite store does so far)");
+            console.Error.WriteLine($"usd1rec: the store at {context.Store.Location} keeps no governance record (its provider registers no governance store)");
             return ExitCodes.Failure;
         }
 
@@ -114,7 +114,7 @@ internal static class GovernanceCommand
         await using var _ = context;
         if (context.Governance is not { } governance)
         {
-            console.Error.WriteLine($"usd1rec: the store at {context.Store.Location} keeps no governance record (only the SQLite store does so far)");
+            console.Error.WriteLine($"usd1rec: the store at {context.Store.Location} keeps no governance record (its provider registers no governance store)");
             return ExitCodes.Failure;
         }
 

@@ -3,6 +3,7 @@ using Dapper;
 using Npgsql;
 using Usd1Reconciler.Configuration;
 using Usd1Reconciler.Core.Amounts;
+using Usd1Reconciler.Core.Governance;
 using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
@@ -138,6 +139,31 @@ public sealed class PostgresStoreTests
     }
 
     [Test]
+    public async Task NetworkWriteFence_GovernanceChangesAndProof_CheckedInsideTheCommitAndRefusedWithoutTheLease()
+    {
+        var fence = new RecordingFence();
+        await using var harness = await StoreUnderTest.CreateAsync(StorageProvider.Postgres, _server, Start, fence);
+        var store = harness.Index;
+        var governance = harness.Governance;
+        var id = await store.RegisterNetworkAsync(new NetworkRegistration("eth", NetworkKind.Evm, 1, "0xtoken"), CancellationToken.None);
+        await store.CommitBatchAsync(new IndexedBatch(id, [], [], new ChainTip(1, "0xhash1"), Start) { GovernanceChanges = [Paused(1, "0xa")] }, CancellationToken.None);
+        await governance.RecordGovernanceProofAsync(new GovernanceProofReading("eth", -1, GovernanceProofStatus.Stale, [], "h", Start, "no final block yet"), CancellationToken.None);
+        Assert.That(fence.Calls, Is.EqualTo(new[] { "eth", "eth" }), "a batch of privileged changes and a governance proof each check the fence");
+
+        fence.Refuse = true;
+        Assert.ThrowsAsync<StoreUnavailableException>(() =>
+            store.CommitBatchAsync(new IndexedBatch(id, [], [], new ChainTip(2, "0xhash2"), Start) { GovernanceChanges = [Paused(2, "0xb")] }, CancellationToken.None));
+        Assert.ThrowsAsync<StoreUnavailableException>(() =>
+            governance.RecordGovernanceProofAsync(new GovernanceProofReading("eth", 1, GovernanceProofStatus.Mismatch, [new("paused", "true", "false")], "h2", Start), CancellationToken.None));
+        Assert.ThrowsAsync<StoreUnavailableException>(() =>
+            store.RollBackAsync(new ChainReorganization(id, 0, "0xhash0", 1, "0xhash1", "0xother1", Start, []), CancellationToken.None));
+
+        Assert.That((await governance.GetGovernanceChangesAsync("eth", CancellationToken.None)).Select(c => c.TransactionId), Is.EqualTo(new[] { "0xa" }),
+            "a writer without the lease neither adds a change nor removes one");
+        Assert.That((await governance.GetGovernanceProofAsync("eth", CancellationToken.None))!.Status, Is.EqualTo(GovernanceProofStatus.Stale), "nor replaces the proof");
+    }
+
+    [Test]
     public async Task Password_WrongPasswordServerDownAndBadConfig_NeverInAnyMessage()
     {
         var settings = await NewDatabaseAsync();
@@ -174,6 +200,9 @@ public sealed class PostgresStoreTests
         Assert.That(messages, Has.None.Contain(password), "issue 14.2: the password never appears in a message, log or exception text");
         Assert.That(settings.Location, Does.StartWith("postgresql://usd1rec@127.0.0.1:"));
     }
+
+    private static GovernanceChange Paused(long block, string tx) =>
+        new("eth", GovernanceChangeKind.Paused, "paused", null, "true", "0xadmin", block, "0xhash" + block, tx, 0, -1, Start);
 
     private static SupplyEvent Event(long block, string tx, long amount) =>
         new(SupplyEventKind.Mint, block, "0xhash" + block, tx, 0, SupplyEvent.TopLevel, "0xminter", "0xholder", new TokenAmount(amount), Start);
