@@ -14,7 +14,7 @@ using Usd1Reconciler.Storage.Sqlite;
 namespace Usd1Reconciler.Tests.Storage.Sqlite;
 
 /// <summary>Migration 0010 (issue 18): supply_events keyed by block first, converted in place with its data.</summary>
-public sealed class SqliteEventKeyMigrationTests
+public sealed class SqliteMigratorTests
 {
     private static readonly DateTimeOffset At = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
     private string _directory = null!;
