@@ -31,7 +31,7 @@ switch (verb)
     case "live-latency":
         return await LiveLatencyBenchmark.RunAsync((int)Number("--mints", 30), TimeSpan.FromMilliseconds(Number("--poll-ms", 500)), rebuild);
     case "store-limit":
-        return await StoreLimitBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000), options.Contains("--distinct-tx"));
+        return await StoreLimitBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000), options.Contains("--distinct-tx"), options.Contains("--old-key"));
     case "store-postgres":
         return await StorePostgresBenchmark.RunAsync(Number("--events", 1_000_000), (int)Number("--batch", 10_000), options.Contains("--connection-file") ? File.ReadAllText(Option("--connection-file", string.Empty)).Trim() : null);
     case "steady-memory":
