@@ -38,7 +38,7 @@ internal static class GovernanceSection
         if (networks is null)
         {
             html.Append("<p>").Append(Figure("governance", "NOT RECORDED", "bad"))
-                .Append(" <span class=\"muted\">this store keeps no governance record (only the SQLite store does so far): privileged actions are neither indexed nor proven here</span></p></section>");
+                .Append(" <span class=\"muted\">this store keeps no governance record: privileged actions are neither indexed nor proven here</span></p></section>");
             return;
         }
 

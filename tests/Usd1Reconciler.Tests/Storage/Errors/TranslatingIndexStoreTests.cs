@@ -78,23 +78,6 @@ public sealed class TranslatingIndexStoreTests
     }
 
     [Test]
-    public void TryAddIndexStoreView_ProviderStoreKeepsNoGovernance_NoGovernanceStoreRegistered()
-    {
-        // A provider whose store type keeps no governance registers the index view only: the daemon then runs without
-        // governance and the governance verbs say the store keeps none, instead of a cast failing somewhere.
-        using var services = new ServiceCollection()
-            .TryAddIndexStoreView<Usd1Reconciler.Storage.Postgres.PostgresSupplyStore>(store => store.Translate)
-            .BuildServiceProvider();
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(services.GetService<IGovernanceStore>(), Is.Null);
-            Assert.That(services.GetService<IServiceProviderIsService>()!.IsService(typeof(IIndexStore)), Is.True);
-            Assert.That(services.GetService<IServiceProviderIsService>()!.IsService(typeof(ISupplyStore)), Is.True);
-        });
-    }
-
-    [Test]
     public async Task CommitBatch_DuplicateEventKey_StoreConstraintExceptionWithTheProviderErrorInside()
     {
         await using var services = Services();
