@@ -32,9 +32,16 @@ namespace Usd1Reconciler.IntegrationTests.HighAvailability;
 [NonParallelizable]
 public sealed partial class TwoInstanceFailoverTests
 {
-    private const int Cycles = 10;
     private static readonly string[] Networks = ["evm-1", "evm-2"];
-    private static readonly int[] PagedCycles = [2, 5, 8];
+
+    /// <summary>
+    /// Ten, as issue 14 asks. USD1REC_HA_CYCLES=n runs fewer (or more) when a run must be cheaper: on a machine at load
+    /// 40-60 a restarted `usd1rec run` took 40-100 s to answer, so ten cycles cost 10-15 minutes there.
+    /// </summary>
+    private static readonly int Cycles = int.TryParse(Environment.GetEnvironmentVariable("USD1REC_HA_CYCLES"), out var n) && n > 0 ? n : 10;
+
+    /// <summary>The cycles that send an oversized mint right before their kill: 2, 5, 8 of ten.</summary>
+    private static readonly int[] PagedCycles = [.. Enumerable.Range(1, Cycles).Where(c => c % 3 == 2)];
     private static readonly BigInteger OversizedMint = 5_000_000_000; // 5,000 tokens, above MaxMint 1,000
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -179,13 +186,13 @@ public sealed partial class TwoInstanceFailoverTests
 
             var restart = Stopwatch.StartNew();
             active.Start();
-            Assert.That(await WaitUntilAsync(async () => await UpAsync(active), TimeSpan.FromSeconds(90)), Is.True, $"cycle {cycle}: {active.Id} answers again after its restart: {active.Tail()}");
+            Assert.That(await WaitUntilAsync(async () => await UpAsync(active), TimeSpan.FromSeconds(180)), Is.True, $"cycle {cycle}: {active.Id} answers again after its restart: {active.Tail()}");
             restarts.Add(restart.Elapsed);
             TestContext.Progress.WriteLine($"[ha] cycle {cycle}: {active.Id} restarted and answering after {restart.Elapsed.TotalSeconds:F2} s");
         }
 
         TestContext.Progress.WriteLine(
-            $"[ha] takeovers over {Cycles} SIGKILLs (lease 6 s): min {takeovers.Min().TotalSeconds:F2} s, median {takeovers.Order().ElementAt(takeovers.Count / 2).TotalSeconds:F2} s, max {takeovers.Max().TotalSeconds:F2} s; restart to answering: median {restarts.Order().ElementAt(restarts.Count / 2).TotalSeconds:F2} s, max {restarts.Max().TotalSeconds:F2} s");
+            $"[ha] takeovers over {Cycles} SIGKILLs (lease 6 s, load {LoadAverage()}): min {takeovers.Min().TotalSeconds:F2} s, median {takeovers.Order().ElementAt(takeovers.Count / 2).TotalSeconds:F2} s, max {takeovers.Max().TotalSeconds:F2} s; restart to answering: median {restarts.Order().ElementAt(restarts.Count / 2).TotalSeconds:F2} s, max {restarts.Max().TotalSeconds:F2} s");
         Assert.Multiple(() =>
         {
             Assert.That(killedDuringBackfill, Is.True, "the first kill landed during the writer's backfill");
