@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quartz;
 using Usd1Reconciler.Composition;
@@ -18,7 +19,7 @@ namespace Usd1Reconciler.Scheduling;
 /// measured under load, each append made the next firing late enough to misfire too. A failure to record is logged,
 /// never thrown: the misfire handling of every other trigger must go on.
 /// </summary>
-internal sealed class MissedReconciliationRecorder(ReconcilerServices services, TimeProvider time, ILoggerFactory loggers) : ITriggerListener
+internal sealed class MissedReconciliationRecorder(IServiceProvider provider, TimeProvider time, ILoggerFactory loggers) : ITriggerListener
 {
     /// <summary>At most this many missed firings are recorded per misfire (a week-long outage of a per-minute schedule must not append 10,000 reports at once).</summary>
     internal const int MaxRecordedPerMisfire = 100;
@@ -52,6 +53,8 @@ internal sealed class MissedReconciliationRecorder(ReconcilerServices services, 
     {
         try
         {
+            // Resolved when first needed, like the jobs' services: the scheduler (and this listener) is built first.
+            var services = provider.GetRequiredService<ReconcilerServices>();
             foreach (var firing in missed.Take(MaxRecordedPerMisfire))
             {
                 await services.Runner.RecordMissedAsync(ReconciliationRunner.Scheduled, firing, cancellationToken);

@@ -129,7 +129,7 @@ internal static class ScheduleRegistration
             });
             // Every reconcile firing the scheduler skips is recorded as a missed (Inconclusive) report.
             q.AddTriggerListener(provider => new MissedReconciliationRecorder(
-                provider.GetRequiredService<Composition.ReconcilerServices>(), time, provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()),
+                provider, time, provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()),
                 [Matchers.Key(MissedReconciliationRecorder.ReconcileTrigger)]);
             q.AddTrigger(t => t
                 .ForJob(reconcile)
