@@ -67,6 +67,44 @@ internal sealed class ReconciliationRunner(
     }
 
     /// <summary>
+    /// Records a scheduled firing that never ran — the scheduler noticed it too late (a misfire: the store was down,
+    /// the instances were paused or taking over) and skips it — as an Inconclusive report keyed by that firing, so the
+    /// audit trail shows the gap instead of hiding it. It carries no figure: nothing was judged at that time. It is not
+    /// evaluated now either (a report about a past firing must not hold today's figures); its one failing input names
+    /// the firing and why. Appends nothing when the firing already has a report (it ran after all, or another instance
+    /// recorded the miss). Returns whether it appended.
+    /// </summary>
+    public async Task<bool> RecordMissedAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
+    {
+        if (await reports.GetScheduledReportAsync(kind, scheduledFor, cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        var now = ReportTime(time.GetUtcNow());
+        var provenance = await ReconciliationProvenance.ReadAsync(reports, cancellationToken);
+        var r = config.Options.Reconciliation;
+        var policy = new ReconciliationPolicy(r.MinimumCoverageBps, r.LiquidityDays, r.LiquidityShareBps, r.MaxConcentrationBps, r.BusinessCalendar.ToCalendar());
+        var missed = MissedInput(scheduledFor, now);
+        var report = new ReconciliationReport(
+            kind, now, ReconciliationVerdict.Inconclusive, null, null, null, null, [missed], [], [], [], policy,
+            provenance.LastConclusive, provenance.InconclusiveSince ?? now);
+        var canonical = ReportCanonicalForm.Write(report, now);
+        var (stored, appended) = await reports.AppendScheduledReportAsync(
+            kind, scheduledFor, now, now, ReportCanonicalForm.VerdictText(report.Verdict), string.Empty, canonical, cancellationToken);
+        if (appended)
+        {
+            logger.LogWarning("report {Id} ({Kind}): {Missed}", stored.Id, kind, missed);
+        }
+
+        return appended;
+    }
+
+    /// <summary>The failing input of a missed firing's report.</summary>
+    internal static string MissedInput(DateTimeOffset scheduledFor, DateTimeOffset recordedAt) =>
+        $"schedule: the firing at {ReportCanonicalForm.Time(scheduledFor)} was missed (noticed at {ReportCanonicalForm.Time(recordedAt)}, past its misfire threshold); no reconciliation ran for it";
+
+    /// <summary>
     /// A report's times in whole microseconds, the finest a PostgreSQL timestamptz keeps: the columns beside the hashed
     /// bytes must read back equal to the times inside them, or `report verify` finds every report "edited".
     /// </summary>

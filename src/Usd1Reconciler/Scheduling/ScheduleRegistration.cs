@@ -80,6 +80,9 @@ internal static class ScheduleRegistration
                         // and the handler runs every MisfireThreshold by default (30 s here): a trigger recovered from a
                         // dead node then waited ~30 s (measured). Run it every second.
                         store.MisfireHandlerFrequency = ClusterMisfireHandlerFrequency;
+                        // After a failure the misfire handler (and a check-in past its window) backs off this long;
+                        // Quartz's 15 s default kept a restarted database's missed firings unnoticed for 15 s.
+                        store.DbRetryInterval = ClusterDbRetryInterval;
                     });
                 });
             }
@@ -111,11 +114,23 @@ internal static class ScheduleRegistration
             // RequestRecovery: a reconciliation cut off by its instance's death runs again on another (its report is
             // keyed by the firing, so a run that did store it appends nothing).
             q.AddJob<ReconcileJob>(j => j.WithIdentity(reconcile).UsingJobData(KindKey, ReconciliationRunner.Scheduled).RequestRecovery(clustered));
-            q.AddTrigger(t => t
-                .ForJob(reconcile)
-                .WithIdentity("reconcile", "reconcile")
-                .UsingJobData(KindKey, ReconciliationRunner.Scheduled)
-                .WithCronSchedule(options.Reconciliation.Schedule, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
+            q.AddTrigger(t =>
+            {
+                t.ForJob(reconcile)
+                    .WithIdentity(MissedReconciliationRecorder.ReconcileTrigger)
+                    .UsingJobData(KindKey, ReconciliationRunner.Scheduled)
+                    .WithCronSchedule(options.Reconciliation.Schedule, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing));
+                if (clustered)
+                {
+                    // Like the interval triggers: a firing held up past two periods (a database outage, a takeover) is
+                    // missed — skipped and recorded — rather than run late with the others back to back.
+                    t.WithMisfireThreshold(MisfireThresholdOf(CronPeriod(options.Reconciliation.Schedule, time.GetUtcNow())));
+                }
+            });
+            // Every reconcile firing the scheduler skips is recorded as a missed (Inconclusive) report.
+            q.AddTriggerListener(provider => new MissedReconciliationRecorder(
+                provider, time, provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()),
+                [Matchers.Key(MissedReconciliationRecorder.ReconcileTrigger)]);
             q.AddTrigger(t => t
                 .ForJob(reconcile)
                 .WithIdentity("end-of-day", "reconcile")
@@ -155,6 +170,18 @@ internal static class ScheduleRegistration
         }
 
         return builder;
+    }
+
+    /// <summary>How long the clustered store backs off after a database failure (Quartz's default: 15 s).</summary>
+    public static readonly TimeSpan ClusterDbRetryInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The time between the next two firings of a cron schedule after <paramref name="now"/> (the schedule's period, for a regular one).</summary>
+    internal static TimeSpan CronPeriod(string cron, DateTimeOffset now)
+    {
+        var expression = new CronExpression(cron, TimeZoneInfo.Utc);
+        var first = expression.GetNextValidTimeAfter(now);
+        var second = first is { } f ? expression.GetNextValidTimeAfter(f) : null;
+        return first is { } a && second is { } b ? b - a : TimeSpan.FromMinutes(1);
     }
 
     /// <summary>
