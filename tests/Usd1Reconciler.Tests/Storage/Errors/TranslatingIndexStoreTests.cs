@@ -9,7 +9,6 @@ using Usd1Reconciler.Core.Ingest;
 using Usd1Reconciler.Core.Networks;
 using Usd1Reconciler.Core.Supply;
 using Usd1Reconciler.Storage;
-using Usd1Reconciler.Storage.Errors;
 using Usd1Reconciler.Storage.Sqlite;
 
 namespace Usd1Reconciler.Tests.Storage.Errors;
