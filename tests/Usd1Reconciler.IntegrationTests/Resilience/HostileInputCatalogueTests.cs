@@ -18,7 +18,6 @@ namespace Usd1Reconciler.IntegrationTests.Resilience;
 [TestFixture]
 [Category("Integration")]
 [Category("Resilience")]
-[NonParallelizable]
 public sealed class HostileInputCatalogueTests
 {
     private const string Zero = "0x0000000000000000000000000000000000000000000000000000000000000000";

@@ -11,7 +11,6 @@ namespace Usd1Reconciler.IntegrationTests.Stores;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class PostgresDbCliTests
 {
     private const string Network =

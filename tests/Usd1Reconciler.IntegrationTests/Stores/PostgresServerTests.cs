@@ -5,7 +5,6 @@ namespace Usd1Reconciler.IntegrationTests.Stores;
 
 /// <summary>The PostgreSQL fixture every PostgreSQL test stands on: password auth, a crash and a restart keep the data.</summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class PostgresServerTests
 {
     [Test]

@@ -18,7 +18,6 @@ namespace Usd1Reconciler.IntegrationTests.Stores;
 /// </summary>
 [TestFixture(StorageProvider.Sqlite)]
 [TestFixture(StorageProvider.Postgres)]
-[NonParallelizable]
 public sealed partial class StoreContractTests(StorageProvider provider)
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
