@@ -40,17 +40,8 @@ public sealed partial class ExampleConfigTests
         using var directory = new TempDirectory("example");
         File.Copy(ExampleConfig, directory.File("usd1rec.json"));
         File.Copy(Path.Combine(RepoPaths.Root, "config", "reserves.example.json"), directory.File("reserves.example.json"));
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory.Path,
-        };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "usd1rec.dll"), "run", "--config", directory.File("usd1rec.json") })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = Usd1recExecutable.StartInfo("run", "--config", directory.File("usd1rec.json"));
+        start.WorkingDirectory = directory.Path;
 
         start.Environment["USD1REC__Http__Listen"] = "127.0.0.1:0";
         var lines = new ConcurrentQueue<string>();

@@ -10,17 +10,6 @@ namespace Usd1Reconciler.IntegrationTests.Cli;
 [Category("Integration")]
 public sealed partial class IndexStopTests
 {
-    /// <summary>The host's own build output (the copy in the test folder resolves dependencies through the test's deps.json).</summary>
-    private static string Usd1recDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            var dll = Path.Combine(RepoPaths.Root, "src", "Usd1Reconciler", "bin", configuration, "net10.0", "usd1rec.dll");
-            return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build src/Usd1Reconciler -c {configuration} first");
-        }
-    }
-
     [GeneratedRegex(@"network anvil: stopped at block (\d+)")]
     private static partial Regex StoppedLine();
 
@@ -39,11 +28,7 @@ public sealed partial class IndexStopTests
             {"Storage":{"Path":"store.db"},"Logging":{"Level":"Warning"},
              "Networks":[{"Name":"anvil","Kind":"Evm","ChainId":{{anvil.ChainId}},"RpcUrls":["{{anvil.Url}}"],"Token":"{{token}}","Confirmations":0,"PollInterval":"00:00:01"}]}
             """);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Usd1recDll, "index", "--config", config })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = Usd1recExecutable.StartInfo("index", "--config", config);
 
         using var process = Process.Start(start)!;
         var output = new StringBuilder();

@@ -66,16 +66,6 @@ public sealed partial class TwoInstanceFailoverTests
     private int _unexpectedGaps;
     private int _transitionGaps;
 
-    private static string Usd1recDll
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            var dll = Path.Combine(RepoPaths.Root, "src", "Usd1Reconciler", "bin", configuration, "net10.0", "usd1rec.dll");
-            return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build src/Usd1Reconciler -c {configuration} first");
-        }
-    }
-
     [OneTimeSetUp]
     public async Task StartWorld()
     {
@@ -645,11 +635,7 @@ public sealed partial class TwoInstanceFailoverTests
         public void Start()
         {
             _process?.Dispose();
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in new[] { Usd1recDll, "run", "--config", ConfigPath })
-            {
-                start.ArgumentList.Add(argument);
-            }
+            var start = Usd1recExecutable.StartInfo("run", "--config", ConfigPath);
 
             var process = Process.Start(start)!;
             var writer = new StreamWriter(_log, append: true) { AutoFlush = true };

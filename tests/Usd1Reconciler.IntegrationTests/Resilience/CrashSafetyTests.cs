@@ -18,20 +18,6 @@ public sealed class CrashSafetyTests
     private const ulong Seed = 0x5EED_0007;
     private const int RequiredKills = 20;
 
-    /// <summary>
-    /// The host's own build output, in the configuration the tests were built in (the copy in the test folder resolves
-    /// dependencies through the test's deps.json and does not start on its own).
-    /// </summary>
-    private static string Usd1recDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            var dll = Path.Combine(RepoPaths.Root, "src", "Usd1Reconciler", "bin", configuration, "net10.0", "usd1rec.dll");
-            return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build src/Usd1Reconciler -c {configuration} first (.ci/test builds the solution)");
-        }
-    }
-
     [Test]
     [CancelAfter(240_000)]
     public async Task IndexChildProcess_KilledAtRandomMomentsThenFinishes_StoreEqualsChainExactly()
@@ -140,11 +126,7 @@ public sealed class CrashSafetyTests
     /// <summary>Runs `dotnet usd1rec.dll index --once`; with <paramref name="killAfter"/>, SIGKILLs it then if still running.</summary>
     private static async Task<(bool Killed, int Exit)> RunAsync(string config, TimeSpan? killAfter, StringBuilder stderr)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Usd1recDll, "index", "--config", config, "--once" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = Usd1recExecutable.StartInfo("index", "--config", config, "--once");
 
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
