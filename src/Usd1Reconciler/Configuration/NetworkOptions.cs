@@ -63,6 +63,13 @@ public sealed class NetworkOptions
     [Range(1, 100_000, ErrorMessage = "must be between 1 and 100000, or left out for no budget")]
     public int? MaxRequestsPerSecond { get; set; }
 
+    /// <summary>
+    /// <value>Default 30 s.</value> How long an RPC endpoint that failed three times in a row is kept out before one
+    /// trial call: shorter notices a recovered endpoint sooner, longer spares a provider that is down.
+    /// </summary>
+    [PositiveDuration]
+    public TimeSpan CircuitBreak { get; set; } = JsonRpc.RpcResilienceOptions.Default.BreakDuration;
+
     /// <summary><value>Default 30 s.</value> Time one RPC request may take.</summary>
     [PositiveDuration]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -67,6 +67,6 @@ internal static class NetworkSettingsFactory
         };
     }
 
-    private static RpcResilienceOptions? Resilience(NetworkOptions options) =>
-        options.MaxRequestsPerSecond is { } budget ? RpcResilienceOptions.Default with { MaxRequestsPerSecond = budget } : null;
+    private static RpcResilienceOptions Resilience(NetworkOptions options) =>
+        RpcResilienceOptions.Default with { MaxRequestsPerSecond = options.MaxRequestsPerSecond, BreakDuration = options.CircuitBreak };
 }

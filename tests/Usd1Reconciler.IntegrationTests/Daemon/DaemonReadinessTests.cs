@@ -23,7 +23,7 @@ public sealed class DaemonReadinessTests
         await using var proxy = await FaultProxy.StartAsync(node.Url);
         var network = $$"""
             { "Name": "anvil", "Kind": "Evm", "ChainId": {{node.ChainId}}, "RpcUrls": ["{{proxy.Url}}"], "Token": "{{token}}", "Confirmations": 0,
-              "PollInterval": "00:00:00.250", "RequestTimeout": "00:00:02" }
+              "PollInterval": "00:00:00.250", "RequestTimeout": "00:00:02", "CircuitBreak": "00:00:05" }
             """;
         await using var daemon = await DaemonUnderTest.StartAsync(network, 1_000_000m);
         using var http = new HttpClient();
@@ -56,8 +56,9 @@ public sealed class DaemonReadinessTests
             Assert.That(down.Body, Does.Not.Contain("SECRET"), "the endpoint's path and query (API keys) never appear");
         });
 
-        // Stays unready for the whole outage, not just until the circuit's first break ends (30 s).
-        await Task.Delay(TimeSpan.FromSeconds(35), TimeProvider.System);
+        // Stays unready for the whole outage, not just until the circuit's first break ends (5 s here): past two breaks,
+        // so at least one half-open trial call has failed again.
+        await Task.Delay(TimeSpan.FromSeconds(12), TimeProvider.System);
         var still = await ReadyzAsync(http, daemon);
         Assert.That(still.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "still down after the circuit's break: the trial call failed again\n" + still.Body);
         Assert.That(still.Body, Does.Contain("network anvil").And.Contain("HTTP 503"));
@@ -65,7 +66,7 @@ public sealed class DaemonReadinessTests
         var recovery = Stopwatch.StartNew();
         proxy.Always(FaultKind.None);
         await DaemonAlertingTests.WaitUntilAsync(async () => (await ReadyzAsync(http, daemon)).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(90),
-            "/readyz 200 again after the endpoint answers (next trial after the 30 s break, then a successful pass)");
+            "/readyz 200 again after the endpoint answers (next trial after the 5 s break, then a successful pass)");
         TestContext.Out.WriteLine($"endpoint back -> /readyz 200: {recovery.Elapsed.TotalSeconds:0.0} s");
         Assert.That((await ReadyzAsync(http, daemon)).Body, Does.Contain("\"ready\":true").And.Contain("\"waiting\":[]"));
     }

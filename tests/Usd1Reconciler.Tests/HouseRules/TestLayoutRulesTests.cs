@@ -35,6 +35,8 @@ public sealed class TestLayoutRulesTests
         // A stored report's runRisk object through ReconciliationMetricsRefresher into the run-risk gauges.
         ["Host/Metrics/RunRiskMetricsTests.cs"] = "ReconciliationMetricsRefresher + ReconcilerMetrics",
         ["Host/Configuration/RequestBudgetOptionsTests.cs"] = "ConfigLoader + OptionsValidator",
+        // Networks:N:CircuitBreak from the configuration file into both adapters' RPC settings.
+        ["Host/Configuration/CircuitBreakOptionsTests.cs"] = "ConfigLoader + NetworkSettingsFactory",
         // JsonRpcClient applying RequestBudget and 429 Retry-After to real calls and batches.
         ["JsonRpc/JsonRpcRateLimitTests.cs"] = "JsonRpcClient + RequestBudget",
         // JsonRpcClient with EndpointTracker: backoff, circuit breaker, trust, return to the primary.
