@@ -11,28 +11,38 @@ namespace Usd1Reconciler.IntegrationTests.HighAvailability;
 
 /// <summary>
 /// Issue 14 acceptance, on one set of real parts started once for the fixture (the tests run in order on it): two
-/// `usd1rec run` processes on one PostgreSQL 15, two anvils under steady mint/burn traffic, a real Alertmanager
-/// delivering to a webhook. A sampler reads both instances' <c>usd1_network_writer</c> four times a second throughout.
+/// `usd1rec run` processes on one PostgreSQL 15, two anvils and the LiteSVM Solana devnet under steady mint/burn
+/// traffic, a real Alertmanager delivering to a webhook. A sampler reads both instances' <c>usd1_network_writer</c>
+/// four times a second throughout.
 /// <list type="number">
 /// <item>Ten alternating SIGKILLs of the writer (the first during its backfill), each followed by a restart of the
-/// killed one: the standby takes every network over within 10 s each time (printed per cycle).</item>
-/// <item>The oversized mints sent just before three of those kills are each paged exactly once: once in
-/// Alertmanager's API, one firing notification at the webhook.</item>
+/// killed one: the standby takes every network (both EVM chains and Solana) over within 10 s each time (printed per
+/// cycle).</item>
+/// <item>The oversized mints sent just before three of those kills (one on the first anvil and one on Solana each
+/// time) are each paged exactly once: once in Alertmanager's API, one firing notification at the webhook.</item>
 /// <item>PostgreSQL restarted while both run: both reconnect, no firing has two reports, and a firing that fell while
 /// the database was down is recorded as missed.</item>
-/// <item>At the end the store equals both chains, `report verify` holds, and no sample ever saw two writers of a
+/// <item>At the end the store equals all three chains (on Solana also the count and sum of every mint and burn the
+/// traffic sent), `report verify` holds, and no sample ever saw two writers of a
 /// network (nor none, outside a takeover or the database outage).</item>
 /// </list>
 /// The lease is the default 6 s, the length docs/operations-ha.md quotes: 2 s (the shortest the option allows) and 4 s
 /// were tried first, and on this machine under load (load average 40-60 on 2 cores) the holder lost its lease every
 /// few seconds with either (renewal timeouts are a quarter of the lease), so the networks flapped between the instances.
+/// <para>
+/// The Solana devnet runs with its slot timer off and a finality lag of 4: its slots advance with the traffic (one
+/// transaction per slot, one a second: each is built and signed by the driver's node process, which costs CPU the
+/// instances need), so "finalized" keeps moving during the cycles; at the end empty slots finalize the rest.
+/// </para>
 /// </summary>
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
 public sealed partial class TwoInstanceFailoverTests
 {
-    private static readonly string[] Networks = ["evm-1", "evm-2"];
+    private const string Solana = "solana";
+    private const int SolanaFinalityLag = 4;
+    private static readonly string[] Networks = ["evm-1", "evm-2", Solana];
 
     /// <summary>
     /// Ten, as issue 14 asks. USD1REC_HA_CYCLES=n runs fewer (or more) when a run must be cheaper: on a machine at load
@@ -46,12 +56,20 @@ public sealed partial class TwoInstanceFailoverTests
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     private readonly ConcurrentQueue<(int Chain, TaskCompletionSource<string> Sent)> _oversized = new();
-    private readonly List<string> _oversizedTxs = [];
+    private readonly ConcurrentQueue<TaskCompletionSource<string>> _oversizedSolana = new();
+    private readonly List<(string Network, string Tx)> _oversizedTxs = [];
     private readonly Instance[] _instances = new Instance[2];
     private readonly EvmTestChain[] _chains = new EvmTestChain[2];
     private readonly string[] _tokens = new string[2];
     private readonly AnvilNode[] _anvils = new AnvilNode[2];
     private readonly CancellationTokenSource _stopTraffic = new();
+    private SolanaDevnetFixture _solana = null!;
+    private SolanaDriver _spl = null!;
+    private string? _lastSolanaTx;
+    private long _solanaMints;
+    private long _solanaBurns;
+    private BigInteger _solanaMinted;
+    private BigInteger _solanaBurned;
     private readonly CancellationTokenSource _stopSampling = new();
     private PostgresServer _server = null!;
     private string _connectionString = null!;
@@ -59,6 +77,7 @@ public sealed partial class TwoInstanceFailoverTests
     private WebhookReceiver _webhook = null!;
     private AlertmanagerServer _alertmanager = null!;
     private Task _traffic = Task.CompletedTask;
+    private Task _solanaTraffic = Task.CompletedTask;
     private Task _sampler = Task.CompletedTask;
     private int _transitions;
     private int _samples;
@@ -75,6 +94,8 @@ public sealed partial class TwoInstanceFailoverTests
         _dir = new TempDirectory("ha");
         _webhook = WebhookReceiver.Start();
         _alertmanager = await AlertmanagerServer.StartAsync(_webhook.Url);
+        // The Solana devnet and its mint are set up while the anvils start and take their backlog (node processes).
+        var solana = StartSolanaAsync();
         for (var c = 0; c < 2; c++)
         {
             _anvils[c] = await AnvilNode.StartAsync(chainId: 31337 + c);
@@ -90,21 +111,50 @@ public sealed partial class TwoInstanceFailoverTests
             await _chains[0].MineAsync(20);
         }
 
+        await solana;
         var asOf = TimeProvider.System.GetUtcNow().AddMinutes(-1);
         await File.WriteAllTextAsync(_dir.File("reserves.csv"),
             "custodian,as_of,account_id,asset_class,currency,amount,bank,days_to_liquidity\n" +
             $"Trust Co,{asOf:yyyy-MM-ddTHH:mm:ssZ},op-1,cash,USD,1000000,Bank A,0\n");
-        _instances[0] = await Instance.CreateAsync(_dir, "a", _connectionString, _anvils, _tokens, _alertmanager);
-        _instances[1] = await Instance.CreateAsync(_dir, "b", _connectionString, _anvils, _tokens, _alertmanager);
+        var networks = string.Join(",", _anvils.Select((anvil, c) => $$$"""
+            {"Name":"{{{Networks[c]}}}","Kind":"Evm","ChainId":{{{anvil.ChainId}}},"RpcUrls":["{{{anvil.Url}}}"],"Token":"{{{_tokens[c]}}}","Confirmations":0,"PollInterval":"00:00:00.500","MaxBlockRange":4,
+             "Anomalies":{"MaxMint":"1000000000"}}
+            """).Append($$$"""
+            {"Name":"{{{Solana}}}","Kind":"Solana","RpcUrls":["{{{_solana.Url}}}"],"Mint":"{{{_spl.Mint}}}","PollInterval":"00:00:00.500",
+             "Anomalies":{"MaxMint":"1000000000"}}
+            """));
+        _instances[0] = await Instance.CreateAsync(_dir, "a", _connectionString, networks, _alertmanager);
+        _instances[1] = await Instance.CreateAsync(_dir, "b", _connectionString, networks, _alertmanager);
         _traffic = Task.Run(TrafficAsync);
+        _solanaTraffic = Task.Run(SolanaTrafficAsync);
         var parts = clock.Elapsed;
 
+        // One after the other: a takes every lease (the first kill then lands during its backfill), b stands by. Starting
+        // both at once was tried: on 2 cores at load 40 each took as long as both in turn (start-up is CPU-bound there),
+        // and the networks started out spread.
+        var instances = Stopwatch.StartNew();
         _instances[0].Start();
-        Assert.That(await WaitUntilAsync(async () => await WritesAllAsync(_instances[0]), TimeSpan.FromSeconds(90)), Is.True, "a becomes the writer: " + _instances[0].Tail());
+        Assert.That(await WaitUntilAsync(async () => await WritesAllAsync(_instances[0]), TimeSpan.FromSeconds(180)), Is.True, "a becomes the writer: " + _instances[0].Tail());
+        var first = instances.Elapsed;
         _instances[1].Start();
-        Assert.That(await WaitUntilAsync(async () => await UpAsync(_instances[1]), TimeSpan.FromSeconds(90)), Is.True, "b answers: " + _instances[1].Tail());
+        Assert.That(await WaitUntilAsync(async () => await UpAsync(_instances[1]), TimeSpan.FromSeconds(180)), Is.True, "b answers: " + _instances[1].Tail());
         _sampler = Task.Run(SampleAsync);
-        TestContext.Progress.WriteLine($"[ha] world started in {clock.Elapsed.TotalSeconds:F1} s: PostgreSQL, Alertmanager, anvils, backlog {parts.TotalSeconds:F1} s, then both instances (load {LoadAverage()})");
+        TestContext.Progress.WriteLine(
+            $"[ha] world started in {clock.Elapsed.TotalSeconds:F1} s: PostgreSQL, Alertmanager, anvils, Solana devnet, backlog {parts.TotalSeconds:F1} s, " +
+            $"then a writing every network after {first.TotalSeconds:F1} s and b answering {(instances.Elapsed - first).TotalSeconds:F1} s later (load {LoadAverage()})");
+    }
+
+    /// <summary>The devnet, a Token mint with its driver, and a first mint of one token (below MaxMint: no page).</summary>
+    private async Task StartSolanaAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        _solana = await SolanaDevnetFixture.StartAsync(finalityLag: SolanaFinalityLag);
+        var started = clock.Elapsed;
+        _spl = await SolanaDriver.SetupAsync(_solana);
+        _lastSolanaTx = await _spl.MintAsync(1_000_000);
+        _solanaMints = 1;
+        _solanaMinted = 1_000_000;
+        TestContext.Progress.WriteLine($"[ha] Solana devnet answering after {started.TotalSeconds:F1} s, mint set up and first mint sent after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [OneTimeTearDown]
@@ -112,7 +162,7 @@ public sealed partial class TwoInstanceFailoverTests
     {
         await _stopTraffic.CancelAsync();
         await _stopSampling.CancelAsync();
-        await Task.WhenAll(Swallow(_traffic), Swallow(_sampler));
+        await Task.WhenAll(Swallow(_traffic), Swallow(_solanaTraffic), Swallow(_sampler));
         foreach (var instance in _instances)
         {
             instance?.Dispose();
@@ -124,6 +174,12 @@ public sealed partial class TwoInstanceFailoverTests
             {
                 await anvil.DisposeAsync();
             }
+        }
+
+        _spl?.Dispose();
+        if (_solana is not null)
+        {
+            await _solana.DisposeAsync();
         }
 
         await _alertmanager.DisposeAsync();
@@ -158,7 +214,10 @@ public sealed partial class TwoInstanceFailoverTests
 
             if (PagedCycles.Contains(cycle))
             {
-                _oversizedTxs.Add(await SendOversizedAsync(0));
+                var evm = SendOversizedAsync(0);
+                var spl = SendOversizedSolanaAsync();
+                _oversizedTxs.Add((Networks[0], await evm));
+                _oversizedTxs.Add((Solana, await spl));
             }
 
             Interlocked.Increment(ref _transitions);
@@ -170,7 +229,7 @@ public sealed partial class TwoInstanceFailoverTests
             Interlocked.Decrement(ref _transitions);
             takeovers.Add(takeover);
             TestContext.Progress.WriteLine(
-                $"[ha] cycle {cycle}: SIGKILL of {active.Id} at {killedAt:HH:mm:ss.fff}, {survivor.Id} writes {string.Join(" and ", Networks)} after {takeover.TotalSeconds:F2} s" +
+                $"[ha] cycle {cycle}: SIGKILL of {active.Id} at {killedAt:HH:mm:ss.fff}, {survivor.Id} writes {string.Join(", ", Networks)} after {takeover.TotalSeconds:F2} s" +
                 $"{(tookOver ? "" : " (NOT within 30 s)")} (load {LoadAverage()})");
             Assert.That(tookOver, Is.True, $"cycle {cycle}: {survivor.Id} takes over: {survivor.Tail()}");
 
@@ -195,8 +254,9 @@ public sealed partial class TwoInstanceFailoverTests
     [Order(2)]
     public async Task Run_OversizedMintsSentRightBeforeKills_EachPagedExactlyOnceThroughAlertmanager()
     {
-        Assert.That(_oversizedTxs, Has.Count.EqualTo(PagedCycles.Length), "the kill cycles sent the oversized mints");
-        foreach (var tx in _oversizedTxs)
+        Assert.That(_oversizedTxs, Has.Count.EqualTo(2 * PagedCycles.Length), "the kill cycles sent the oversized mints");
+        Assert.That(_oversizedTxs.Select(o => o.Network).Distinct(), Is.EquivalentTo(PagedCycles.Length == 0 ? [] : new[] { Networks[0], Solana }), "oversized mints on an anvil and on Solana");
+        foreach (var (_, tx) in _oversizedTxs)
         {
             await _webhook.WaitForAlertAsync("OversizedMint", TimeSpan.FromSeconds(150), where: a => a.Labels.GetValueOrDefault("tx") == tx);
         }
@@ -217,8 +277,10 @@ public sealed partial class TwoInstanceFailoverTests
 
         Assert.Multiple(() =>
         {
-            foreach (var tx in _oversizedTxs)
+            foreach (var (network, tx) in _oversizedTxs)
             {
+                Assert.That(_webhook.Alerts.Where(a => a.Labels.GetValueOrDefault("tx") == tx).Select(a => a.Labels.GetValueOrDefault("network")).Distinct(), Is.EqualTo(new[] { network }),
+                    $"the page of {tx} names {network}");
                 Assert.That(inAlertmanager.Count(t => t == tx), Is.EqualTo(1), $"Alertmanager holds the page of {tx} once");
                 Assert.That(_webhook.Alerts.Count(a => a.Status == "firing" && a.Labels.GetValueOrDefault("tx") == tx && a.Labels.GetValueOrDefault("alertname") == "OversizedMint"),
                     Is.EqualTo(1), $"the webhook received the page of {tx} once");
@@ -246,17 +308,34 @@ public sealed partial class TwoInstanceFailoverTests
         var restartedAt = TimeProvider.System.GetUtcNow();
         var clock = Stopwatch.StartNew();
 
-        var writerAgain = await WaitUntilAsync(OneWriterOfEveryNetworkAsync, TimeSpan.FromSeconds(60));
-        var writerAfter = clock.Elapsed;
-        Interlocked.Decrement(ref _transitions);
-        var bothCheckedIn = await WaitUntilAsync(async () =>
+        // The four recoveries are awaited side by side (each with its own timeout, as when they were awaited in turn):
+        // they are independent, and in turn they cost the sum of their times.
+        var writerAfter = TimeSpan.Zero;
+        var checkedInAfter = TimeSpan.Zero;
+        var writerAgainTask = Task.Run(async () =>
         {
-            var now = await CheckinsAsync();
-            return _instances.All(i => now.TryGetValue(i.Id, out var t) && checkins.TryGetValue(i.Id, out var before) && t > before);
-        }, TimeSpan.FromSeconds(60));
-        var checkedInAfter = clock.Elapsed;
-        var reportedAgain = await WaitUntilAsync(async () => (await ScheduledAfterAsync(restartedAt)) > 0, TimeSpan.FromSeconds(60));
-        var missed = await WaitUntilAsync(async () => (await MissedBetweenAsync(stoppedAt, restartedAt)).Count > 0, TimeSpan.FromSeconds(30));
+            var ok = await WaitUntilAsync(OneWriterOfEveryNetworkAsync, TimeSpan.FromSeconds(60));
+            writerAfter = clock.Elapsed;
+            Interlocked.Decrement(ref _transitions);
+            return ok;
+        });
+        var bothCheckedInTask = Task.Run(async () =>
+        {
+            var ok = await WaitUntilAsync(async () =>
+            {
+                var now = await CheckinsAsync();
+                return _instances.All(i => now.TryGetValue(i.Id, out var t) && checkins.TryGetValue(i.Id, out var before) && t > before);
+            }, TimeSpan.FromSeconds(60));
+            checkedInAfter = clock.Elapsed;
+            return ok;
+        });
+        var reportedAgainTask = WaitUntilAsync(async () => (await ScheduledAfterAsync(restartedAt)) > 0, TimeSpan.FromSeconds(60));
+        var missedTask = WaitUntilAsync(async () => (await MissedBetweenAsync(stoppedAt, restartedAt)).Count > 0, TimeSpan.FromSeconds(90));
+        var writerAgain = await writerAgainTask;
+        var bothCheckedIn = await bothCheckedInTask;
+        var reportedAgain = await reportedAgainTask;
+        var missed = await missedTask;
+        var checkinsAfter = await CheckinsAsync();
         var missedFirings = await MissedBetweenAsync(stoppedAt, restartedAt);
         var (duplicates, scheduled) = await ScheduledReportsAsync();
         TestContext.Progress.WriteLine(
@@ -266,7 +345,7 @@ public sealed partial class TwoInstanceFailoverTests
         Assert.Multiple(() =>
         {
             Assert.That(writerAgain, Is.True, "every network has one writer again after the restart");
-            Assert.That(bothCheckedIn, Is.True, "both instances reconnected: each checked in to Quartz's cluster after the restart");
+            Assert.That(bothCheckedIn, Is.True, $"both instances reconnected: each checked in to Quartz's cluster after the restart (before: {string.Join(", ", checkins)}; after: {string.Join(", ", checkinsAfter)})");
             Assert.That(reportedAgain, Is.True, "scheduled reconciliations run again after the restart");
             Assert.That(missed, Is.True, "a firing that fell while the database was down is recorded as missed");
             Assert.That(duplicates, Is.Zero, "no scheduled firing has two reports");
@@ -276,17 +355,28 @@ public sealed partial class TwoInstanceFailoverTests
 
     [Test]
     [Order(4)]
-    public async Task Run_AfterTheKillsAndTheRestart_StoreEqualsBothChainsReportChainVerifiesOneWriterAtEverySample()
+    public async Task Run_AfterTheKillsAndTheRestart_StoreEqualsEveryChainReportChainVerifiesOneWriterAtEverySample()
     {
         await _stopTraffic.CancelAsync();
-        await _traffic;
+        await Task.WhenAll(_traffic, _solanaTraffic);
         var heads = new long[2];
         for (var c = 0; c < 2; c++)
         {
             heads[c] = await _chains[c].HeadAsync();
         }
 
-        var caughtUp = await WaitUntilAsync(async () => await IndexedTipAsync(Networks[0]) >= heads[0] && await IndexedTipAsync(Networks[1]) >= heads[1], TimeSpan.FromSeconds(180));
+        // Empty slots past the finality lag: every Solana transaction sent is finalized, so the supply read at
+        // finalized is the chain's last word.
+        await _solana.AdvanceSlotsAsync(SolanaFinalityLag + 1);
+        var lastSolanaSlot = (await _solana.Rpc.CallAsync("getTransaction", [_lastSolanaTx, new Dictionary<string, object> { ["commitment"] = "confirmed", ["maxSupportedTransactionVersion"] = 0 }], CancellationToken.None))
+            .GetProperty("slot").GetInt64();
+        var caughtUp = await WaitUntilAsync(
+            async () => await IndexedTipAsync(Networks[0]) >= heads[0] && await IndexedTipAsync(Networks[1]) >= heads[1] && await IndexedTipAsync(Solana) >= lastSolanaSlot,
+            TimeSpan.FromSeconds(180));
+        var solanaSupply = BigInteger.Parse(
+            (await _solana.Rpc.CallAsync("getTokenSupply", [_spl.Mint, new Dictionary<string, object> { ["commitment"] = "finalized" }], CancellationToken.None))
+            .GetProperty("value").GetProperty("amount").GetString()!, CultureInfo.InvariantCulture);
+        var solanaEvents = await EventsAsync(Solana);
         await _stopSampling.CancelAsync();
         await _sampler;
         var config = _instances[0].ConfigPath;
@@ -302,6 +392,8 @@ public sealed partial class TwoInstanceFailoverTests
         var (duplicates, scheduled) = await ScheduledReportsAsync();
         TestContext.Progress.WriteLine(
             $"[ha] writer samples: {_samples}, two writers at {_doubleWriters}, none at {_unexpectedGaps} outside a takeover/outage ({_transitionGaps} inside one or with an instance not answering); {scheduled} scheduled reports");
+        TestContext.Progress.WriteLine(
+            $"[ha] Solana: sent {_solanaMints} mints ({_solanaMinted}) and {_solanaBurns} burns ({_solanaBurned}); stored {solanaEvents.Mints} mints ({solanaEvents.Minted}) and {solanaEvents.Burns} burns ({solanaEvents.Burned}); supply at finalized {solanaSupply}, indexed {indexed[Solana]}");
 
         Assert.Multiple(async () =>
         {
@@ -310,6 +402,10 @@ public sealed partial class TwoInstanceFailoverTests
             {
                 Assert.That(indexed[Networks[c]], Is.EqualTo(await _chains[c].TotalSupplyAsync(_tokens[c])), $"{Networks[c]}: Σ indexed mints − burns = totalSupply: no event lost or doubled across the failovers");
             }
+
+            Assert.That(solanaEvents, Is.EqualTo((_solanaMints, _solanaMinted, _solanaBurns, _solanaBurned)), "solana: every mint and burn the traffic sent is stored once, no more, no less");
+            Assert.That(solanaSupply, Is.EqualTo(_solanaMinted - _solanaBurned), "solana: the mint's supply at the devnet is what the traffic sent");
+            Assert.That(indexed[Solana], Is.EqualTo(solanaSupply), "solana: Σ indexed mints − burns = the mint's supply");
 
             Assert.That(verify.Exit, Is.EqualTo(ExitCodes.Ok), verify.Out + verify.Err);
             Assert.That(scheduled, Is.GreaterThan(0), "scheduled reconciliations ran");
@@ -350,6 +446,56 @@ public sealed partial class TwoInstanceFailoverTests
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Steady mint/burn traffic on Solana (one transaction a second: each one is built and signed by the driver's node
+    /// process, and each costs the writer a getTransaction and a commit), oversized mints on request. Counts and sums what landed, for the end-state check.
+    /// </summary>
+    private async Task SolanaTrafficAsync()
+    {
+        var i = 0;
+        while (!_stopTraffic.IsCancellationRequested)
+        {
+            while (_oversizedSolana.TryDequeue(out var request))
+            {
+                var oversized = await _spl.MintAsync((ulong)OversizedMint);
+                _lastSolanaTx = oversized;
+                _solanaMints++;
+                _solanaMinted += OversizedMint;
+                request.SetResult(oversized);
+            }
+
+            if (i % 4 < 2)
+            {
+                _lastSolanaTx = await _spl.MintAsync(7, isChecked: i % 8 == 0);
+                _solanaMints++;
+                _solanaMinted += 7;
+            }
+            else
+            {
+                _lastSolanaTx = await _spl.BurnAsync(3, isChecked: i % 8 == 2);
+                _solanaBurns++;
+                _solanaBurned += 3;
+            }
+
+            i++;
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, _stopTraffic.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<string> SendOversizedSolanaAsync()
+    {
+        var sent = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _oversizedSolana.Enqueue(sent);
+        return await sent.Task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
     }
 
     private async Task<string> SendOversizedAsync(int chain)
@@ -445,6 +591,25 @@ public sealed partial class TwoInstanceFailoverTests
         await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM alert_outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL", connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The stored mints and burns of <paramref name="network"/>: how many and their sums.</summary>
+    private async Task<(long Mints, BigInteger Minted, long Burns, BigInteger Burned)> EventsAsync(string network)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT e.kind, COUNT(*), SUM(e.amount)::text FROM supply_events e JOIN networks n ON n.id = e.network_id WHERE n.name = @n GROUP BY e.kind", connection);
+        command.Parameters.AddWithValue("n", network);
+        var totals = new Dictionary<string, (long Count, BigInteger Sum)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            totals[reader.GetString(0)] = (reader.GetInt64(1), BigInteger.Parse(reader.GetString(2), CultureInfo.InvariantCulture));
+        }
+
+        var mints = totals.GetValueOrDefault("mint");
+        var burns = totals.GetValueOrDefault("burn");
+        return (mints.Count, mints.Sum, burns.Count, burns.Sum);
     }
 
     private async Task<long> IndexedTipAsync(string network)
@@ -608,15 +773,12 @@ public sealed partial class TwoInstanceFailoverTests
 
         public bool IsRunning => _process is { HasExited: false };
 
-        public static async Task<Instance> CreateAsync(TempDirectory dir, string id, string connectionString, AnvilNode[] anvils, string[] tokens, AlertmanagerServer alertmanager)
+        /// <param name="networks">The Networks array's elements, as JSON.</param>
+        public static async Task<Instance> CreateAsync(TempDirectory dir, string id, string connectionString, string networks, AlertmanagerServer alertmanager)
         {
             var port = FreePort.Next();
             Directory.CreateDirectory(dir.File(id));
             var path = dir.File($"{id}.json");
-            var networks = string.Join(",", anvils.Select((anvil, c) => $$$"""
-                {"Name":"{{{Networks[c]}}}","Kind":"Evm","ChainId":{{{anvil.ChainId}}},"RpcUrls":["{{{anvil.Url}}}"],"Token":"{{{tokens[c]}}}","Confirmations":0,"PollInterval":"00:00:00.500","MaxBlockRange":4,
-                 "Anomalies":{"MaxMint":"1000000000"}}
-                """));
             await File.WriteAllTextAsync(path, $$$"""
                 {"Storage":{"Provider":"Postgres","ConnectionString":{{{JsonSerializer.Serialize(connectionString)}}},"Path":"{{{id}}}/spool.db"},
                  "Instance":{"Id":"{{{id}}}","WriterLease":"00:00:06"},
