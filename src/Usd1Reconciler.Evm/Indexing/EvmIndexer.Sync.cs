@@ -117,6 +117,7 @@ public sealed partial class EvmIndexer
             {
                 // Until one answer has shown how dense this stretch of chain is, one range at a time: ranges sized
                 // blind and fetched together would all come back at the size the first one proves too large.
+                LearnFromAnswers(window, Start);
                 while (next <= head && (_ranges.Calibrated || (window.Count == 0 && commit is null)) && MayStart(window, committing?.Fetched))
                 {
                     var to = Math.Min(head, next + _ranges.Size - 1);
@@ -150,27 +151,16 @@ public sealed partial class EvmIndexer
                     continue;
                 }
 
+                if (!pending.Learned)
+                {
+                    // Landed after this round's LearnFromAnswers: a limit it hit is split there, not thrown here.
+                    continue;
+                }
+
                 FetchedRange fetched;
                 try
                 {
                     fetched = await pending.Fetch;
-                }
-                catch (Exception ex) when (LogRangeSizer.IsRangeLimit(ex) && (pending.To > pending.From || _ranges.Size > 1))
-                {
-                    // Only this range is too large: it is fetched again as two halves, in its place; the ranges
-                    // behind it were already asked for and stand or fall on their own answers. A single block
-                    // cannot be split: it is asked once more, as the ranges' shrinking to one block used to allow.
-                    _ranges.OnLimit((int)(pending.To - pending.From + 1), pending.SplitPiece);
-                    var middle = pending.From + ((pending.To - pending.From) / 2);
-                    _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); split at {Middle}, ranges now {Size} blocks", Network, pending.From, pending.To, ex.Message, middle, _ranges.Size);
-                    window.RemoveFirst();
-                    if (middle < pending.To)
-                    {
-                        window.AddFirst(Start(middle + 1, pending.To, splitPiece: true));
-                    }
-
-                    window.AddFirst(Start(pending.From, middle, splitPiece: true));
-                    continue;
                 }
                 catch (JsonRpcErrorException ex) when (ProviderErrors.SaysChainMoved(ex.Code, ex.RpcMessage))
                 {
@@ -180,9 +170,6 @@ public sealed partial class EvmIndexer
 
                 window.RemoveFirst();
                 CheckLinksOntoTip(pending, fetched, previousHash, finalTarget);
-                var blocks = (int)(pending.To - pending.From + 1);
-                _ranges.OnSuccess(blocks, fetched.LogCount);
-                _bytesPerBlock = (double)fetched.ReplyBytes / blocks;
                 var batch = fetched.Batch(networkId, _time.GetUtcNow());
                 committing = (pending, fetched);
                 // On the thread pool: a store whose commit runs synchronously must not hold up the refill above.
@@ -208,6 +195,52 @@ public sealed partial class EvmIndexer
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// Sizes later ranges from every answer as soon as it lands, in whatever order (not when its range reaches the head
+    /// of the window): ranges started meanwhile then get the freshest size, and a range that hit a provider limit is
+    /// split in its place at once — its halves are asked while the ranges before it are still awaited. A single block
+    /// that hit a limit is asked once more while the size is above one, as before. Other failures are left for the
+    /// head of the window, where they end the pass in chain order.
+    /// </summary>
+    private void LearnFromAnswers(LinkedList<PendingRange> window, Func<long, long, bool, PendingRange> start)
+    {
+        for (var node = window.First; node is not null;)
+        {
+            var range = node.Value;
+            var following = node.Next;
+            if (range.Learned || !range.Fetch.IsCompleted)
+            {
+                node = following;
+                continue;
+            }
+
+            range.Learned = true;
+            var blocks = (int)(range.To - range.From + 1);
+            if (range.Fetch.IsCompletedSuccessfully)
+            {
+                _ranges.OnSuccess(blocks, range.Fetch.Result.LogCount);
+                _bytesPerBlock = (double)range.Fetch.Result.ReplyBytes / blocks;
+            }
+            else if (range.Fetch.Exception?.InnerException is { } ex && LogRangeSizer.IsRangeLimit(ex) && (range.To > range.From || _ranges.Size > 1))
+            {
+                // Only this range is too large: it is fetched again as two halves, in its place; the ranges around it
+                // were already asked for and stand or fall on their own answers.
+                _ranges.OnLimit(blocks, range.SplitPiece);
+                var middle = range.From + ((range.To - range.From) / 2);
+                _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); split at {Middle}, ranges now {Size} blocks", Network, range.From, range.To, ex.Message, middle, _ranges.Size);
+                window.AddBefore(node, start(range.From, middle, true));
+                if (middle < range.To)
+                {
+                    window.AddBefore(node, start(middle + 1, range.To, true));
+                }
+
+                window.Remove(node);
+            }
+
+            node = following;
+        }
     }
 
     /// <summary>
@@ -405,7 +438,11 @@ public sealed partial class EvmIndexer
     }
 
     /// <param name="SplitPiece">A half of a range that hit a provider limit (see <see cref="LogRangeSizer.OnLimit"/>).</param>
-    private sealed record PendingRange(long From, long To, Task<FetchedRange> Fetch, bool SplitPiece);
+    private sealed record PendingRange(long From, long To, Task<FetchedRange> Fetch, bool SplitPiece)
+    {
+        /// <summary>Whether its outcome has sized the ranges after it (see <see cref="LearnFromAnswers"/>).</summary>
+        public bool Learned { get; set; }
+    }
 
     /// <param name="ReplyBytes">What the range's logs weighed in their reply (<see cref="RangeWindow.Weigh"/>): what the window counts it as holding.</param>
     /// <param name="FinalThrough">The range's last block when the whole range is at or below the final target: its events are final as they commit.</param>

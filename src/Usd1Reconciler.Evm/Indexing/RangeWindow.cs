@@ -21,10 +21,11 @@ namespace Usd1Reconciler.Evm.Indexing;
 internal sealed class RangeWindow(long maxBytesHeld, int maxInFlight)
 {
     /// <summary>
-    /// The default bound: about 50,000 plain Transfer logs (~640 reply bytes each), what the window held at most before
-    /// (30,000 fetched logs plus three ranges in flight) on the bench fixture, so peak memory there stays where it was.
+    /// The default bound: about 45,000 plain Transfer logs (~640 reply bytes each), so on the bench fixture (10,000 logs
+    /// per range) four ranges in all, what the window held at most before (three in the window and the one committing),
+    /// and peak memory there stays where it was.
     /// </summary>
-    public const long DefaultMaxBytesHeld = 32L * 1024 * 1024;
+    public const long DefaultMaxBytesHeld = 28L * 1024 * 1024;
 
     /// <summary>Ranges the window holds at most, whatever their weight: tiny ranges of a sparse chain are not free either (a task, a header set each).</summary>
     public const int MaxRanges = 64;
