@@ -92,7 +92,9 @@ public sealed partial class EvmIndexer
     /// ranges are fetched, checked and decoded at once, but they commit one by one in chain order, each in its own
     /// transaction and each only after its first block is seen to link onto the tip committed just before it (where
     /// that tip's hash was read, see <see cref="GetHeadersAsync"/>) — so the store moves exactly as in a sequential
-    /// walk, just without waiting for the node between commits.
+    /// walk, just without waiting for the node between commits. A commit runs beside the fetches: while it does, and
+    /// while the head of the window is still awaited, answered ranges make room for new ones, so a request budget is
+    /// kept in use (issue 18.3). What the window holds is bounded by bytes (<see cref="RangeWindow"/>).
     /// </summary>
     private async Task<int> CatchUpAsync(long networkId, long head, long finalTarget, CancellationToken cancellationToken)
     {
@@ -105,44 +107,60 @@ public sealed partial class EvmIndexer
         _progress.PassStarted(Network, next - 1, head);
         var window = new LinkedList<PendingRange>();
         var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? commit = null;
+        (PendingRange Range, FetchedRange Fetched)? committing = null;
         PendingRange Start(long from, long to, bool splitPiece = false) =>
             new(from, to, FetchRangeAsync(from, to, finalTarget, from == linkFrom, generation.Token), splitPiece);
         try
         {
-            while (window.Count > 0 || next <= head)
+            while (window.Count > 0 || next <= head || commit is not null)
             {
                 // Until one answer has shown how dense this stretch of chain is, one range at a time: ranges sized
                 // blind and fetched together would all come back at the size the first one proves too large.
-                var inFlight = _ranges.Calibrated ? _rangesInFlight : 1;
-                while (window.Count < inFlight && next <= head && LogsHeld(window) < MaxLogsHeld)
+                LearnFromAnswers(window, Start);
+                while (next <= head && (_ranges.Calibrated || (window.Count == 0 && commit is null)) && MayStart(window, committing?.Fetched))
                 {
                     var to = Math.Min(head, next + _ranges.Size - 1);
                     window.AddLast(Start(next, to));
                     next = to + 1;
                 }
 
+                if (commit is not null)
+                {
+                    if (!commit.IsCompleted)
+                    {
+                        // Wake when the commit ends or a fetch lands (a place in flight to refill).
+                        await Task.WhenAny(window.Select(r => r.Fetch).Where(f => !f.IsCompleted).Append(commit));
+                        continue;
+                    }
+
+                    await commit;
+                    commit = null;
+                    var (done, result) = committing!.Value;
+                    committing = null;
+                    added += result.Events.Count;
+                    _progress.Committed(Network, done.To, result.Events.Count);
+                    previousHash = result.NewTip.Id;
+                    continue;
+                }
+
                 var pending = window.First!.Value;
+                if (!pending.Fetch.IsCompleted)
+                {
+                    await Task.WhenAny(window.Select(r => r.Fetch).Where(f => !f.IsCompleted));
+                    continue;
+                }
+
+                if (!pending.Learned)
+                {
+                    // Landed after this round's LearnFromAnswers: a limit it hit is split there, not thrown here.
+                    continue;
+                }
+
                 FetchedRange fetched;
                 try
                 {
                     fetched = await pending.Fetch;
-                }
-                catch (Exception ex) when (LogRangeSizer.IsRangeLimit(ex) && (pending.To > pending.From || _ranges.Size > 1))
-                {
-                    // Only this range is too large: it is fetched again as two halves, in its place; the ranges
-                    // behind it were already asked for and stand or fall on their own answers. A single block
-                    // cannot be split: it is asked once more, as the ranges' shrinking to one block used to allow.
-                    _ranges.OnLimit((int)(pending.To - pending.From + 1), pending.SplitPiece);
-                    var middle = pending.From + ((pending.To - pending.From) / 2);
-                    _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); split at {Middle}, ranges now {Size} blocks", Network, pending.From, pending.To, ex.Message, middle, _ranges.Size);
-                    window.RemoveFirst();
-                    if (middle < pending.To)
-                    {
-                        window.AddFirst(Start(middle + 1, pending.To, splitPiece: true));
-                    }
-
-                    window.AddFirst(Start(pending.From, middle, splitPiece: true));
-                    continue;
                 }
                 catch (JsonRpcErrorException ex) when (ProviderErrors.SaysChainMoved(ex.Code, ex.RpcMessage))
                 {
@@ -152,20 +170,103 @@ public sealed partial class EvmIndexer
 
                 window.RemoveFirst();
                 CheckLinksOntoTip(pending, fetched, previousHash, finalTarget);
-                await _store.CommitBatchAsync(fetched.Batch(networkId, _time.GetUtcNow()), cancellationToken);
-                added += fetched.Events.Count;
-                _progress.Committed(Network, pending.To, fetched.Events.Count);
-                _ranges.OnSuccess((int)(pending.To - pending.From + 1), fetched.LogCount);
-                previousHash = fetched.NewTip.Id;
+                var batch = fetched.Batch(networkId, _time.GetUtcNow());
+                committing = (pending, fetched);
+                // On the thread pool: a store whose commit runs synchronously must not hold up the refill above.
+                commit = Task.Run(() => _store.CommitBatchAsync(batch, cancellationToken), cancellationToken);
             }
         }
         finally
         {
+            if (commit is not null)
+            {
+                try
+                {
+                    await commit;
+                }
+                catch (Exception)
+                {
+                    // The pass fails for the reason already thrown; a commit that failed too has rolled back.
+                }
+            }
+
             await DrainAsync(window, generation);
             generation.Dispose();
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// Sizes later ranges from every answer as soon as it lands, in whatever order (not when its range reaches the head
+    /// of the window): ranges started meanwhile then get the freshest size, and a range that hit a provider limit is
+    /// split in its place at once — its halves are asked while the ranges before it are still awaited. A single block
+    /// that hit a limit is asked once more while the size is above one, as before. Other failures are left for the
+    /// head of the window, where they end the pass in chain order.
+    /// </summary>
+    private void LearnFromAnswers(LinkedList<PendingRange> window, Func<long, long, bool, PendingRange> start)
+    {
+        for (var node = window.First; node is not null;)
+        {
+            var range = node.Value;
+            var following = node.Next;
+            if (range.Learned || !range.Fetch.IsCompleted)
+            {
+                node = following;
+                continue;
+            }
+
+            range.Learned = true;
+            var blocks = (int)(range.To - range.From + 1);
+            if (range.Fetch.IsCompletedSuccessfully)
+            {
+                _ranges.OnSuccess(blocks, range.Fetch.Result.LogCount);
+                _bytesPerBlock = (double)range.Fetch.Result.ReplyBytes / blocks;
+            }
+            else if (range.Fetch.Exception?.InnerException is { } ex && LogRangeSizer.IsRangeLimit(ex) && (range.To > range.From || _ranges.Size > 1))
+            {
+                // Only this range is too large: it is fetched again as two halves, in its place; the ranges around it
+                // were already asked for and stand or fall on their own answers.
+                _ranges.OnLimit(blocks, range.SplitPiece);
+                var middle = range.From + ((range.To - range.From) / 2);
+                _logger.LogInformation("network {Network}: eth_getLogs {From}-{To} hit a provider limit ({Reason}); split at {Middle}, ranges now {Size} blocks", Network, range.From, range.To, ex.Message, middle, _ranges.Size);
+                window.AddBefore(node, start(range.From, middle, true));
+                if (middle < range.To)
+                {
+                    window.AddBefore(node, start(middle + 1, range.To, true));
+                }
+
+                window.Remove(node);
+            }
+
+            node = following;
+        }
+    }
+
+    /// <summary>
+    /// Whether the window has room for one more range: ranges in flight each count the weight the last answer's
+    /// density gives a range of the current size; fetched ones (and the one committing) what they weighed.
+    /// </summary>
+    private bool MayStart(LinkedList<PendingRange> window, FetchedRange? committing)
+    {
+        var inFlight = 0;
+        var fetched = committing is null ? 0 : 1;
+        var fetchedBytes = committing?.ReplyBytes ?? 0;
+        foreach (var range in window)
+        {
+            if (!range.Fetch.IsCompleted)
+            {
+                inFlight++;
+            }
+            else
+            {
+                fetched++;
+                fetchedBytes += range.Fetch.IsCompletedSuccessfully ? range.Fetch.Result.ReplyBytes : 0;
+            }
+        }
+
+        var expected = (long)Math.Min(_ranges.Size * _bytesPerBlock, _window.MaxBytesHeld);
+        return _window.MayStart(inFlight, fetched, fetchedBytes, expected);
     }
 
     /// <summary>
@@ -187,21 +288,6 @@ public sealed partial class EvmIndexer
         {
             throw new InvalidOperationException($"network '{Network}': unfinal block {pending.From} was not read, so it cannot be linked onto the tip {previousHash}");
         }
-    }
-
-    /// <summary>Logs of the ranges fetched but not yet committed: what the window holds in memory now.</summary>
-    private static long LogsHeld(LinkedList<PendingRange> window)
-    {
-        long held = 0;
-        foreach (var range in window)
-        {
-            if (range.Fetch.IsCompletedSuccessfully)
-            {
-                held += range.Fetch.Result.LogCount;
-            }
-        }
-
-        return held;
     }
 
     /// <summary>Cancels and awaits the ranges still in flight; their outcome no longer matters.</summary>
@@ -250,7 +336,7 @@ public sealed partial class EvmIndexer
             .Select(h => new BlockHeader(h.Number, h.Hash, h.ParentHash, h.Timestamp))
             .ToList();
         var tip = new ChainTip(to, headers.TryGetValue(to, out var end) ? end.Hash : string.Empty);
-        return new FetchedRange(headers, events, governance, keep, tip, logs.Count, to <= finalTarget ? to : null);
+        return new FetchedRange(headers, events, governance, keep, tip, logs.Count, RangeWindow.Weigh(logs), to <= finalTarget ? to : null);
     }
 
     /// <summary>
@@ -352,11 +438,16 @@ public sealed partial class EvmIndexer
     }
 
     /// <param name="SplitPiece">A half of a range that hit a provider limit (see <see cref="LogRangeSizer.OnLimit"/>).</param>
-    private sealed record PendingRange(long From, long To, Task<FetchedRange> Fetch, bool SplitPiece);
+    private sealed record PendingRange(long From, long To, Task<FetchedRange> Fetch, bool SplitPiece)
+    {
+        /// <summary>Whether its outcome has sized the ranges after it (see <see cref="LearnFromAnswers"/>).</summary>
+        public bool Learned { get; set; }
+    }
 
+    /// <param name="ReplyBytes">What the range's logs weighed in their reply (<see cref="RangeWindow.Weigh"/>): what the window counts it as holding.</param>
     /// <param name="FinalThrough">The range's last block when the whole range is at or below the final target: its events are final as they commit.</param>
     private sealed record FetchedRange(
-        Dictionary<long, EvmBlock> Headers, IReadOnlyList<SupplyEvent> Events, IReadOnlyList<Core.Governance.GovernanceChange> Governance, List<BlockHeader> Keep, ChainTip NewTip, int LogCount, long? FinalThrough)
+        Dictionary<long, EvmBlock> Headers, IReadOnlyList<SupplyEvent> Events, IReadOnlyList<Core.Governance.GovernanceChange> Governance, List<BlockHeader> Keep, ChainTip NewTip, int LogCount, long ReplyBytes, long? FinalThrough)
     {
         public IndexedBatch Batch(long networkId, DateTimeOffset at) => new(networkId, Events, Keep, NewTip, at) { FinalThrough = FinalThrough, GovernanceChanges = Governance };
     }

@@ -19,19 +19,15 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private const int MaxChainMovedRetries = 5;
     private const int HeadersPerBatch = 100;
 
-    // Ranges fetched and decoded ahead of the one being committed: enough to keep the node and the store busy at the
-    // same time on two cores (more made a local node slower, see docs/benchmarks.md).
+    // Ranges in flight (asked, not yet answered) beside the ones fetched and the one being committed: enough to keep the
+    // node and the store busy at the same time on two cores (more made a local node slower, see docs/benchmarks.md).
+    // Fetched ranges are bounded by their bytes (RangeWindow), not by this count.
     private const int RangesInFlight = 3;
 
     // With a request budget, the ranges in flight are what keeps it used: about a quarter of a second's worth, so that
     // the replies' latency is covered (25 requests/s and ~100-200 ms per reply: 7 ranges), at most 16. They wait for
     // their turn in the budget before they are sent.
     private const int MaxRangesInFlight = 16;
-
-    // Logs of fetched, decoded ranges waiting for their commit beyond which no further range is started: what the
-    // window holds is bounded by its logs — of near-constant size for one token's filter, so by bytes too — not by its
-    // number of ranges or blocks.
-    private const long MaxLogsHeld = 3L * LogRangeSizer.TargetLogs;
 
     private readonly EvmNetworkSettings _settings;
     private readonly EvmRpcClient _rpc;
@@ -42,10 +38,13 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
     private readonly LogRangeSizer _ranges;
     private readonly string _token;
     private readonly int _rangesInFlight;
+    private readonly RangeWindow _window;
     private readonly IIndexProgress _progress;
     private readonly Lock _horizonGate = new();
     private Task<long>? _oldThrough;
     private long? _networkId;
+    // Reply bytes per block of the range answered last: what a range of the current size is expected to weigh while in flight.
+    private double _bytesPerBlock;
 
     /// <param name="governance">Where governance changes are read back and proofs kept; null: the store keeps none, so no governance proof is made.</param>
     public EvmIndexer(EvmNetworkSettings settings, EvmRpcClient rpc, ISupplyStore store, TimeProvider time, ILogger logger, IGovernanceStore? governance = null, IIndexProgress? progress = null)
@@ -64,6 +63,7 @@ public sealed partial class EvmIndexer : INetworkIndexer, IEndpointHealthSource
         _rangesInFlight = settings.Resilience?.MaxRequestsPerSecond is { } budget
             ? Math.Clamp((budget + 3) / 4, RangesInFlight, MaxRangesInFlight)
             : RangesInFlight;
+        _window = new RangeWindow(RangeWindow.DefaultMaxBytesHeld, _rangesInFlight);
     }
 
     public string Network => _settings.Name;

@@ -102,6 +102,8 @@ public sealed partial class PostgresSupplyStore
             .ToList();
     }
 
+    // The newest timed event by block number through ix_supply_events_block, not MAX(block_time) over every event of
+    // the network: this runs on every metrics refresh (see SqliteSupplyStore.GetNewestBlockTimeAsync).
     public async Task<DateTimeOffset?> GetNewestBlockTimeAsync(long networkId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
@@ -109,7 +111,8 @@ public sealed partial class PostgresSupplyStore
             """
             SELECT GREATEST(
                 (SELECT MAX(timestamp) FROM blocks WHERE network_id = @networkId),
-                (SELECT MAX(block_time) FROM supply_events WHERE network_id = @networkId))
+                (SELECT block_time FROM supply_events WHERE network_id = @networkId AND block_time IS NOT NULL
+                 ORDER BY block_number DESC LIMIT 1))
             """,
             new { networkId },
             cancellationToken: cancellationToken));

@@ -137,20 +137,28 @@ public sealed partial class SqliteSupplyStore
         return result;
     }
 
-    /// <summary>Block time of the newest indexed block (stored header) or event, for the head-lag metric.</summary>
+    /// <summary>
+    /// Block time of the newest indexed block (stored header) or timed event, for the head-lag metric. Read through
+    /// indexes on every metrics refresh, so its cost does not grow with the store (issue 18): the kept headers are the
+    /// unfinal ones and the anchor, and the events' time is that of the newest timed event, found by walking the
+    /// block-led key down from the top (block times do not decrease with the block number, so it is also their maximum).
+    /// </summary>
     public async Task<DateTimeOffset?> GetNewestBlockTimeAsync(long networkId, CancellationToken cancellationToken)
     {
         await using var connection = OpenConnection();
-        var newest = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            """
-            SELECT MAX(t) FROM (
-                SELECT MAX(timestamp) AS t FROM blocks WHERE network_id = @networkId
-                UNION ALL SELECT MAX(block_time) FROM supply_events WHERE network_id = @networkId)
-            """,
-            new { networkId },
-            cancellationToken: cancellationToken));
+        var newest = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(NewestBlockTimeSql, new { networkId }, cancellationToken: cancellationToken));
         return newest is null ? null : ParseTime(newest);
     }
+
+    internal const string NewestBlockTimeSql =
+        """
+        SELECT MAX(t) FROM (
+            SELECT MAX(timestamp) AS t FROM blocks WHERE network_id = @networkId
+            UNION ALL SELECT t FROM (
+                SELECT block_time AS t FROM supply_events
+                WHERE network_id = @networkId AND block_time IS NOT NULL
+                ORDER BY block_number DESC LIMIT 1))
+        """;
 
     internal const string EventColumns =
         "kind AS Kind, block_number AS BlockNumber, block_hash AS BlockHash, tx_id AS TxId, position AS Position, sub_position AS SubPosition, " +

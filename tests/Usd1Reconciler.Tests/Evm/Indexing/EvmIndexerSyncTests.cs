@@ -196,6 +196,44 @@ public sealed class EvmIndexerSyncTests
     }
 
     [Test]
+    public async Task RunPassAsync_CommitInProgress_LaterRangesAreStillFetched()
+    {
+        // 8-block ranges over 200 blocks: 25 ranges. While the first range's commit is held, the window keeps asking
+        // for the ranges after it (a request budget is not left idle behind a slow commit), and once the commit is let
+        // go the store ends exactly as a sequential walk would leave it.
+        _chain.MineMints(200, Alice, 1_000);
+        var gated = new CommitGatedStore(_store);
+        var settings = new EvmNetworkSettings(
+            "scripted", ScriptedEvmChain.ChainId, [_chain.Url], ScriptedEvmChain.Token, StartBlock: 1, Confirmations, MaxBlockRange: 8, TimeSpan.FromSeconds(10));
+        var pass = EvmIndexer.Create(settings, gated, _http, TimeProvider.System, NullLoggerFactory.Instance, _store).RunPassAsync(CancellationToken.None);
+
+        await gated.FirstCommitHeld.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
+        while (LogCalls() < 10 && TimeProvider.System.GetUtcNow() < deadline && !pass.IsCompleted)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, CancellationToken.None);
+        }
+
+        var askedWhileHeld = LogCalls();
+        gated.Release();
+        var result = await pass;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(askedWhileHeld, Is.GreaterThanOrEqualTo(10), "ranges after the one committing are fetched while its commit runs, beyond the 3 in flight");
+            Assert.That((result.IndexedTip, result.EventsAdded), Is.EqualTo((_chain.Head, 200)));
+        });
+        Assert.That(await StoredKeysAsync(), Is.EqualTo(_chain.EventKeys()), "every event once, as a sequential walk stores them");
+        int LogCalls()
+        {
+            lock (_chain.Calls)
+            {
+                return _chain.Calls.Count(c => c == "eth_getLogs");
+            }
+        }
+    }
+
+    [Test]
     public async Task RunPassAsync_LogsCarryTheirBlockTimestamp_FinalEventsTimedWithoutHeaderReads()
     {
         _chain.SendsBlockTimestamp = true;

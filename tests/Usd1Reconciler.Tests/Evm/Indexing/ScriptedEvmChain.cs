@@ -142,7 +142,11 @@ internal sealed class ScriptedEvmChain : HttpMessageHandler
     private JsonObject Answer(JsonElement call)
     {
         var method = call.GetProperty("method").GetString()!;
-        Calls.Add(method);
+        lock (Calls)
+        {
+            Calls.Add(method);
+        }
+
         var parameters = call.TryGetProperty("params", out var p) ? p : default;
         var reply = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = JsonNode.Parse(call.GetProperty("id").GetRawText()) };
         JsonNode? result;

@@ -132,6 +132,34 @@ public sealed class SqliteMigratorTests
         Assert.That(plan, Does.Match("USING (COVERING )?INDEX " + index + " "), $"plan of {statement}: {plan}");
     }
 
+    [Test]
+    public void QueryPlan_NewestBlockTime_SearchesTheKeyAndTheKeptHeadersWithoutScanOrSort()
+    {
+        // Read on every metrics refresh: a scan of the network's events (MAX(block_time)) would cost the store's size.
+        SqliteSupplyStore.Open(DbPath, TimeProvider.System);
+        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteSupplyStore.NewestBlockTimeSql;
+        command.Parameters.AddWithValue("@networkId", 1);
+        var steps = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                steps.Add(reader.GetString(reader.GetOrdinal("detail")));
+            }
+        }
+
+        var plan = string.Join(" | ", steps);
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan, Does.Match("SEARCH supply_events USING (COVERING )?INDEX ux_supply_events_key "), $"events through the block-led key: {plan}");
+            Assert.That(plan, Does.Match("SEARCH blocks USING PRIMARY KEY"), $"headers through their key: {plan}");
+            Assert.That(plan, Does.Not.Contain("SCAN supply_events").And.Not.Contain("SCAN blocks").And.Not.Contain("TEMP B-TREE"), $"no scan of a table, no sort: {plan}");
+        });
+    }
+
     private static SupplyEvent Event(long block, string tx, int position, BigInteger amount) =>
         new(SupplyEventKind.Mint, block, "0xhash" + block, tx, position, SupplyEvent.TopLevel, null, "holder", new TokenAmount(amount), null);
 
