@@ -1,7 +1,5 @@
-using System.Globalization;
 using Dapper;
 using Npgsql;
-using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Supply;
 
@@ -51,14 +49,7 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
         ArgumentNullException.ThrowIfNull(paging);
         await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var stored = new List<StoredAnomaly>();
-        foreach (var anomaly in anomalies)
-        {
-            if (await InsertAsync(connection, transaction, anomaly, paging, now, cancellationToken) is { } added)
-            {
-                stored.Add(added);
-            }
-        }
+        var stored = await AnomalyRecording.RecordAsync(new Steps(connection, transaction), anomalies, paging, now, cancellationToken);
 
         if (screenedRowIds.Count > 0)
         {
@@ -86,22 +77,10 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
             FOR UPDATE OF r SKIP LOCKED
             """,
             transaction: transaction, cancellationToken: cancellationToken))).ToList();
-        var stored = new List<StoredAnomaly>();
-        var screened = new List<(string Network, int Depth)>();
-        foreach (var r in reorgs)
-        {
-            screened.Add((r.Network, r.Depth));
-            if (r.Depth >= minimumDepth)
-            {
-                var anomaly = SupplyAnomalyDetector.DeepReorg(r.Network, r.Ancestor + 1, r.Depth,
-                    $"{r.Depth} blocks above {r.Ancestor} were replaced (old tip {r.OldTip}, new {r.NewTip}); {r.Removed} provisional events were removed and re-indexed.",
-                    PostgresSupplyStore.Time(r.DetectedAt), refused: false);
-                if (await InsertAsync(connection, transaction, anomaly, paging, now, cancellationToken) is { } added)
-                {
-                    stored.Add(added);
-                }
-            }
-        }
+        var (stored, screened) = await AnomalyRecording.ScreenReorgsAsync(
+            new Steps(connection, transaction),
+            reorgs.Select(r => new UnscreenedReorg(r.Id, r.Network, r.Ancestor, r.Depth, r.OldTip, r.NewTip, r.Removed, PostgresSupplyStore.Time(r.DetectedAt))).ToList(),
+            minimumDepth, paging, now, cancellationToken);
 
         if (reorgs.Count > 0)
         {
@@ -124,36 +103,7 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
         ArgumentNullException.ThrowIfNull(paging);
         await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var open = await connection.QuerySingleOrDefaultAsync<OpenRow>(new CommandDefinition(
-            "SELECT id AS Id, page_state AS PageState FROM anomalies WHERE rule = @Rule AND network = @Network AND resolved_at IS NULL AND page_state IN ('queued', 'unpaged') ORDER BY id DESC LIMIT 1 FOR UPDATE",
-            new { Rule = anomaly.Rule.ToString(), anomaly.Network }, transaction, cancellationToken: cancellationToken));
-        StoredAnomaly? added = null;
-        if (open is { PageState: "unpaged", Id: var unpagedId })
-        {
-            if (paging.AlertmanagerConfigured)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE anomalies SET page_state = 'queued', page_note = @note WHERE id = @unpagedId",
-                    new { unpagedId, note = $"{AnomalyPaging.NoAlertmanagerNote} when detected; paged {NoteTime(now)}, still open" },
-                    transaction, cancellationToken: cancellationToken));
-                await EnqueueAsync(connection, transaction, unpagedId, "fire", now, cancellationToken);
-            }
-        }
-        else if (open is { Id: var id })
-        {
-            // Paged earlier; refreshed only while someone can receive the refresh.
-            var lastPage = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-                "SELECT MAX(created_at) FROM alert_outbox WHERE anomaly_id = @id AND action = 'fire'", new { id }, transaction, cancellationToken: cancellationToken));
-            if (paging.AlertmanagerConfigured && (lastPage is not { } last || now - PostgresSupplyStore.Time(last) >= refreshAfter))
-            {
-                await EnqueueAsync(connection, transaction, id, "fire", now, cancellationToken);
-            }
-        }
-        else
-        {
-            added = await InsertAsync(connection, transaction, anomaly, new AnomalyPaging(TimeSpan.Zero, TimeSpan.MaxValue, paging.AlertmanagerConfigured), now, cancellationToken);
-        }
-
+        var added = await AnomalyRecording.RaiseConditionAsync(new Steps(connection, transaction), anomaly, refreshAfter, paging, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return added;
     }
@@ -166,12 +116,10 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
         var open = (await connection.QueryAsync<OpenRow>(new CommandDefinition(
             "UPDATE anomalies SET resolved_at = @At WHERE rule = @Rule AND network = @network AND resolved_at IS NULL RETURNING id AS Id, page_state AS PageState",
             new { Rule = rule.ToString(), network, At = PostgresSupplyStore.Utc(now) }, transaction, cancellationToken: cancellationToken))).ToList();
-        if (paging.AlertmanagerConfigured)
+        var steps = new Steps(connection, transaction);
+        foreach (var id in AnomalyRecording.ResolutionsToPush(open.Select(r => (r.Id, r.PageState)), paging))
         {
-            foreach (var row in open.Where(r => r.PageState == "queued").OrderBy(r => r.Id))
-            {
-                await EnqueueAsync(connection, transaction, row.Id, "resolve", now, cancellationToken);
-            }
+            await steps.EnqueueAsync(id, "resolve", now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -214,7 +162,7 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
             """,
             new { now = PostgresSupplyStore.Utc(now), limit },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new PendingAlert(r.OutboxId, r.Action, r.Attempts, r.ToStored())).ToList();
+        return rows.Select(r => r.ToPending()).ToList();
     }
 
     /// <summary>
@@ -245,7 +193,7 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
             """,
             new { now = PostgresSupplyStore.Utc(now), limit, claimFor },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new PendingAlert(r.OutboxId, r.Action, r.Attempts, r.ToStored())).ToList();
+        return rows.Select(r => r.ToPending()).ToList();
     }
 
     public async Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, DateTimeOffset at, CancellationToken cancellationToken)
@@ -290,61 +238,64 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
         return rows.Select(r => (r.Rule, r.Network, r.Count)).ToList();
     }
 
-    private static async Task<StoredAnomaly?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Anomaly a, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>This store's SQL for <see cref="AnomalyRecording"/>, inside one transaction.</summary>
+    private sealed class Steps(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAnomalyTransaction
     {
-        var dedupeKey = AnomalyPaging.DedupeKey(a);
-        var history = paging.IsHistory(a, now);
-        var pagedWithinCooldown = !history && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        public async Task<bool> QueuedSinceAsync(string dedupeKey, DateTimeOffset since, CancellationToken cancellationToken) =>
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM anomalies WHERE dedupe_key = @dedupeKey AND page_state = 'queued' AND detected_at > @since",
-                new { dedupeKey, since = PostgresSupplyStore.Utc(now - paging.Cooldown) }, transaction, cancellationToken: cancellationToken)) > 0;
-        var (state, note) = paging.Decide(history, pagedWithinCooldown);
+                new { dedupeKey, since = PostgresSupplyStore.Utc(since) }, transaction, cancellationToken: cancellationToken)) > 0;
 
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            """
-            INSERT INTO anomalies (network, rule, fingerprint, dedupe_key, severity, summary, description, block_number, tx_id, actor, amount, occurred_at, detected_at, page_state, page_note)
-            VALUES (@Network, @Rule, @Fingerprint, @dedupeKey, @Severity, @Summary, @Description, @BlockNumber, @TransactionId, @Actor, CAST(@Amount AS numeric), @OccurredAt, @DetectedAt, @state, @note)
-            ON CONFLICT (fingerprint) DO NOTHING
-            RETURNING id
-            """,
-            new
-            {
-                a.Network,
-                Rule = a.Rule.ToString(),
-                a.Fingerprint,
-                dedupeKey,
-                a.Severity,
-                a.Summary,
-                a.Description,
-                a.BlockNumber,
-                a.TransactionId,
-                a.Actor,
-                Amount = a.Amount?.ToString(),
-                OccurredAt = PostgresSupplyStore.Utc(a.OccurredAt),
-                DetectedAt = PostgresSupplyStore.Utc(now),
-                state,
-                note,
-            },
-            transaction, cancellationToken: cancellationToken));
-        if (id is not { } newId)
-        {
-            return null;
-        }
+        public Task<long?> InsertAsync(Anomaly a, string dedupeKey, string pageState, string? pageNote, DateTimeOffset detectedAt, CancellationToken cancellationToken) =>
+            connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                """
+                INSERT INTO anomalies (network, rule, fingerprint, dedupe_key, severity, summary, description, block_number, tx_id, actor, amount, occurred_at, detected_at, page_state, page_note)
+                VALUES (@Network, @Rule, @Fingerprint, @dedupeKey, @Severity, @Summary, @Description, @BlockNumber, @TransactionId, @Actor, CAST(@Amount AS numeric), @OccurredAt, @DetectedAt, @pageState, @pageNote)
+                ON CONFLICT (fingerprint) DO NOTHING
+                RETURNING id
+                """,
+                new
+                {
+                    a.Network,
+                    Rule = a.Rule.ToString(),
+                    a.Fingerprint,
+                    dedupeKey,
+                    a.Severity,
+                    a.Summary,
+                    a.Description,
+                    a.BlockNumber,
+                    a.TransactionId,
+                    a.Actor,
+                    Amount = a.Amount?.ToString(),
+                    OccurredAt = PostgresSupplyStore.Utc(a.OccurredAt),
+                    DetectedAt = PostgresSupplyStore.Utc(detectedAt),
+                    pageState,
+                    pageNote,
+                },
+                transaction, cancellationToken: cancellationToken));
 
-        if (state == "queued")
-        {
-            await EnqueueAsync(connection, transaction, newId, "fire", now, cancellationToken);
-        }
+        public Task EnqueueAsync(long anomalyId, string action, DateTimeOffset at, CancellationToken cancellationToken) =>
+            connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO alert_outbox (anomaly_id, action, created_at, next_attempt_at) VALUES (@anomalyId, @action, @At, @At)",
+                new { anomalyId, action, At = PostgresSupplyStore.Utc(at) }, transaction, cancellationToken: cancellationToken));
 
-        return new StoredAnomaly(newId, a, now, state, null, note);
+        // FOR UPDATE: two instances raising one condition at once queue here, so it is opened or paged once.
+        public async Task<(long Id, string PageState)?> FindOpenConditionAsync(AnomalyRule rule, string network, CancellationToken cancellationToken) =>
+            await connection.QuerySingleOrDefaultAsync<OpenRow>(new CommandDefinition(
+                "SELECT id AS Id, page_state AS PageState FROM anomalies WHERE rule = @Rule AND network = @network AND resolved_at IS NULL AND page_state IN ('queued', 'unpaged') ORDER BY id DESC LIMIT 1 FOR UPDATE",
+                new { Rule = rule.ToString(), network }, transaction, cancellationToken: cancellationToken)) is { } open
+                ? (open.Id, open.PageState)
+                : null;
+
+        public async Task<DateTimeOffset?> LastFireAsync(long anomalyId, CancellationToken cancellationToken) =>
+            PostgresSupplyStore.Time(await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+                "SELECT MAX(created_at) FROM alert_outbox WHERE anomaly_id = @anomalyId AND action = 'fire'", new { anomalyId }, transaction, cancellationToken: cancellationToken)));
+
+        public Task MarkQueuedAsync(long anomalyId, string pageNote, CancellationToken cancellationToken) =>
+            connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE anomalies SET page_state = 'queued', page_note = @pageNote WHERE id = @anomalyId",
+                new { anomalyId, pageNote }, transaction, cancellationToken: cancellationToken));
     }
-
-    private static Task<int> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long anomalyId, string action, DateTimeOffset now, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO alert_outbox (anomaly_id, action, created_at, next_attempt_at) VALUES (@anomalyId, @action, @At, @At)",
-            new { anomalyId, action, At = PostgresSupplyStore.Utc(now) }, transaction, cancellationToken: cancellationToken));
-
-    // The same text the SQLite store writes into a page note, so notes read alike whichever store holds them.
-    private static string NoteTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     private const string EventColumns = PostgresSupplyStore.EventColumns;
 
@@ -378,35 +329,13 @@ public sealed class PostgresAnomalyStore(PostgresSupplyStore supplyStore) : IAno
         public long Count { get; init; }
     }
 
-    private sealed class OutboxRow
+    private sealed class OutboxRow : StoredAnomalyRow
     {
-        public long OutboxId { get; init; }
-        public string Action { get; init; } = "";
-        public int Attempts { get; init; }
-        public long Id { get; init; }
-        public string Network { get; init; } = "";
-        public string Rule { get; init; } = "";
-        public string Fingerprint { get; init; } = "";
-        public string Severity { get; init; } = "";
-        public string Summary { get; init; } = "";
-        public string Description { get; init; } = "";
-        public long? BlockNumber { get; init; }
-        public string? TxId { get; init; }
-        public string? Actor { get; init; }
-        public string? Amount { get; init; }
         public DateTime? OccurredAt { get; init; }
         public DateTime DetectedAt { get; init; }
-        public string PageState { get; init; } = "";
-        public string? PageNote { get; init; }
         public DateTime? ResolvedAt { get; init; }
 
-        public StoredAnomaly ToStored() => new(
-            Id,
-            new Anomaly(Enum.Parse<AnomalyRule>(Rule), Network, Severity, Summary, Description, BlockNumber, TxId, Actor,
-                Amount is null ? null : TokenAmount.ParseDecimal(Amount), PostgresSupplyStore.Time(OccurredAt), Fingerprint),
-            PostgresSupplyStore.Time(DetectedAt),
-            PageState,
-            PostgresSupplyStore.Time(ResolvedAt),
-            PageNote);
+        protected override (DateTimeOffset? OccurredAt, DateTimeOffset DetectedAt, DateTimeOffset? ResolvedAt) ReadTimes() =>
+            (PostgresSupplyStore.Time(OccurredAt), PostgresSupplyStore.Time(DetectedAt), PostgresSupplyStore.Time(ResolvedAt));
     }
 }

@@ -6,14 +6,9 @@ namespace Usd1Reconciler.Storage.Postgres;
 
 public sealed partial class PostgresReconciliationStore
 {
-    private const string ReportColumns =
-        "id AS Id, kind AS Kind, created_at AS CreatedAt, evaluated_at AS EvaluatedAt, verdict AS Verdict, shortfall_usd AS ShortfallUsd, " +
-        "canonical AS Canonical, prev_hash AS PreviousHash, hash AS Hash";
-
-    // The report kind of `reconcile --at`: judged at a past as-of time, so never the current conclusive result.
-    private const string PointInTimeKind = "point_in_time";
-
-    private const string ConclusiveCurrent = "verdict IN ('covered', 'undercollateralized') AND kind <> @pointInTime";
+    private const string ReportColumns = ReportLog.Columns;
+    private const string PointInTimeKind = ReportLog.PointInTimeKind;
+    private const string ConclusiveCurrent = ReportLog.ConclusiveCurrent;
 
     /// <summary>
     /// EXCLUSIVE mode conflicts with itself and with every write, not with reads: appends (and prunes) from all
@@ -22,11 +17,11 @@ public sealed partial class PostgresReconciliationStore
     /// </summary>
     public async Task<StoredReport> AppendReportAsync(
         string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
-        (await AppendAsync(kind, scheduledFor: null, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken)).Report;
+        (await AppendAsync(new ReportDraft(kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical), scheduledFor: null, cancellationToken)).Report;
 
     public Task<(StoredReport Report, bool Appended)> AppendScheduledReportAsync(
         string kind, DateTimeOffset scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
-        AppendAsync(kind, scheduledFor, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken);
+        AppendAsync(new ReportDraft(kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical), scheduledFor, cancellationToken);
 
     public async Task<StoredReport?> GetScheduledReportAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
     {
@@ -42,55 +37,22 @@ public sealed partial class PostgresReconciliationStore
     /// The append of both kinds of report. A scheduled firing's key (issue 14.5) is looked up after the chain lock is
     /// taken, so two instances running one firing at once are serialized there and the second finds the first's report.
     /// </summary>
-    private async Task<(StoredReport Report, bool Appended)> AppendAsync(
-        string kind, DateTimeOffset? scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken)
+    private async Task<(StoredReport Report, bool Appended)> AppendAsync(ReportDraft report, DateTimeOffset? scheduledFor, CancellationToken cancellationToken)
     {
         await using var connection = await supplyStore.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockChainAsync(connection, transaction, cancellationToken);
-        DateTime? key = scheduledFor is { } firing ? PostgresSupplyStore.Utc(firing) : null;
-        if (key is not null)
+        var appended = await ReportLog.AppendAsync(new ChainSteps(connection, transaction), report, scheduledFor, cancellationToken);
+        if (appended.Appended)
         {
-            var existing = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
-                $"SELECT {ReportColumns} FROM reconciliation_reports WHERE kind = @kind AND scheduled_for = @key",
-                new { kind, key },
-                transaction,
-                cancellationToken: cancellationToken));
-            if (existing is not null)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return (existing.ToReport(), false);
-            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.RollbackAsync(cancellationToken);
         }
 
-        var newest = await connection.QuerySingleOrDefaultAsync<PruneRow>(new CommandDefinition(
-            "SELECT id AS Id, hash AS Hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken));
-        var anchor = await AnchorAsync(connection, transaction, cancellationToken);
-        var previous = newest?.Hash ?? anchor.Hash;
-        var id = (newest?.Id ?? anchor.PrunedThrough) + 1;
-        var hash = ReportChain.Hash(previous, canonical);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO reconciliation_reports (id, kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash, scheduled_for)
-            VALUES (@id, @kind, @CreatedAt, @EvaluatedAt, @verdict, @shortfallUsd, @canonical, @previous, @hash, @key)
-            """,
-            new
-            {
-                id,
-                kind,
-                CreatedAt = PostgresSupplyStore.Utc(createdAt),
-                EvaluatedAt = PostgresSupplyStore.Utc(evaluatedAt),
-                verdict,
-                shortfallUsd,
-                canonical,
-                previous,
-                hash,
-                key,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return (new StoredReport(id, kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, previous, hash), true);
+        return appended;
     }
 
     public async Task<StoredReport?> GetReportAsync(long id, CancellationToken cancellationToken)
@@ -163,7 +125,7 @@ public sealed partial class PostgresReconciliationStore
             "SELECT hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken));
         var anchor = await AnchorAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ReportChainHead(anchor.PrunedThrough + stored, anchor.PrunedThrough, head);
+        return ReportLog.Head(stored, anchor.PrunedThrough, head);
     }
 
     public async Task<int> PruneReportsAsync(DateTimeOffset before, CancellationToken cancellationToken)
@@ -202,11 +164,57 @@ public sealed partial class PostgresReconciliationStore
         connection.ExecuteAsync(new CommandDefinition(
             "LOCK TABLE reconciliation_reports IN EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
 
-    private static async Task<(long PrunedThrough, string Hash)> AnchorAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<(long PrunedThrough, string Hash)> AnchorAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        ReportLog.Anchor(await ReadAnchorAsync(connection, transaction, cancellationToken));
+
+    private static async Task<(long PrunedThrough, string Hash)?> ReadAnchorAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<PruneRow>(new CommandDefinition(
+            "SELECT pruned_through AS Id, hash AS Hash FROM report_chain_anchor WHERE id = 1", transaction: transaction, cancellationToken: cancellationToken)) is { } row
+            ? (row.Id, row.Hash)
+            : null;
+
+    /// <summary>This store's SQL for <see cref="ReportLog.AppendAsync"/>, inside the locked append transaction.</summary>
+    private sealed class ChainSteps(NpgsqlConnection connection, NpgsqlTransaction transaction) : IReportChainTransaction
     {
-        var row = await connection.QuerySingleOrDefaultAsync<PruneRow>(new CommandDefinition(
-            "SELECT pruned_through AS Id, hash AS Hash FROM report_chain_anchor WHERE id = 1", transaction: transaction, cancellationToken: cancellationToken));
-        return row is null ? (0, ReportChain.GenesisHash) : (row.Id, row.Hash);
+        public async Task<StoredReport?> FindScheduledAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken) =>
+            (await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
+                $"SELECT {ReportColumns} FROM reconciliation_reports WHERE kind = @kind AND scheduled_for = @key",
+                new { kind, key = PostgresSupplyStore.Utc(scheduledFor) },
+                transaction,
+                cancellationToken: cancellationToken)))?.ToReport();
+
+        public async Task<(long Id, string Hash)?> NewestAsync(CancellationToken cancellationToken) =>
+            await connection.QuerySingleOrDefaultAsync<PruneRow>(new CommandDefinition(
+                "SELECT id AS Id, hash AS Hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken)) is { } row
+                ? (row.Id, row.Hash)
+                : null;
+
+        public Task<(long PrunedThrough, string Hash)?> AnchorAsync(CancellationToken cancellationToken) => ReadAnchorAsync(connection, transaction, cancellationToken);
+
+        public async Task<long> InsertAsync(ReportDraft report, DateTimeOffset? scheduledFor, long id, string previousHash, string hash, CancellationToken cancellationToken)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO reconciliation_reports (id, kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash, scheduled_for)
+                VALUES (@id, @Kind, @CreatedAt, @EvaluatedAt, @Verdict, @ShortfallUsd, @Canonical, @previousHash, @hash, @key)
+                """,
+                new
+                {
+                    id,
+                    report.Kind,
+                    CreatedAt = PostgresSupplyStore.Utc(report.CreatedAt),
+                    EvaluatedAt = PostgresSupplyStore.Utc(report.EvaluatedAt),
+                    report.Verdict,
+                    report.ShortfallUsd,
+                    report.Canonical,
+                    previousHash,
+                    hash,
+                    key = PostgresSupplyStore.Utc(scheduledFor),
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+            return id;
+        }
     }
 
     private sealed class PruneRow
@@ -215,19 +223,11 @@ public sealed partial class PostgresReconciliationStore
         public string Hash { get; init; } = "";
     }
 
-    private sealed class ReportRow
+    private sealed class ReportRow : StoredReportRow
     {
-        public long Id { get; init; }
-        public string Kind { get; init; } = "";
         public DateTime CreatedAt { get; init; }
         public DateTime EvaluatedAt { get; init; }
-        public string Verdict { get; init; } = "";
-        public string ShortfallUsd { get; init; } = "";
-        public string Canonical { get; init; } = "";
-        public string PreviousHash { get; init; } = "";
-        public string Hash { get; init; } = "";
 
-        public StoredReport ToReport() => new(
-            Id, Kind, PostgresSupplyStore.Time(CreatedAt), PostgresSupplyStore.Time(EvaluatedAt), Verdict, ShortfallUsd, Canonical, PreviousHash, Hash);
+        protected override (DateTimeOffset CreatedAt, DateTimeOffset EvaluatedAt) ReadTimes() => (PostgresSupplyStore.Time(CreatedAt), PostgresSupplyStore.Time(EvaluatedAt));
     }
 }

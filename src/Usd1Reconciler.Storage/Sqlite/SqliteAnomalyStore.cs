@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Anomalies;
 using Usd1Reconciler.Core.Supply;
 
@@ -56,15 +55,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
         ArgumentNullException.ThrowIfNull(paging);
         await using var connection = supplyStore.OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var stored = new List<StoredAnomaly>();
-        foreach (var anomaly in anomalies)
-        {
-            var added = await InsertAsync(connection, transaction, anomaly, paging, now, cancellationToken);
-            if (added is not null)
-            {
-                stored.Add(added);
-            }
-        }
+        var stored = await AnomalyRecording.RecordAsync(new Steps(connection, transaction), anomalies, paging, now, cancellationToken);
 
         foreach (var chunk in screenedRowIds.Chunk(500))
         {
@@ -85,30 +76,19 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
         ArgumentNullException.ThrowIfNull(paging);
         await using var connection = supplyStore.OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var reorgs = await connection.QueryAsync<ReorgRow>(new CommandDefinition(
+        var reorgs = (await connection.QueryAsync<ReorgRow>(new CommandDefinition(
             """
             SELECT r.id AS Id, n.name AS Network, r.common_ancestor AS Ancestor, r.depth AS Depth, r.old_tip_id AS OldTip, r.new_tip_id AS NewTip,
                    r.events_removed AS Removed, r.detected_at AS DetectedAt
             FROM reorgs r JOIN networks n ON n.id = r.network_id WHERE r.screened = 0
             """,
-            transaction: transaction, cancellationToken: cancellationToken));
-        var stored = new List<StoredAnomaly>();
-        var screened = new List<(string Network, int Depth)>();
+            transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        var (stored, screened) = await AnomalyRecording.ScreenReorgsAsync(
+            new Steps(connection, transaction),
+            reorgs.Select(r => new UnscreenedReorg(r.Id, r.Network, r.Ancestor, (int)r.Depth, r.OldTip, r.NewTip, r.Removed, SqliteSupplyStore.ParseTime(r.DetectedAt))).ToList(),
+            minimumDepth, paging, now, cancellationToken);
         foreach (var r in reorgs)
         {
-            screened.Add((r.Network, (int)r.Depth));
-            if (r.Depth >= minimumDepth)
-            {
-                var anomaly = SupplyAnomalyDetector.DeepReorg(r.Network, r.Ancestor + 1, (int)r.Depth,
-                    $"{r.Depth} blocks above {r.Ancestor} were replaced (old tip {r.OldTip}, new {r.NewTip}); {r.Removed} provisional events were removed and re-indexed.",
-                    SqliteSupplyStore.ParseTime(r.DetectedAt), refused: false);
-                var added = await InsertAsync(connection, transaction, anomaly, paging, now, cancellationToken);
-                if (added is not null)
-                {
-                    stored.Add(added);
-                }
-            }
-
             await connection.ExecuteAsync(new CommandDefinition("UPDATE reorgs SET screened = 1 WHERE id = @Id", new { r.Id }, transaction, cancellationToken: cancellationToken));
         }
 
@@ -129,36 +109,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
         ArgumentNullException.ThrowIfNull(paging);
         await using var connection = supplyStore.OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var open = await connection.QuerySingleOrDefaultAsync<OpenRow>(new CommandDefinition(
-            "SELECT id AS Id, page_state AS PageState FROM anomalies WHERE rule = @Rule AND network = @Network AND resolved_at IS NULL AND page_state IN ('queued', 'unpaged') ORDER BY id DESC LIMIT 1",
-            new { Rule = anomaly.Rule.ToString(), anomaly.Network }, transaction, cancellationToken: cancellationToken));
-        StoredAnomaly? added = null;
-        if (open is { PageState: "unpaged", Id: var unpagedId })
-        {
-            if (paging.AlertmanagerConfigured)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE anomalies SET page_state = 'queued', page_note = @note WHERE id = @unpagedId",
-                    new { unpagedId, note = $"{AnomalyPaging.NoAlertmanagerNote} when detected; paged {SqliteSupplyStore.Text(now)}, still open" },
-                    transaction, cancellationToken: cancellationToken));
-                await EnqueueAsync(connection, transaction, unpagedId, "fire", now, cancellationToken);
-            }
-        }
-        else if (open is { Id: var id })
-        {
-            // Paged earlier; refreshed only while someone can receive the refresh.
-            var lastPage = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT MAX(created_at) FROM alert_outbox WHERE anomaly_id = @id AND action = 'fire'", new { id }, transaction, cancellationToken: cancellationToken));
-            if (paging.AlertmanagerConfigured && (lastPage is null || now - SqliteSupplyStore.ParseTime(lastPage) >= refreshAfter))
-            {
-                await EnqueueAsync(connection, transaction, id, "fire", now, cancellationToken);
-            }
-        }
-        else
-        {
-            added = await InsertAsync(connection, transaction, anomaly, new AnomalyPaging(TimeSpan.Zero, TimeSpan.MaxValue, paging.AlertmanagerConfigured), now, cancellationToken);
-        }
-
+        var added = await AnomalyRecording.RaiseConditionAsync(new Steps(connection, transaction), anomaly, refreshAfter, paging, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return added;
     }
@@ -179,10 +130,12 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE anomalies SET resolved_at = @At WHERE id = @Id", new { row.Id, At = SqliteSupplyStore.Text(now) }, transaction, cancellationToken: cancellationToken));
-            if (paging.AlertmanagerConfigured && row.PageState == "queued")
-            {
-                await EnqueueAsync(connection, transaction, row.Id, "resolve", now, cancellationToken);
-            }
+        }
+
+        var steps = new Steps(connection, transaction);
+        foreach (var id in AnomalyRecording.ResolutionsToPush(open.Select(r => (r.Id, r.PageState)), paging))
+        {
+            await steps.EnqueueAsync(id, "resolve", now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -235,7 +188,7 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
             """,
             new { now = SqliteSupplyStore.Text(now), limit },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new PendingAlert(r.OutboxId, r.Action, (int)r.Attempts, r.ToStored())).ToList();
+        return rows.Select(r => r.ToPending()).ToList();
     }
 
     public async Task MarkDeliveredAsync(IReadOnlyList<long> outboxIds, DateTimeOffset at, CancellationToken cancellationToken)
@@ -280,58 +233,66 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
         return rows.Select(r => (r.Rule, r.Network, r.Count)).ToList();
     }
 
-    private static async Task<StoredAnomaly?> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, Anomaly a, AnomalyPaging paging, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>This store's SQL for <see cref="AnomalyRecording"/>, inside one transaction.</summary>
+    private sealed class Steps(SqliteConnection connection, SqliteTransaction transaction) : IAnomalyTransaction
     {
-        var dedupeKey = AnomalyPaging.DedupeKey(a);
-        var history = paging.IsHistory(a, now);
-        var pagedWithinCooldown = !history && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        public async Task<bool> QueuedSinceAsync(string dedupeKey, DateTimeOffset since, CancellationToken cancellationToken) =>
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM anomalies WHERE dedupe_key = @dedupeKey AND page_state = 'queued' AND detected_at > @since",
-                new { dedupeKey, since = SqliteSupplyStore.Text(now - paging.Cooldown) }, transaction, cancellationToken: cancellationToken)) > 0;
-        var (state, note) = paging.Decide(history, pagedWithinCooldown);
+                new { dedupeKey, since = SqliteSupplyStore.Text(since) }, transaction, cancellationToken: cancellationToken)) > 0;
 
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            """
-            INSERT INTO anomalies (network, rule, fingerprint, dedupe_key, severity, summary, description, block_number, tx_id, actor, amount, occurred_at, detected_at, page_state, page_note)
-            VALUES (@Network, @Rule, @Fingerprint, @dedupeKey, @Severity, @Summary, @Description, @BlockNumber, @TransactionId, @Actor, @Amount, @OccurredAt, @DetectedAt, @state, @note)
-            ON CONFLICT (fingerprint) DO NOTHING
-            RETURNING id
-            """,
-            new
-            {
-                a.Network,
-                Rule = a.Rule.ToString(),
-                a.Fingerprint,
-                dedupeKey,
-                a.Severity,
-                a.Summary,
-                a.Description,
-                a.BlockNumber,
-                a.TransactionId,
-                a.Actor,
-                Amount = a.Amount?.ToString(),
-                OccurredAt = a.OccurredAt is { } o ? SqliteSupplyStore.Text(o) : null,
-                DetectedAt = SqliteSupplyStore.Text(now),
-                state,
-                note,
-            },
-            transaction, cancellationToken: cancellationToken));
-        if (id is not { } newId)
-        {
-            return null;
-        }
+        public Task<long?> InsertAsync(Anomaly a, string dedupeKey, string pageState, string? pageNote, DateTimeOffset detectedAt, CancellationToken cancellationToken) =>
+            connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                """
+                INSERT INTO anomalies (network, rule, fingerprint, dedupe_key, severity, summary, description, block_number, tx_id, actor, amount, occurred_at, detected_at, page_state, page_note)
+                VALUES (@Network, @Rule, @Fingerprint, @dedupeKey, @Severity, @Summary, @Description, @BlockNumber, @TransactionId, @Actor, @Amount, @OccurredAt, @DetectedAt, @pageState, @pageNote)
+                ON CONFLICT (fingerprint) DO NOTHING
+                RETURNING id
+                """,
+                new
+                {
+                    a.Network,
+                    Rule = a.Rule.ToString(),
+                    a.Fingerprint,
+                    dedupeKey,
+                    a.Severity,
+                    a.Summary,
+                    a.Description,
+                    a.BlockNumber,
+                    a.TransactionId,
+                    a.Actor,
+                    Amount = a.Amount?.ToString(),
+                    OccurredAt = a.OccurredAt is { } o ? SqliteSupplyStore.Text(o) : null,
+                    DetectedAt = SqliteSupplyStore.Text(detectedAt),
+                    pageState,
+                    pageNote,
+                },
+                transaction, cancellationToken: cancellationToken));
 
-        if (state == "queued")
-        {
-            await EnqueueAsync(connection, transaction, newId, "fire", now, cancellationToken);
-        }
+        public Task EnqueueAsync(long anomalyId, string action, DateTimeOffset at, CancellationToken cancellationToken) =>
+            connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO alert_outbox (anomaly_id, action, created_at, next_attempt_at) VALUES (@anomalyId, @action, @At, @At)",
+                new { anomalyId, action, At = SqliteSupplyStore.Text(at) }, transaction, cancellationToken: cancellationToken));
 
-        return new StoredAnomaly(newId, a, now, state, null, note);
+        // No row lock: one process writes an SQLite store (its writer lease), so no other raiser can be in between.
+        public async Task<(long Id, string PageState)?> FindOpenConditionAsync(AnomalyRule rule, string network, CancellationToken cancellationToken) =>
+            await connection.QuerySingleOrDefaultAsync<OpenRow>(new CommandDefinition(
+                "SELECT id AS Id, page_state AS PageState FROM anomalies WHERE rule = @Rule AND network = @network AND resolved_at IS NULL AND page_state IN ('queued', 'unpaged') ORDER BY id DESC LIMIT 1",
+                new { Rule = rule.ToString(), network }, transaction, cancellationToken: cancellationToken)) is { } open
+                ? (open.Id, open.PageState)
+                : null;
+
+        public async Task<DateTimeOffset?> LastFireAsync(long anomalyId, CancellationToken cancellationToken) =>
+            await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT MAX(created_at) FROM alert_outbox WHERE anomaly_id = @anomalyId AND action = 'fire'", new { anomalyId }, transaction, cancellationToken: cancellationToken)) is { } last
+                ? SqliteSupplyStore.ParseTime(last)
+                : null;
+
+        public Task MarkQueuedAsync(long anomalyId, string pageNote, CancellationToken cancellationToken) =>
+            connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE anomalies SET page_state = 'queued', page_note = @pageNote WHERE id = @anomalyId",
+                new { anomalyId, pageNote }, transaction, cancellationToken: cancellationToken));
     }
-
-    private static Task<int> EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, long anomalyId, string action, DateTimeOffset now, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO alert_outbox (anomaly_id, action, created_at, next_attempt_at) VALUES (@anomalyId, @action, @At, @At)",
-            new { anomalyId, action, At = SqliteSupplyStore.Text(now) }, transaction, cancellationToken: cancellationToken));
 
     // The supply store's own column list, so both read supply_events into SupplyEventRow the same way.
     private const string EventColumns = SqliteSupplyStore.EventColumns;
@@ -366,35 +327,13 @@ public sealed class SqliteAnomalyStore(SqliteSupplyStore supplyStore) : IAnomaly
         public long Count { get; init; }
     }
 
-    private sealed class OutboxRow
+    private sealed class OutboxRow : StoredAnomalyRow
     {
-        public long OutboxId { get; init; }
-        public string Action { get; init; } = "";
-        public long Attempts { get; init; }
-        public long Id { get; init; }
-        public string Network { get; init; } = "";
-        public string Rule { get; init; } = "";
-        public string Fingerprint { get; init; } = "";
-        public string Severity { get; init; } = "";
-        public string Summary { get; init; } = "";
-        public string Description { get; init; } = "";
-        public long? BlockNumber { get; init; }
-        public string? TxId { get; init; }
-        public string? Actor { get; init; }
-        public string? Amount { get; init; }
         public string? OccurredAt { get; init; }
         public string DetectedAt { get; init; } = "";
-        public string PageState { get; init; } = "";
-        public string? PageNote { get; init; }
         public string? ResolvedAt { get; init; }
 
-        public StoredAnomaly ToStored() => new(
-            Id,
-            new Anomaly(Enum.Parse<AnomalyRule>(Rule), Network, Severity, Summary, Description, BlockNumber, TxId, Actor,
-                Amount is null ? null : TokenAmount.ParseDecimal(Amount), OccurredAt is null ? null : SqliteSupplyStore.ParseTime(OccurredAt), Fingerprint),
-            SqliteSupplyStore.ParseTime(DetectedAt),
-            PageState,
-            ResolvedAt is null ? null : SqliteSupplyStore.ParseTime(ResolvedAt),
-            PageNote);
+        protected override (DateTimeOffset? OccurredAt, DateTimeOffset DetectedAt, DateTimeOffset? ResolvedAt) ReadTimes() =>
+            (OccurredAt is null ? null : SqliteSupplyStore.ParseTime(OccurredAt), SqliteSupplyStore.ParseTime(DetectedAt), ResolvedAt is null ? null : SqliteSupplyStore.ParseTime(ResolvedAt));
     }
 }

@@ -1,26 +1,23 @@
+using System.Data.Common;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Usd1Reconciler.Core.Reconciliation;
 
 namespace Usd1Reconciler.Storage.Sqlite;
 
 public sealed partial class SqliteReconciliationStore
 {
-    private const string ReportColumns =
-        "id AS Id, kind AS Kind, created_at AS CreatedAt, evaluated_at AS EvaluatedAt, verdict AS Verdict, shortfall_usd AS ShortfallUsd, " +
-        "canonical AS Canonical, prev_hash AS PreviousHash, hash AS Hash";
-
-    // The report kind of `reconcile --at`: judged at a past as-of time, so never the current conclusive result.
-    private const string PointInTimeKind = "point_in_time";
-
-    private const string ConclusiveCurrent = "verdict IN ('covered', 'undercollateralized') AND kind <> @pointInTime";
+    private const string ReportColumns = ReportLog.Columns;
+    private const string PointInTimeKind = ReportLog.PointInTimeKind;
+    private const string ConclusiveCurrent = ReportLog.ConclusiveCurrent;
 
     public async Task<StoredReport> AppendReportAsync(
         string kind, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
-        (await AppendAsync(kind, scheduledFor: null, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken)).Report;
+        (await AppendAsync(new ReportDraft(kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical), scheduledFor: null, cancellationToken)).Report;
 
     public Task<(StoredReport Report, bool Appended)> AppendScheduledReportAsync(
         string kind, DateTimeOffset scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken) =>
-        AppendAsync(kind, scheduledFor, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, cancellationToken);
+        AppendAsync(new ReportDraft(kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical), scheduledFor, cancellationToken);
 
     public async Task<StoredReport?> GetScheduledReportAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
     {
@@ -32,8 +29,7 @@ public sealed partial class SqliteReconciliationStore
         return row?.ToReport();
     }
 
-    private async Task<(StoredReport Report, bool Appended)> AppendAsync(
-        string kind, DateTimeOffset? scheduledFor, DateTimeOffset createdAt, DateTimeOffset evaluatedAt, string verdict, string shortfallUsd, string canonical, CancellationToken cancellationToken)
+    private async Task<(StoredReport Report, bool Appended)> AppendAsync(ReportDraft report, DateTimeOffset? scheduledFor, CancellationToken cancellationToken)
     {
         await using var connection = supplyStore.OpenConnection();
         // BEGIN IMMEDIATE takes the write lock now, before the newest hash (and the firing's key) is read: the reads
@@ -41,45 +37,9 @@ public sealed partial class SqliteReconciliationStore
         await connection.ExecuteAsync(new CommandDefinition("BEGIN IMMEDIATE", cancellationToken: cancellationToken));
         try
         {
-            var key = scheduledFor is { } firing ? SqliteSupplyStore.Text(firing) : null;
-            if (key is not null)
-            {
-                var existing = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
-                    $"SELECT {ReportColumns} FROM reconciliation_reports WHERE kind = @kind AND scheduled_for = @key",
-                    new { kind, key },
-                    cancellationToken: cancellationToken));
-                if (existing is not null)
-                {
-                    await connection.ExecuteAsync(new CommandDefinition("ROLLBACK", cancellationToken: CancellationToken.None));
-                    return (existing.ToReport(), false);
-                }
-            }
-
-            var previous = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", cancellationToken: cancellationToken))
-                ?? await AnchorHashAsync(connection, cancellationToken);
-            var hash = ReportChain.Hash(previous, canonical);
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO reconciliation_reports (kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash, scheduled_for)
-                VALUES (@kind, @CreatedAt, @EvaluatedAt, @verdict, @shortfallUsd, @canonical, @previous, @hash, @key);
-                SELECT last_insert_rowid();
-                """,
-                new
-                {
-                    kind,
-                    CreatedAt = SqliteSupplyStore.Text(createdAt),
-                    EvaluatedAt = SqliteSupplyStore.Text(evaluatedAt),
-                    verdict,
-                    shortfallUsd,
-                    canonical,
-                    previous,
-                    hash,
-                    key,
-                },
-                cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition("COMMIT", cancellationToken: CancellationToken.None));
-            return (new StoredReport(id, kind, createdAt, evaluatedAt, verdict, shortfallUsd, canonical, previous, hash), true);
+            var appended = await ReportLog.AppendAsync(new ChainSteps(connection), report, scheduledFor, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(appended.Appended ? "COMMIT" : "ROLLBACK", cancellationToken: CancellationToken.None));
+            return appended;
         }
         catch
         {
@@ -168,7 +128,7 @@ public sealed partial class SqliteReconciliationStore
         var head = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken));
         var pruned = await PrunedCountAsync(connection, transaction, cancellationToken);
-        return new ReportChainHead(pruned + stored, pruned, head);
+        return ReportLog.Head(stored, pruned, head);
     }
 
     public async Task<int> PruneReportsAsync(DateTimeOffset before, CancellationToken cancellationToken)
@@ -201,15 +161,60 @@ public sealed partial class SqliteReconciliationStore
         return deleted;
     }
 
-    private static async Task<string> AnchorHashAsync(Microsoft.Data.Sqlite.SqliteConnection connection, CancellationToken cancellationToken, System.Data.Common.DbTransaction? transaction = null) =>
+    private static async Task<string> AnchorHashAsync(SqliteConnection connection, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT hash FROM report_chain_anchor WHERE id = 1", transaction: transaction, cancellationToken: cancellationToken))
         ?? ReportChain.GenesisHash;
 
-    private static async Task<long> PrunedCountAsync(Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken) =>
+    private static async Task<long> PrunedCountAsync(SqliteConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT pruned_through FROM report_chain_anchor WHERE id = 1", transaction: transaction, cancellationToken: cancellationToken))
         ?? 0;
+
+    /// <summary>This store's SQL for <see cref="ReportLog.AppendAsync"/>, inside the <c>BEGIN IMMEDIATE</c> transaction of the connection.</summary>
+    private sealed class ChainSteps(SqliteConnection connection) : IReportChainTransaction
+    {
+        public async Task<StoredReport?> FindScheduledAsync(string kind, DateTimeOffset scheduledFor, CancellationToken cancellationToken) =>
+            (await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(
+                $"SELECT {ReportColumns} FROM reconciliation_reports WHERE kind = @kind AND scheduled_for = @key",
+                new { kind, key = SqliteSupplyStore.Text(scheduledFor) },
+                cancellationToken: cancellationToken)))?.ToReport();
+
+        public async Task<(long Id, string Hash)?> NewestAsync(CancellationToken cancellationToken) =>
+            await connection.QuerySingleOrDefaultAsync<PruneRow>(new CommandDefinition(
+                "SELECT id AS Id, hash AS Hash FROM reconciliation_reports ORDER BY id DESC LIMIT 1", cancellationToken: cancellationToken)) is { } row
+                ? (row.Id, row.Hash)
+                : null;
+
+        public async Task<(long PrunedThrough, string Hash)?> AnchorAsync(CancellationToken cancellationToken) =>
+            await connection.QuerySingleOrDefaultAsync<PruneRow>(new CommandDefinition(
+                "SELECT pruned_through AS Id, hash AS Hash FROM report_chain_anchor WHERE id = 1", cancellationToken: cancellationToken)) is { } row
+                ? (row.Id, row.Hash)
+                : null;
+
+        // The rowid SQLite assigns is the id asked for (the newest report is never pruned, so it is the largest ever
+        // used); it is read back rather than set, as the store always has.
+        public Task<long> InsertAsync(ReportDraft report, DateTimeOffset? scheduledFor, long id, string previousHash, string hash, CancellationToken cancellationToken) =>
+            connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                INSERT INTO reconciliation_reports (kind, created_at, evaluated_at, verdict, shortfall_usd, canonical, prev_hash, hash, scheduled_for)
+                VALUES (@Kind, @CreatedAt, @EvaluatedAt, @Verdict, @ShortfallUsd, @Canonical, @previousHash, @hash, @key);
+                SELECT last_insert_rowid();
+                """,
+                new
+                {
+                    report.Kind,
+                    CreatedAt = SqliteSupplyStore.Text(report.CreatedAt),
+                    EvaluatedAt = SqliteSupplyStore.Text(report.EvaluatedAt),
+                    report.Verdict,
+                    report.ShortfallUsd,
+                    report.Canonical,
+                    previousHash,
+                    hash,
+                    key = scheduledFor is { } firing ? SqliteSupplyStore.Text(firing) : null,
+                },
+                cancellationToken: cancellationToken));
+    }
 
     private sealed class PruneRow
     {
@@ -217,19 +222,11 @@ public sealed partial class SqliteReconciliationStore
         public string Hash { get; init; } = "";
     }
 
-    private sealed class ReportRow
+    private sealed class ReportRow : StoredReportRow
     {
-        public long Id { get; init; }
-        public string Kind { get; init; } = "";
         public string CreatedAt { get; init; } = "";
         public string EvaluatedAt { get; init; } = "";
-        public string Verdict { get; init; } = "";
-        public string ShortfallUsd { get; init; } = "";
-        public string Canonical { get; init; } = "";
-        public string PreviousHash { get; init; } = "";
-        public string Hash { get; init; } = "";
 
-        public StoredReport ToReport() => new(
-            Id, Kind, SqliteSupplyStore.ParseTime(CreatedAt), SqliteSupplyStore.ParseTime(EvaluatedAt), Verdict, ShortfallUsd, Canonical, PreviousHash, Hash);
+        protected override (DateTimeOffset CreatedAt, DateTimeOffset EvaluatedAt) ReadTimes() => (SqliteSupplyStore.ParseTime(CreatedAt), SqliteSupplyStore.ParseTime(EvaluatedAt));
     }
 }
