@@ -123,29 +123,24 @@ public sealed partial class PostgresSupplyStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var bySignature = r.RemovedTransactions.Count > 0;
         var removedTransactions = r.RemovedTransactions.ToArray();
-        var finalTouched = bySignature
-            ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND tx_id = ANY(@removedTransactions)",
-                new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
-            : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
-        if (finalTouched > 0)
-        {
-            // The indexer refuses such reorgs before it gets here; this guard keeps the store honest on its own.
-            throw new InvalidOperationException(
-                $"rollback on network {r.NetworkId} would remove {finalTouched} final events; final history is never rewritten");
-        }
-
-        var removed = bySignature
-            ? await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM supply_events WHERE network_id = @NetworkId AND NOT is_final AND tx_id = ANY(@removedTransactions)",
-                new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
-            : await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
+        var removed = await RollbackRemoval.RemoveAsync(
+            r,
+            "final events",
+            bySignature => bySignature
+                ? connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND tx_id = ANY(@removedTransactions)",
+                    new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
+                : connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND block_number > @CommonAncestor",
+                    new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)),
+            bySignature => bySignature
+                ? connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND NOT is_final AND tx_id = ANY(@removedTransactions)",
+                    new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
+                : connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
+                    new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)));
 
         await RemoveGovernanceChangesAsync(connection, transaction, r, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(

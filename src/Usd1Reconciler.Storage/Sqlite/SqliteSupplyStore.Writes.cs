@@ -84,28 +84,23 @@ public sealed partial class SqliteSupplyStore
         await using var connection = OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
-        var bySignature = r.RemovedTransactions.Count > 0;
-        var finalTouched = bySignature
-            ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND tx_id IN @RemovedTransactions",
-                new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
-            : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
-        if (finalTouched > 0)
-        {
-            // The indexer refuses such reorgs before it gets here; this guard keeps the store honest on its own.
-            throw new InvalidOperationException(
-                $"rollback on network {r.NetworkId} would remove {finalTouched} final events; final history is never rewritten");
-        }
-
-        var removed = bySignature
-            ? await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM supply_events WHERE network_id = @NetworkId AND is_final = 0 AND tx_id IN @RemovedTransactions",
-                new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
-            : await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
+        var removed = await RollbackRemoval.RemoveAsync(
+            r,
+            "final events",
+            bySignature => bySignature
+                ? connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND tx_id IN @RemovedTransactions",
+                    new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
+                : connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND block_number > @CommonAncestor",
+                    new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)),
+            bySignature => bySignature
+                ? connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND is_final = 0 AND tx_id IN @RemovedTransactions",
+                    new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
+                : connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
+                    new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)));
 
         await RemoveGovernanceChangesAsync(connection, transaction, r, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
