@@ -22,18 +22,10 @@ public sealed partial class PostgresSupplyStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var finalThrough = batch.FinalThrough ?? long.MinValue;
-        var folded = new FoldedTotals();
+        var folded = FoldedTotals.FinalIn(batch.Events, finalThrough);
         if (batch.Events.Count > 0)
         {
             await CopyEventsAsync(connection, batch.NetworkId, batch.Events, finalThrough, cancellationToken);
-        }
-
-        foreach (var e in batch.Events)
-        {
-            if (e.BlockNumber <= finalThrough)
-            {
-                folded.Add(e.Kind, e.Amount.Value, e.BlockTime);
-            }
         }
 
         if (batch.UnfinalizedBlocks.Count > 0)
@@ -195,7 +187,7 @@ public sealed partial class PostgresSupplyStore
     private static async Task<bool> FinalizeInTransactionAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long networkId, long finalBlock, DateTimeOffset finalizedAt, FoldedTotals alreadyFinal, CancellationToken cancellationToken)
     {
-        var stored = (await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(
+        var stored = (await connection.QuerySingleAsync<SupplyTotalsRow>(new CommandDefinition(
             "SELECT final_block AS FinalBlock, minted::text AS Minted, burned::text AS Burned, mints AS Mints, burns AS Burns FROM supply_totals WHERE network_id = @networkId FOR UPDATE",
             new { networkId }, transaction, cancellationToken: cancellationToken))).ToTotals();
         if (FinalizationFold.Target(stored, finalBlock, alreadyFinal) is not { } target)
@@ -246,7 +238,7 @@ public sealed partial class PostgresSupplyStore
                 reading.BlockNumber,
                 Onchain = reading.OnchainSupply.ToString(),
                 Indexed = SumText(reading.IndexedSupply),
-                Status = reading.Compare() == LedgerProofStatus.Ok ? "ok" : "mismatch",
+                Status = FinalizationFold.LedgerProofStatusText(reading),
                 At = Utc(reading.CheckedAt),
             },
             transaction,
@@ -255,14 +247,4 @@ public sealed partial class PostgresSupplyStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private sealed class TotalsRow
-    {
-        public long FinalBlock { get; init; }
-        public string Minted { get; init; } = "";
-        public string Burned { get; init; } = "";
-        public long Mints { get; init; }
-        public long Burns { get; init; }
-
-        public SupplyTotals ToTotals() => new(FinalBlock, ParseSum(Minted), ParseSum(Burned), Mints, Burns);
-    }
 }

@@ -24,7 +24,7 @@ public sealed partial class SqliteSupplyStore
         // Prepared multi-row inserts reused for the whole batch: the hot path of a backfill. Executed synchronously
         // (Microsoft.Data.Sqlite's async calls run synchronously anyway) to spare a task per statement.
         var finalThrough = batch.FinalThrough ?? long.MinValue;
-        var folded = new FoldedTotals();
+        var folded = FoldedTotals.FinalIn(batch.Events, finalThrough);
         using (var wide = new EventInsert(connection, batch.NetworkId, RowsPerInsert))
         using (var single = new EventInsert(connection, batch.NetworkId, 1))
         {
@@ -39,14 +39,6 @@ public sealed partial class SqliteSupplyStore
             for (; at < events.Count; at++)
             {
                 single.Execute(events, at, finalThrough);
-            }
-        }
-
-        foreach (var e in batch.Events)
-        {
-            if (e.BlockNumber <= finalThrough)
-            {
-                folded.Add(e.Kind, e.Amount.Value, e.BlockTime);
             }
         }
 
@@ -152,7 +144,7 @@ public sealed partial class SqliteSupplyStore
     private static async Task<bool> FinalizeInTransactionAsync(
         SqliteConnection connection, SqliteTransaction transaction, long networkId, long finalBlock, DateTimeOffset finalizedAt, FoldedTotals alreadyFinal, CancellationToken cancellationToken)
     {
-        var stored = (await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(
+        var stored = (await connection.QuerySingleAsync<SupplyTotalsRow>(new CommandDefinition(
             "SELECT final_block AS FinalBlock, minted AS Minted, burned AS Burned, mints AS Mints, burns AS Burns FROM supply_totals WHERE network_id = @networkId",
             new { networkId }, transaction, cancellationToken: cancellationToken))).ToTotals();
         if (FinalizationFold.Target(stored, finalBlock, alreadyFinal) is not { } target)
@@ -203,22 +195,12 @@ public sealed partial class SqliteSupplyStore
                 reading.BlockNumber,
                 Onchain = reading.OnchainSupply.ToString(),
                 Indexed = SumText(reading.IndexedSupply),
-                Status = reading.Compare() == LedgerProofStatus.Ok ? "ok" : "mismatch",
+                Status = FinalizationFold.LedgerProofStatusText(reading),
                 At = Text(reading.CheckedAt),
             },
             cancellationToken: cancellationToken));
     }
 
-    private sealed class TotalsRow
-    {
-        public long FinalBlock { get; init; }
-        public string Minted { get; init; } = "";
-        public string Burned { get; init; } = "";
-        public long Mints { get; init; }
-        public long Burns { get; init; }
-
-        public SupplyTotals ToTotals() => new(FinalBlock, ParseSum(Minted), ParseSum(Burned), Mints, Burns);
-    }
 
     /// <summary>
     /// A prepared INSERT of <c>rows</c> events at once on the transaction's connection, parameters bound by index. A
