@@ -16,6 +16,13 @@ internal static class FinalizationFold
     /// <summary>The text both providers store an event's kind as.</summary>
     public static string KindText(SupplyEventKind kind) => kind == SupplyEventKind.Mint ? "mint" : "burn";
 
+    /// <summary>The text both providers store a ledger proof's status as.</summary>
+    public static string LedgerProofStatusText(LedgerProofReading reading)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        return reading.Compare() == LedgerProofStatus.Ok ? "ok" : "mismatch";
+    }
+
     /// <summary>
     /// The block finality moves to, or null when the transaction changes nothing: <paramref name="finalBlock"/> is not
     /// past the stored one and the batch wrote nothing final. An older <paramref name="finalBlock"/> with final events

@@ -23,6 +23,19 @@ internal sealed class FoldedTotals
     /// <summary>The events themselves (kind as stored, amount, block time), for the hourly redemption aggregates.</summary>
     public List<(string Kind, BigInteger Amount, DateTimeOffset? BlockTime)> Events { get; } = [];
 
+    /// <summary>The events of <paramref name="events"/> a batch writes final: those at or below <paramref name="finalThrough"/>.</summary>
+    public static FoldedTotals FinalIn(IEnumerable<SupplyEvent> events, long finalThrough)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var folded = new FoldedTotals();
+        foreach (var e in events.Where(e => e.BlockNumber <= finalThrough))
+        {
+            folded.Add(e.Kind, e.Amount.Value, e.BlockTime);
+        }
+
+        return folded;
+    }
+
     public void Add(SupplyEventKind kind, BigInteger amount, DateTimeOffset? blockTime)
     {
         Events.Add((FinalizationFold.KindText(kind), amount, blockTime));

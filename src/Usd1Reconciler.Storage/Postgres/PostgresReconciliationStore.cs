@@ -1,5 +1,4 @@
 using Dapper;
-using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reserves;
 
 namespace Usd1Reconciler.Storage.Postgres;
@@ -31,7 +30,7 @@ public sealed partial class PostgresReconciliationStore(PostgresSupplyStore supp
             return null;
         }
 
-        var accounts = await connection.QueryAsync<AccountRow>(new CommandDefinition(
+        var accounts = await connection.QueryAsync<ReserveAccountRow>(new CommandDefinition(
             """
             SELECT account_id AS AccountId, asset_class AS AssetClass, currency AS Currency, amount_usd::text AS Amount, bank AS Bank,
                    days_to_liquidity AS DaysToLiquidity
@@ -41,16 +40,7 @@ public sealed partial class PostgresReconciliationStore(PostgresSupplyStore supp
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return new ReserveSnapshot(
-            row.Id,
-            row.Feed,
-            row.Custodian,
-            PostgresSupplyStore.Time(row.AsOf),
-            accounts.Select(ToAccount).ToList(),
-            row.Attestation,
-            row.ContentSha256,
-            row.Signature,
-            PostgresSupplyStore.Time(row.ReceivedAt));
+        return row.ToSnapshot(accounts);
     }
 
     public async Task<long> RecordSnapshotAsync(ReserveSnapshot snapshot, CancellationToken cancellationToken)
@@ -136,41 +126,14 @@ public sealed partial class PostgresReconciliationStore(PostgresSupplyStore supp
             cancellationToken: cancellationToken));
     }
 
-    private static ReserveAccount ToAccount(AccountRow row) => new(
-        row.AccountId,
-        AssetClassNames.TryParse(row.AssetClass, out var assetClass) ? assetClass : throw new StoreSchemaException($"unknown asset class '{row.AssetClass}' in the store"),
-        row.Currency,
-        UsdAmount.Parse(TrimScale(row.Amount)),
-        row.Bank,
-        row.DaysToLiquidity);
+    private const string SnapshotColumns = ReserveSnapshotRow.Columns;
 
-    // numeric(96,18) reads back with all 18 decimals ("12.500000000000000000"); the value is the same without the zeros.
-    private static string TrimScale(string text) => text.Contains('.', StringComparison.Ordinal) ? text.TrimEnd('0').TrimEnd('.') : text;
-
-    private const string SnapshotColumns =
-        "id AS Id, feed AS Feed, custodian AS Custodian, as_of AS AsOf, received_at AS ReceivedAt, attestation AS Attestation, " +
-        "content_sha256 AS ContentSha256, signature AS Signature";
-
-    private sealed class SnapshotRow
+    private sealed class SnapshotRow : ReserveSnapshotRow
     {
-        public long Id { get; init; }
-        public string Feed { get; init; } = "";
-        public string Custodian { get; init; } = "";
         public DateTime AsOf { get; init; }
         public DateTime ReceivedAt { get; init; }
-        public string? Attestation { get; init; }
-        public string ContentSha256 { get; init; } = "";
-        public string? Signature { get; init; }
-    }
 
-    private sealed class AccountRow
-    {
-        public string AccountId { get; init; } = "";
-        public string AssetClass { get; init; } = "";
-        public string Currency { get; init; } = "";
-        public string Amount { get; init; } = "";
-        public string Bank { get; init; } = "";
-        public int? DaysToLiquidity { get; init; }
+        protected override (DateTimeOffset AsOf, DateTimeOffset ReceivedAt) ReadTimes() => (PostgresSupplyStore.Time(AsOf), PostgresSupplyStore.Time(ReceivedAt));
     }
 
     private sealed class RejectionRow

@@ -81,22 +81,13 @@ public sealed partial class PostgresSupplyStore : IGovernanceStore
     public async Task<GovernanceProofReading?> GetGovernanceProofAsync(string network, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<GovernanceProofRow>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<GovernanceProofRecord>(new CommandDefinition(
             """
             SELECT p.block_number AS BlockNumber, p.status AS Status, p.differences::text AS Differences, p.state_hash AS StateHash, p.reason AS Reason, p.checked_at AS CheckedAt
             FROM governance_proofs p JOIN networks n ON n.id = p.network_id WHERE n.name = @network
             """,
             new { network }, cancellationToken: cancellationToken));
-        return row is null
-            ? null
-            : new GovernanceProofReading(
-                network,
-                row.BlockNumber,
-                GovernanceRecordText.ParseStatus(row.Status, Location),
-                GovernanceRecordText.ParseDifferences(row.Differences, network, Location),
-                row.StateHash,
-                Time(row.CheckedAt),
-                row.Reason);
+        return row?.ToReading(network, Location);
     }
 
     /// <summary>
@@ -148,56 +139,34 @@ public sealed partial class PostgresSupplyStore : IGovernanceStore
     /// </summary>
     private static async Task RemoveGovernanceChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChainReorganization r, CancellationToken cancellationToken)
     {
-        var bySignature = r.RemovedTransactions.Count > 0;
-        object parameters = bySignature ? new { r.NetworkId, removedTransactions = r.RemovedTransactions.ToArray() } : new { r.NetworkId, r.CommonAncestor };
-        var finalTouched = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            bySignature
-                ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
-                : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
-            parameters, transaction, cancellationToken: cancellationToken));
-        if (finalTouched > 0)
-        {
-            throw new InvalidOperationException(
-                $"rollback on network {r.NetworkId} would remove {finalTouched} final governance changes; final history is never rewritten");
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            bySignature
-                ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
-                : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
-            parameters, transaction, cancellationToken: cancellationToken));
+        object parameters = r.RemovedTransactions.Count > 0 ? new { r.NetworkId, removedTransactions = r.RemovedTransactions.ToArray() } : new { r.NetworkId, r.CommonAncestor };
+        await RollbackRemoval.RemoveAsync(
+            r,
+            "final governance changes",
+            bySignature => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                bySignature
+                    ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
+                    : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
+                parameters, transaction, cancellationToken: cancellationToken)),
+            bySignature => connection.ExecuteAsync(new CommandDefinition(
+                bySignature
+                    ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
+                    : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
+                parameters, transaction, cancellationToken: cancellationToken)));
     }
 
-    private sealed class GovernanceRow
+    private sealed class GovernanceRow : GovernanceChangeRow
     {
-        public string Network { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Subject { get; init; } = "";
-        public string? OldValue { get; init; }
-        public string? NewValue { get; init; }
-        public string? Actor { get; init; }
-        public long BlockNumber { get; init; }
-        public string BlockHash { get; init; } = "";
-        public string TxId { get; init; } = "";
-        public int Position { get; init; }
-        public int SubPosition { get; init; }
         public DateTime? BlockTime { get; init; }
         public bool IsFinal { get; init; }
 
-        public GovernanceChange ToChange(string location) => new(
-            Network, GovernanceRecordText.ParseKind(Kind, location), Subject, OldValue, NewValue, Actor, BlockNumber, BlockHash, TxId, Position, SubPosition, Time(BlockTime))
-        {
-            IsFinal = IsFinal,
-        };
+        protected override (DateTimeOffset? BlockTime, bool IsFinal) ReadBlockTimeAndFinal() => (Time(BlockTime), IsFinal);
     }
 
-    private sealed class GovernanceProofRow
+    private sealed class GovernanceProofRecord : GovernanceProofRow
     {
-        public long BlockNumber { get; init; }
-        public string Status { get; init; } = "";
-        public string Differences { get; init; } = "";
-        public string StateHash { get; init; } = "";
-        public string? Reason { get; init; }
         public DateTime CheckedAt { get; init; }
+
+        protected override DateTimeOffset ReadCheckedAt() => Time(CheckedAt);
     }
 }

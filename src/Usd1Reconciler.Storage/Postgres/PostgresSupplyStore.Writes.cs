@@ -22,18 +22,10 @@ public sealed partial class PostgresSupplyStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var finalThrough = batch.FinalThrough ?? long.MinValue;
-        var folded = new FoldedTotals();
+        var folded = FoldedTotals.FinalIn(batch.Events, finalThrough);
         if (batch.Events.Count > 0)
         {
             await CopyEventsAsync(connection, batch.NetworkId, batch.Events, finalThrough, cancellationToken);
-        }
-
-        foreach (var e in batch.Events)
-        {
-            if (e.BlockNumber <= finalThrough)
-            {
-                folded.Add(e.Kind, e.Amount.Value, e.BlockTime);
-            }
         }
 
         if (batch.UnfinalizedBlocks.Count > 0)
@@ -123,29 +115,24 @@ public sealed partial class PostgresSupplyStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var bySignature = r.RemovedTransactions.Count > 0;
         var removedTransactions = r.RemovedTransactions.ToArray();
-        var finalTouched = bySignature
-            ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND tx_id = ANY(@removedTransactions)",
-                new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
-            : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
-        if (finalTouched > 0)
-        {
-            // The indexer refuses such reorgs before it gets here; this guard keeps the store honest on its own.
-            throw new InvalidOperationException(
-                $"rollback on network {r.NetworkId} would remove {finalTouched} final events; final history is never rewritten");
-        }
-
-        var removed = bySignature
-            ? await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM supply_events WHERE network_id = @NetworkId AND NOT is_final AND tx_id = ANY(@removedTransactions)",
-                new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
-            : await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
+        var removed = await RollbackRemoval.RemoveAsync(
+            r,
+            "final events",
+            bySignature => bySignature
+                ? connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND tx_id = ANY(@removedTransactions)",
+                    new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
+                : connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND block_number > @CommonAncestor",
+                    new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)),
+            bySignature => bySignature
+                ? connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND NOT is_final AND tx_id = ANY(@removedTransactions)",
+                    new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
+                : connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
+                    new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)));
 
         await RemoveGovernanceChangesAsync(connection, transaction, r, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -200,7 +187,7 @@ public sealed partial class PostgresSupplyStore
     private static async Task<bool> FinalizeInTransactionAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long networkId, long finalBlock, DateTimeOffset finalizedAt, FoldedTotals alreadyFinal, CancellationToken cancellationToken)
     {
-        var stored = (await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(
+        var stored = (await connection.QuerySingleAsync<SupplyTotalsRow>(new CommandDefinition(
             "SELECT final_block AS FinalBlock, minted::text AS Minted, burned::text AS Burned, mints AS Mints, burns AS Burns FROM supply_totals WHERE network_id = @networkId FOR UPDATE",
             new { networkId }, transaction, cancellationToken: cancellationToken))).ToTotals();
         if (FinalizationFold.Target(stored, finalBlock, alreadyFinal) is not { } target)
@@ -251,7 +238,7 @@ public sealed partial class PostgresSupplyStore
                 reading.BlockNumber,
                 Onchain = reading.OnchainSupply.ToString(),
                 Indexed = SumText(reading.IndexedSupply),
-                Status = reading.Compare() == LedgerProofStatus.Ok ? "ok" : "mismatch",
+                Status = FinalizationFold.LedgerProofStatusText(reading),
                 At = Utc(reading.CheckedAt),
             },
             transaction,
@@ -260,14 +247,4 @@ public sealed partial class PostgresSupplyStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private sealed class TotalsRow
-    {
-        public long FinalBlock { get; init; }
-        public string Minted { get; init; } = "";
-        public string Burned { get; init; } = "";
-        public long Mints { get; init; }
-        public long Burns { get; init; }
-
-        public SupplyTotals ToTotals() => new(FinalBlock, ParseSum(Minted), ParseSum(Burned), Mints, Burns);
-    }
 }

@@ -1,5 +1,4 @@
 using Dapper;
-using Usd1Reconciler.Core.Amounts;
 using Usd1Reconciler.Core.Reserves;
 
 namespace Usd1Reconciler.Storage.Sqlite;
@@ -30,7 +29,7 @@ public sealed partial class SqliteReconciliationStore(SqliteSupplyStore supplySt
             return null;
         }
 
-        var accounts = await connection.QueryAsync<AccountRow>(new CommandDefinition(
+        var accounts = await connection.QueryAsync<ReserveAccountRow>(new CommandDefinition(
             """
             SELECT account_id AS AccountId, asset_class AS AssetClass, currency AS Currency, amount_usd AS Amount, bank AS Bank,
                    days_to_liquidity AS DaysToLiquidity
@@ -38,16 +37,7 @@ public sealed partial class SqliteReconciliationStore(SqliteSupplyStore supplySt
             """,
             new { row.Id },
             cancellationToken: cancellationToken));
-        return new ReserveSnapshot(
-            row.Id,
-            row.Feed,
-            row.Custodian,
-            SqliteSupplyStore.ParseTime(row.AsOf),
-            accounts.Select(ToAccount).ToList(),
-            row.Attestation,
-            row.ContentSha256,
-            row.Signature,
-            SqliteSupplyStore.ParseTime(row.ReceivedAt));
+        return row.ToSnapshot(accounts);
     }
 
     public async Task<long> RecordSnapshotAsync(ReserveSnapshot snapshot, CancellationToken cancellationToken)
@@ -133,38 +123,14 @@ public sealed partial class SqliteReconciliationStore(SqliteSupplyStore supplySt
             cancellationToken: cancellationToken));
     }
 
-    private static ReserveAccount ToAccount(AccountRow row) => new(
-        row.AccountId,
-        AssetClassNames.TryParse(row.AssetClass, out var assetClass) ? assetClass : throw new StoreSchemaException($"unknown asset class '{row.AssetClass}' in the store"),
-        row.Currency,
-        UsdAmount.Parse(row.Amount),
-        row.Bank,
-        row.DaysToLiquidity is { } days ? (int)days : null);
+    private const string SnapshotColumns = ReserveSnapshotRow.Columns;
 
-    private const string SnapshotColumns =
-        "id AS Id, feed AS Feed, custodian AS Custodian, as_of AS AsOf, received_at AS ReceivedAt, attestation AS Attestation, " +
-        "content_sha256 AS ContentSha256, signature AS Signature";
-
-    private sealed class SnapshotRow
+    private sealed class SnapshotRow : ReserveSnapshotRow
     {
-        public long Id { get; init; }
-        public string Feed { get; init; } = "";
-        public string Custodian { get; init; } = "";
         public string AsOf { get; init; } = "";
         public string ReceivedAt { get; init; } = "";
-        public string? Attestation { get; init; }
-        public string ContentSha256 { get; init; } = "";
-        public string? Signature { get; init; }
-    }
 
-    private sealed class AccountRow
-    {
-        public string AccountId { get; init; } = "";
-        public string AssetClass { get; init; } = "";
-        public string Currency { get; init; } = "";
-        public string Amount { get; init; } = "";
-        public string Bank { get; init; } = "";
-        public long? DaysToLiquidity { get; init; }
+        protected override (DateTimeOffset AsOf, DateTimeOffset ReceivedAt) ReadTimes() => (SqliteSupplyStore.ParseTime(AsOf), SqliteSupplyStore.ParseTime(ReceivedAt));
     }
 
     private sealed class RejectionRow

@@ -75,19 +75,13 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
     public async Task<GovernanceProofReading?> GetGovernanceProofAsync(string network, CancellationToken cancellationToken)
     {
         await using var connection = OpenConnection();
-        var row = await connection.QuerySingleOrDefaultAsync<GovernanceProofRow>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<GovernanceProofRecord>(new CommandDefinition(
             """
             SELECT p.block_number AS BlockNumber, p.status AS Status, p.differences AS Differences, p.state_hash AS StateHash, p.reason AS Reason, p.checked_at AS CheckedAt
             FROM governance_proofs p JOIN networks n ON n.id = p.network_id WHERE n.name = @network
             """,
             new { network }, cancellationToken: cancellationToken));
-        if (row is null)
-        {
-            return null;
-        }
-
-        return new GovernanceProofReading(
-            network, row.BlockNumber, GovernanceRecordText.ParseStatus(row.Status, Path), GovernanceRecordText.ParseDifferences(row.Differences, network, Path), row.StateHash, ParseTime(row.CheckedAt), row.Reason);
+        return row?.ToReading(network, Path);
     }
 
     /// <summary>Inserts a batch's governance changes in the batch's transaction; a duplicate key fails the whole batch, as for supply events.</summary>
@@ -131,59 +125,34 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
     /// </summary>
     private static async Task RemoveGovernanceChangesAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Ingest.ChainReorganization r, CancellationToken cancellationToken)
     {
-        var bySignature = r.RemovedTransactions.Count > 0;
-        object parameters = bySignature ? new { r.NetworkId, r.RemovedTransactions } : new { r.NetworkId, r.CommonAncestor };
-        var finalTouched = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            bySignature
-                ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
-                : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
-            parameters, transaction, cancellationToken: cancellationToken));
-        if (finalTouched > 0)
-        {
-            throw new InvalidOperationException(
-                $"rollback on network {r.NetworkId} would remove {finalTouched} final governance changes; final history is never rewritten");
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            bySignature
-                ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
-                : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
-            parameters, transaction, cancellationToken: cancellationToken));
+        object parameters = r.RemovedTransactions.Count > 0 ? new { r.NetworkId, r.RemovedTransactions } : new { r.NetworkId, r.CommonAncestor };
+        await RollbackRemoval.RemoveAsync(
+            r,
+            "final governance changes",
+            bySignature => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                bySignature
+                    ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
+                    : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
+                parameters, transaction, cancellationToken: cancellationToken)),
+            bySignature => connection.ExecuteAsync(new CommandDefinition(
+                bySignature
+                    ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
+                    : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
+                parameters, transaction, cancellationToken: cancellationToken)));
     }
 
-    private sealed class GovernanceRow
+    private sealed class GovernanceRow : GovernanceChangeRow
     {
-        public string Network { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Subject { get; init; } = "";
-        public string? OldValue { get; init; }
-        public string? NewValue { get; init; }
-        public string? Actor { get; init; }
-        public long BlockNumber { get; init; }
-        public string BlockHash { get; init; } = "";
-        public string TxId { get; init; } = "";
-        public long Position { get; init; }
-        public long SubPosition { get; init; }
         public string? BlockTime { get; init; }
         public long IsFinal { get; init; }
 
-        public GovernanceChange ToChange(string location) => new(
-            Network,
-            GovernanceRecordText.ParseKind(Kind, location),
-            Subject, OldValue, NewValue, Actor, BlockNumber, BlockHash, TxId, (int)Position, (int)SubPosition,
-            BlockTime is null ? null : ParseTime(BlockTime))
-        {
-            IsFinal = IsFinal == 1,
-        };
+        protected override (DateTimeOffset? BlockTime, bool IsFinal) ReadBlockTimeAndFinal() => (BlockTime is null ? null : ParseTime(BlockTime), IsFinal == 1);
     }
 
-    private sealed class GovernanceProofRow
+    private sealed class GovernanceProofRecord : GovernanceProofRow
     {
-        public long BlockNumber { get; init; }
-        public string Status { get; init; } = "";
-        public string Differences { get; init; } = "";
-        public string StateHash { get; init; } = "";
-        public string? Reason { get; init; }
         public string CheckedAt { get; init; } = "";
+
+        protected override DateTimeOffset ReadCheckedAt() => ParseTime(CheckedAt);
     }
 }

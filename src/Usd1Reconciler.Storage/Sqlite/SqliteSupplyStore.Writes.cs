@@ -24,7 +24,7 @@ public sealed partial class SqliteSupplyStore
         // Prepared multi-row inserts reused for the whole batch: the hot path of a backfill. Executed synchronously
         // (Microsoft.Data.Sqlite's async calls run synchronously anyway) to spare a task per statement.
         var finalThrough = batch.FinalThrough ?? long.MinValue;
-        var folded = new FoldedTotals();
+        var folded = FoldedTotals.FinalIn(batch.Events, finalThrough);
         using (var wide = new EventInsert(connection, batch.NetworkId, RowsPerInsert))
         using (var single = new EventInsert(connection, batch.NetworkId, 1))
         {
@@ -39,14 +39,6 @@ public sealed partial class SqliteSupplyStore
             for (; at < events.Count; at++)
             {
                 single.Execute(events, at, finalThrough);
-            }
-        }
-
-        foreach (var e in batch.Events)
-        {
-            if (e.BlockNumber <= finalThrough)
-            {
-                folded.Add(e.Kind, e.Amount.Value, e.BlockTime);
             }
         }
 
@@ -84,28 +76,23 @@ public sealed partial class SqliteSupplyStore
         await using var connection = OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
-        var bySignature = r.RemovedTransactions.Count > 0;
-        var finalTouched = bySignature
-            ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND tx_id IN @RemovedTransactions",
-                new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
-            : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
-        if (finalTouched > 0)
-        {
-            // The indexer refuses such reorgs before it gets here; this guard keeps the store honest on its own.
-            throw new InvalidOperationException(
-                $"rollback on network {r.NetworkId} would remove {finalTouched} final events; final history is never rewritten");
-        }
-
-        var removed = bySignature
-            ? await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM supply_events WHERE network_id = @NetworkId AND is_final = 0 AND tx_id IN @RemovedTransactions",
-                new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
-            : await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
-                new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken));
+        var removed = await RollbackRemoval.RemoveAsync(
+            r,
+            "final events",
+            bySignature => bySignature
+                ? connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND tx_id IN @RemovedTransactions",
+                    new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
+                : connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND block_number > @CommonAncestor",
+                    new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)),
+            bySignature => bySignature
+                ? connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND is_final = 0 AND tx_id IN @RemovedTransactions",
+                    new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
+                : connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
+                    new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)));
 
         await RemoveGovernanceChangesAsync(connection, transaction, r, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -157,7 +144,7 @@ public sealed partial class SqliteSupplyStore
     private static async Task<bool> FinalizeInTransactionAsync(
         SqliteConnection connection, SqliteTransaction transaction, long networkId, long finalBlock, DateTimeOffset finalizedAt, FoldedTotals alreadyFinal, CancellationToken cancellationToken)
     {
-        var stored = (await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(
+        var stored = (await connection.QuerySingleAsync<SupplyTotalsRow>(new CommandDefinition(
             "SELECT final_block AS FinalBlock, minted AS Minted, burned AS Burned, mints AS Mints, burns AS Burns FROM supply_totals WHERE network_id = @networkId",
             new { networkId }, transaction, cancellationToken: cancellationToken))).ToTotals();
         if (FinalizationFold.Target(stored, finalBlock, alreadyFinal) is not { } target)
@@ -208,22 +195,12 @@ public sealed partial class SqliteSupplyStore
                 reading.BlockNumber,
                 Onchain = reading.OnchainSupply.ToString(),
                 Indexed = SumText(reading.IndexedSupply),
-                Status = reading.Compare() == LedgerProofStatus.Ok ? "ok" : "mismatch",
+                Status = FinalizationFold.LedgerProofStatusText(reading),
                 At = Text(reading.CheckedAt),
             },
             cancellationToken: cancellationToken));
     }
 
-    private sealed class TotalsRow
-    {
-        public long FinalBlock { get; init; }
-        public string Minted { get; init; } = "";
-        public string Burned { get; init; } = "";
-        public long Mints { get; init; }
-        public long Burns { get; init; }
-
-        public SupplyTotals ToTotals() => new(FinalBlock, ParseSum(Minted), ParseSum(Burned), Mints, Burns);
-    }
 
     /// <summary>
     /// A prepared INSERT of <c>rows</c> events at once on the transaction's connection, parameters bound by index. A
