@@ -21,11 +21,11 @@ namespace Usd1Reconciler.Evm.Indexing;
 internal sealed class RangeWindow(long maxBytesHeld, int maxInFlight)
 {
     /// <summary>
-    /// The default bound: about 45,000 plain Transfer logs (~640 reply bytes each), so on the bench fixture (10,000 logs
-    /// per range) four ranges in all, what the window held at most before (three in the window and the one committing),
-    /// and peak memory there stays where it was.
+    /// The default bound: about 32,000 plain Transfer logs (~640 reply bytes each), so on the bench fixture (10,000 logs
+    /// per range) three ranges in all. 28 MiB (four such ranges) raised the rate-limited benchmark's peak RSS to 169 MB
+    /// once commits ran beside the fetches (docs/benchmarks.md).
     /// </summary>
-    public const long DefaultMaxBytesHeld = 28L * 1024 * 1024;
+    public const long DefaultMaxBytesHeld = 20L * 1024 * 1024;
 
     /// <summary>Ranges the window holds at most, whatever their weight: tiny ranges of a sparse chain are not free either (a task, a header set each).</summary>
     public const int MaxRanges = 64;
