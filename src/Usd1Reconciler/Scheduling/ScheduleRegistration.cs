@@ -31,6 +31,9 @@ internal static class ScheduleRegistration
     public const string FeedKey = "feed";
     public const string KindKey = "kind";
 
+    // How many in-memory schedulers this process has named (see AddSchedules).
+    private static int s_inMemorySchedulers;
+
     /// <summary>Quartz cluster check-in interval on PostgreSQL.</summary>
     public static readonly TimeSpan ClusterCheckinInterval = TimeSpan.FromSeconds(1);
 
@@ -54,7 +57,16 @@ internal static class ScheduleRegistration
         builder.Services.AddQuartz(q =>
         {
             q.UseTimeProvider(time);
-            if (clustered)
+            if (!clustered)
+            {
+                // Quartz keeps its schedulers in one process-wide repository by name, and a host asking for a name
+                // already there is handed that scheduler, whose jobs resolve from the other host's services. A
+                // process runs one host, but a test process runs several: each in-memory scheduler gets a name of
+                // its own (the first keeps "usd1rec").
+                var host = Interlocked.Increment(ref s_inMemorySchedulers);
+                q.ConfigureScheduler(s => s.InstanceName = host == 1 ? "usd1rec" : $"usd1rec-{host}");
+            }
+            else
             {
                 q.ConfigureScheduler(s =>
                 {

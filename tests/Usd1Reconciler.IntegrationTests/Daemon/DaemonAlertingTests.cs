@@ -9,7 +9,6 @@ namespace Usd1Reconciler.IntegrationTests.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class DaemonAlertingTests
 {
     private static string Network(AnvilNode node, string token, string maxMint = "1000000000") => $$"""

@@ -5,7 +5,6 @@ namespace Usd1Reconciler.IntegrationTests.Daemon;
 /// <summary>What `usd1rec run` shows while its only RPC endpoint is gone: stale, never "all good".</summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class DaemonOutageTests
 {
     [Test]

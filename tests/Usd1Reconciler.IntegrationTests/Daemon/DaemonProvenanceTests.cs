@@ -15,7 +15,6 @@ namespace Usd1Reconciler.IntegrationTests.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class DaemonProvenanceTests
 {
     // Generous: both cores may be busy with other suites.

@@ -15,7 +15,6 @@ namespace Usd1Reconciler.IntegrationTests.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class DaemonRestartDuringOutageTests
 {
     private static async Task<(IHost Host, Uri Url)> StartAsync(string configPath)

@@ -9,7 +9,6 @@ namespace Usd1Reconciler.IntegrationTests.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class NoAlertmanagerTests
 {
     [Test]

@@ -14,7 +14,6 @@ namespace Usd1Reconciler.IntegrationTests.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class ReportChainWitnessTests
 {
     // Generous: the daemon, anvil and Prometheus share two cores with whatever else runs.

@@ -14,7 +14,6 @@ namespace Usd1Reconciler.IntegrationTests.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class SolanaGovernanceAcceptanceTests
 {
     private const int FinalityLag = 4;

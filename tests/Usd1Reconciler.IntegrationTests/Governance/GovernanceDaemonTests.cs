@@ -15,7 +15,6 @@ namespace Usd1Reconciler.IntegrationTests.Governance;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class GovernanceDaemonTests
 {
     private const string MinterRole = "0x9f2df0fed2c77648de5860a4cc508cd0818c85b8b8a1ab4ceeef8d981c8956a6";

@@ -15,7 +15,6 @@ namespace Usd1Reconciler.IntegrationTests.Reconciliation;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class RedemptionSurgeAcceptanceTests
 {
     // Both tokens have 6 decimals: 1 USD = 1,000,000 base units.
