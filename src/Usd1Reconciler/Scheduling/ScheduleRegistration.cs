@@ -175,11 +175,14 @@ internal static class ScheduleRegistration
                 .WithMisfireThreshold(MisfireThresholdOf(options.Storage.IntegrityCheckInterval))
                 .WithSimpleSchedule(s => s.WithInterval(options.Storage.IntegrityCheckInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        // The index loops before Quartz's hosted service: they are not in the cluster, and Quartz's clustered start
+        // (schema check, every job and trigger stored again) must not hold back indexing (see DaemonHost).
         if (clustered)
         {
             builder.Services.AddHostedService<NetworkIndexLoops>();
         }
+
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         return builder;
     }

@@ -297,6 +297,15 @@ public sealed partial class TwoInstanceFailoverTests
     [Order(3)]
     public async Task Run_PostgresRestartedWhileBothRun_BothReconnectNoDuplicateReportMissedFiringRecorded()
     {
+        // Both run: both Quartz nodes check in. The instance restarted by the last kill cycle answers on HTTP and
+        // indexes before its scheduler has started (the host starts its endpoints and index loops first), and this
+        // outage is about running nodes, not one still storing its jobs.
+        var beforeOutage = await CheckinsAsync();
+        Assert.That(await WaitUntilAsync(async () =>
+        {
+            var now = await CheckinsAsync();
+            return _instances.All(i => now.TryGetValue(i.Id, out var t) && (!beforeOutage.TryGetValue(i.Id, out var before) || t > before));
+        }, TimeSpan.FromSeconds(120)), Is.True, "both Quartz nodes check in before the outage: " + string.Join(" | ", _instances.Select(i => i.Tail())));
         var checkins = await CheckinsAsync();
         Interlocked.Increment(ref _transitions);
         var stoppedAt = TimeProvider.System.GetUtcNow();
