@@ -196,7 +196,7 @@ public sealed partial class StoreContractTests(StorageProvider provider)
         var sol = await Index.RegisterNetworkAsync(new NetworkRegistration("sol", NetworkKind.Solana, null, "Mint111"), CancellationToken.None);
         await Index.CommitBatchAsync(new IndexedBatch(sol, [Mint(100, "sigA", 1), Mint(101, "sigB", 2), Mint(102, "sigC", 3)], [], new ChainTip(102, "sigC"), Start), CancellationToken.None);
 
-        var removed = await Index.RollBackAsync(new ChainReorganization(sol, 102, "sigC", 0, "sigC", "sigC", Start, ["sigB"]), CancellationToken.None);
+        var removed = await Index.RollBackAsync(new ChainReorganization(sol, 102, "sigC", 0, "sigC", "sigC", Start, [new RemovedTransaction(101, "sigB")]), CancellationToken.None);
 
         Assert.That(removed, Is.EqualTo(1));
         Assert.That((await Index.GetEventsAsync(sol, CancellationToken.None)).Select(e => e.Event.TransactionId), Is.EqualTo(new[] { "sigA", "sigC" }));
