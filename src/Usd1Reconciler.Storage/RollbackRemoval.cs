@@ -24,8 +24,8 @@ namespace Usd1Reconciler.Storage;
 /// <item>A signature claimed at a slot where its rows are final (finality moved past the slot since the indexer read
 /// it) is refused: that is the case the guard is for, and it sits inside the selection.</item>
 /// <item>Slots and signatures are matched as two lists, not as pairs: a row of a named signature at another named
-/// slot is selected too. That widens the selection only towards what the store held before slots were carried (every
-/// provisional row of a dropped signature went), and the guard refuses on more rows, never fewer.</item>
+/// slot is selected too. Such a row is still a dropped signature's (before slots were carried, the delete took those
+/// at every slot), and the guard then refuses on more rows, never on fewer.</item>
 /// <item>Provisional rows of a named signature at a slot not named stay; the indexer takes each signature's slot from
 /// the stored rows, so the next settle pass finds them at their own slot.</item>
 /// </list>
