@@ -13,7 +13,10 @@
 -- the chain order of the reads (ORDER BY block_number, position, sub_position, tx_id).
 --
 -- Works on a populated store in one transaction: the old key's rows are unique under the new key (it holds the old
--- key's columns), so building it cannot fail. id keeps its unique index (the anomaly screen marks events by id).
+-- key's columns), so building it cannot fail. The new key is built by one sort of the table while the migration holds
+-- the table's lock (writers and readers of supply_events wait; other instances wait on the migration lock), so on a
+-- large store `db migrate` belongs in a maintenance window. id keeps its unique index (the anomaly screen marks events
+-- by id).
 -- ix_supply_events_block (network_id, block_number) goes: the key's leading columns serve those reads (rollback by
 -- block, finality, the newest block time). The unscreened index gains the key's order (position, sub_position): the
 -- screen reads unscreened events in that order, and with only the block in the index the planner may prefer walking
