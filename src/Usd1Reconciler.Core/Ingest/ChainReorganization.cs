@@ -10,7 +10,9 @@ namespace Usd1Reconciler.Core.Ingest;
 /// <param name="Depth">How many blocks (EVM) or slots with dropped transactions (Solana) were abandoned.</param>
 /// <param name="OldTipId">Tip id before the rollback.</param>
 /// <param name="NewTipId">The block hash that revealed the fork (EVM), or empty.</param>
-/// <param name="RemovedTransactions">Solana signatures to drop; empty for EVM, where the block range decides.</param>
+/// <param name="RemovedTransactions">
+/// Solana signatures to drop, each with the slot its rows are stored at; empty for EVM, where the block range decides.
+/// </param>
 public sealed record ChainReorganization(
     long NetworkId,
     long CommonAncestor,
@@ -19,4 +21,4 @@ public sealed record ChainReorganization(
     string OldTipId,
     string NewTipId,
     DateTimeOffset DetectedAt,
-    IReadOnlyList<string> RemovedTransactions);
+    IReadOnlyList<RemovedTransaction> RemovedTransactions);

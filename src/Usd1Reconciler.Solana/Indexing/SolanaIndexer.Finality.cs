@@ -88,9 +88,15 @@ public sealed partial class SolanaIndexer
                 : new ChainTip(await _store.GetFinalBlockAsync(networkId, cancellationToken), string.Empty);
         }
 
+        // Each signature goes with the slot its stored rows are at (read from them above), so the store finds them
+        // through its block-led key instead of reading the network's events for the signature.
         var depth = dropped.Select(d => d.Slot).Distinct().Count();
+        var removedTransactions = dropped
+            .OrderBy(d => d.Signature, StringComparer.Ordinal)
+            .Select(d => new RemovedTransaction(d.Slot, d.Signature))
+            .ToList();
         var reorganization = new ChainReorganization(
-            networkId, newTip.Number, newTip.Id, depth, tip.Id, string.Empty, _time.GetUtcNow(), removed.Order(StringComparer.Ordinal).ToList());
+            networkId, newTip.Number, newTip.Id, depth, tip.Id, string.Empty, _time.GetUtcNow(), removedTransactions);
         var events = await _store.RollBackAsync(reorganization, cancellationToken);
         _logger.LogWarning(
             "network {Network}: dropped fork: {Signatures} signatures in {Slots} slots never finalized ({Events} events removed); tip back to slot {Tip}",

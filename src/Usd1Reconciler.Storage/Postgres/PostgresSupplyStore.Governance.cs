@@ -127,8 +127,16 @@ public sealed partial class PostgresSupplyStore : IGovernanceStore
             cancellationToken: cancellationToken));
     }
 
-    // Which changes a rollback removes: those of the dropped signatures (Solana) or those above the common ancestor (EVM).
-    private const string RemovedBySignature = "tx_id = ANY(@removedTransactions)";
+    // Which changes a rollback removes: those of the dropped signatures at their slots (Solana) or those above the
+    // common ancestor (EVM). The table is keyed by signature, so the guard seeks each dropped signature through the key
+    // and refuses a final change of it at any slot; the delete keeps to the named slots, as the events' does (see
+    // RollbackRemoval).
+    internal const string FinalChangesOfRemovedTransactionsSql =
+        $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND tx_id = ANY(@TransactionIds) AND {AtOrBelowFinal}";
+
+    internal const string DeleteChangesOfRemovedTransactionsSql =
+        "DELETE FROM governance_changes WHERE network_id = @NetworkId AND tx_id = ANY(@TransactionIds) AND block_number = ANY(@Slots)";
+
     private const string RemovedByBlock = "block_number > @CommonAncestor";
     private const string AtOrBelowFinal = "block_number <= (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)";
 
@@ -139,18 +147,20 @@ public sealed partial class PostgresSupplyStore : IGovernanceStore
     /// </summary>
     private static async Task RemoveGovernanceChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChainReorganization r, CancellationToken cancellationToken)
     {
-        object parameters = r.RemovedTransactions.Count > 0 ? new { r.NetworkId, removedTransactions = r.RemovedTransactions.ToArray() } : new { r.NetworkId, r.CommonAncestor };
+        object parameters = r.RemovedTransactions.Count > 0
+            ? new { r.NetworkId, Slots = RollbackRemoval.Slots(r), TransactionIds = RollbackRemoval.TransactionIds(r) }
+            : new { r.NetworkId, r.CommonAncestor };
         await RollbackRemoval.RemoveAsync(
             r,
             "final governance changes",
             bySignature => connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 bySignature
-                    ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
+                    ? FinalChangesOfRemovedTransactionsSql
                     : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
                 parameters, transaction, cancellationToken: cancellationToken)),
             bySignature => connection.ExecuteAsync(new CommandDefinition(
                 bySignature
-                    ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
+                    ? DeleteChangesOfRemovedTransactionsSql
                     : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
                 parameters, transaction, cancellationToken: cancellationToken)));
     }

@@ -102,7 +102,7 @@ public sealed partial class PostgresSupplyStore
             .ToList();
     }
 
-    // The newest timed event by block number through ix_supply_events_block, not MAX(block_time) over every event of
+    // The newest timed event by block number through the block-led key (migration 0054), not MAX(block_time) over every event of
     // the network: this runs on every metrics refresh (see SqliteSupplyStore.GetNewestBlockTimeAsync).
     public async Task<DateTimeOffset?> GetNewestBlockTimeAsync(long networkId, CancellationToken cancellationToken)
     {

@@ -108,6 +108,14 @@ public sealed partial class PostgresSupplyStore
         await importer.CompleteAsync(cancellationToken);
     }
 
+    // A rollback by signature selects the named signatures' rows at the named slots: a seek per slot through the
+    // block-led key (network_id, block_number, ...), never a read of the network's events (see RollbackRemoval).
+    internal const string FinalEventsOfRemovedTransactionsSql =
+        "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND block_number = ANY(@Slots) AND tx_id = ANY(@TransactionIds) AND is_final";
+
+    internal const string DeleteEventsOfRemovedTransactionsSql =
+        "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number = ANY(@Slots) AND tx_id = ANY(@TransactionIds) AND NOT is_final";
+
     public async Task<int> RollBackAsync(ChainReorganization reorganization, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reorganization);
@@ -115,21 +123,19 @@ public sealed partial class PostgresSupplyStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var removedTransactions = r.RemovedTransactions.ToArray();
+        var removedTransactions = new { r.NetworkId, Slots = RollbackRemoval.Slots(r), TransactionIds = RollbackRemoval.TransactionIds(r) };
         var removed = await RollbackRemoval.RemoveAsync(
             r,
             "final events",
             bySignature => bySignature
                 ? connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND tx_id = ANY(@removedTransactions)",
-                    new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
+                    FinalEventsOfRemovedTransactionsSql, removedTransactions, transaction, cancellationToken: cancellationToken))
                 : connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final AND block_number > @CommonAncestor",
                     new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)),
             bySignature => bySignature
                 ? connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND NOT is_final AND tx_id = ANY(@removedTransactions)",
-                    new { r.NetworkId, removedTransactions }, transaction, cancellationToken: cancellationToken))
+                    DeleteEventsOfRemovedTransactionsSql, removedTransactions, transaction, cancellationToken: cancellationToken))
                 : connection.ExecuteAsync(new CommandDefinition(
                     "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
                     new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)));
@@ -156,7 +162,7 @@ public sealed partial class PostgresSupplyStore
                 r.OldTipId,
                 r.NewTipId,
                 Removed = removed,
-                Transactions = JsonSerializer.Serialize(r.RemovedTransactions),
+                Transactions = JsonSerializer.Serialize(RollbackRemoval.TransactionIds(r)),
             },
             transaction,
             cancellationToken: cancellationToken));

@@ -113,8 +113,20 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
         }
     }
 
-    // Which changes a rollback removes: those of the dropped signatures (Solana) or those above the common ancestor (EVM).
-    private const string RemovedBySignature = "tx_id IN @RemovedTransactions";
+    // Which changes a rollback removes: those of the dropped signatures at their slots (Solana) or those above the
+    // common ancestor (EVM). The table is keyed by signature, so the guard seeks each dropped signature through the key
+    // and refuses a final change of it at any slot; the delete keeps to the named slots, as the events' does (see
+    // RollbackRemoval). The unary + keeps the finality bound off ix_governance_changes_block: with it usable, SQLite
+    // walked that index through every final change of the network (block_number < final) instead of seeking the key.
+    internal const string FinalChangesOfRemovedTransactionsSql =
+        """
+        SELECT COUNT(*) FROM governance_changes
+        WHERE network_id = @NetworkId AND tx_id IN @TransactionIds AND +block_number <= (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)
+        """;
+
+    internal const string DeleteChangesOfRemovedTransactionsSql =
+        "DELETE FROM governance_changes WHERE network_id = @NetworkId AND tx_id IN @TransactionIds AND block_number IN @Slots";
+
     private const string RemovedByBlock = "block_number > @CommonAncestor";
     private const string AtOrBelowFinal = "block_number <= (SELECT final_block FROM supply_totals WHERE network_id = @NetworkId)";
 
@@ -125,18 +137,20 @@ public sealed partial class SqliteSupplyStore : IGovernanceStore
     /// </summary>
     private static async Task RemoveGovernanceChangesAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Ingest.ChainReorganization r, CancellationToken cancellationToken)
     {
-        object parameters = r.RemovedTransactions.Count > 0 ? new { r.NetworkId, r.RemovedTransactions } : new { r.NetworkId, r.CommonAncestor };
+        object parameters = r.RemovedTransactions.Count > 0
+            ? new { r.NetworkId, Slots = RollbackRemoval.Slots(r), TransactionIds = RollbackRemoval.TransactionIds(r) }
+            : new { r.NetworkId, r.CommonAncestor };
         await RollbackRemoval.RemoveAsync(
             r,
             "final governance changes",
             bySignature => connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 bySignature
-                    ? $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature} AND {AtOrBelowFinal}"
+                    ? FinalChangesOfRemovedTransactionsSql
                     : $"SELECT COUNT(*) FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock} AND {AtOrBelowFinal}",
                 parameters, transaction, cancellationToken: cancellationToken)),
             bySignature => connection.ExecuteAsync(new CommandDefinition(
                 bySignature
-                    ? $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedBySignature}"
+                    ? DeleteChangesOfRemovedTransactionsSql
                     : $"DELETE FROM governance_changes WHERE network_id = @NetworkId AND {RemovedByBlock}",
                 parameters, transaction, cancellationToken: cancellationToken)));
     }

@@ -69,6 +69,14 @@ public sealed partial class SqliteSupplyStore
         await transaction.CommitAsync(cancellationToken);
     }
 
+    // A rollback by signature selects the named signatures' rows at the named slots: a seek per slot through the
+    // block-led key (network_id, block_number, ...), never a read of the network's events (see RollbackRemoval).
+    internal const string FinalEventsOfRemovedTransactionsSql =
+        "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND block_number IN @Slots AND tx_id IN @TransactionIds AND is_final = 1";
+
+    internal const string DeleteEventsOfRemovedTransactionsSql =
+        "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number IN @Slots AND tx_id IN @TransactionIds AND is_final = 0";
+
     public async Task<int> RollBackAsync(ChainReorganization reorganization, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reorganization);
@@ -76,20 +84,19 @@ public sealed partial class SqliteSupplyStore
         await using var connection = OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
+        var removedTransactions = new { r.NetworkId, Slots = RollbackRemoval.Slots(r), TransactionIds = RollbackRemoval.TransactionIds(r) };
         var removed = await RollbackRemoval.RemoveAsync(
             r,
             "final events",
             bySignature => bySignature
                 ? connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND tx_id IN @RemovedTransactions",
-                    new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
+                    FinalEventsOfRemovedTransactionsSql, removedTransactions, transaction, cancellationToken: cancellationToken))
                 : connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COUNT(*) FROM supply_events WHERE network_id = @NetworkId AND is_final = 1 AND block_number > @CommonAncestor",
                     new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)),
             bySignature => bySignature
                 ? connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM supply_events WHERE network_id = @NetworkId AND is_final = 0 AND tx_id IN @RemovedTransactions",
-                    new { r.NetworkId, r.RemovedTransactions }, transaction, cancellationToken: cancellationToken))
+                    DeleteEventsOfRemovedTransactionsSql, removedTransactions, transaction, cancellationToken: cancellationToken))
                 : connection.ExecuteAsync(new CommandDefinition(
                     "DELETE FROM supply_events WHERE network_id = @NetworkId AND block_number > @CommonAncestor",
                     new { r.NetworkId, r.CommonAncestor }, transaction, cancellationToken: cancellationToken)));
@@ -116,7 +123,7 @@ public sealed partial class SqliteSupplyStore
                 r.OldTipId,
                 r.NewTipId,
                 Removed = removed,
-                Transactions = JsonSerializer.Serialize(r.RemovedTransactions),
+                Transactions = JsonSerializer.Serialize(RollbackRemoval.TransactionIds(r)),
             },
             transaction,
             cancellationToken: cancellationToken));

@@ -20,7 +20,7 @@ namespace Usd1Reconciler.IntegrationTests.Stores;
 /// kept out of every message, whatever fails.
 /// </summary>
 [TestFixture]
-public sealed class PostgresStoreTests
+public sealed partial class PostgresStoreTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private PostgresServer _server = null!;

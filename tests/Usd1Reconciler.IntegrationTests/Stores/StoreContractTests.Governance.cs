@@ -95,7 +95,7 @@ public sealed partial class StoreContractTests
             ]) with { NewTip = new ChainTip(102, "sigC") },
             CancellationToken.None);
 
-        await Index.RollBackAsync(new ChainReorganization(sol, 102, "sigC", 0, "sigC", "sigC", Start, ["sigB"]), CancellationToken.None);
+        await Index.RollBackAsync(new ChainReorganization(sol, 102, "sigC", 0, "sigC", "sigC", Start, [new RemovedTransaction(101, "sigB")]), CancellationToken.None);
 
         Assert.That((await Governance.GetGovernanceChangesAsync("sol", CancellationToken.None)).Select(c => c.TransactionId), Is.EqualTo(new[] { "sigA", "sigC" }));
     }
@@ -109,7 +109,7 @@ public sealed partial class StoreContractTests
         Assert.ThrowsAsync<InvalidOperationException>(() =>
             Index.RollBackAsync(new ChainReorganization(_eth, 4, "0xhash4", 2, "0xhash6", "0xother", Start, []), CancellationToken.None));
         Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Index.RollBackAsync(new ChainReorganization(_eth, 6, "0xhash6", 0, "0xhash6", "0xhash6", Start, ["0xb"]), CancellationToken.None));
+            Index.RollBackAsync(new ChainReorganization(_eth, 6, "0xhash6", 0, "0xhash6", "0xhash6", Start, [new RemovedTransaction(6, "0xb")]), CancellationToken.None));
 
         Assert.That(await Governance.GetGovernanceChangesAsync("eth", CancellationToken.None), Has.Count.EqualTo(2), "final history is never rewritten");
         Assert.That(await Index.GetTipAsync(_eth, CancellationToken.None), Is.EqualTo(new ChainTip(6, "0xhash6")));

@@ -196,10 +196,53 @@ public sealed partial class StoreContractTests(StorageProvider provider)
         var sol = await Index.RegisterNetworkAsync(new NetworkRegistration("sol", NetworkKind.Solana, null, "Mint111"), CancellationToken.None);
         await Index.CommitBatchAsync(new IndexedBatch(sol, [Mint(100, "sigA", 1), Mint(101, "sigB", 2), Mint(102, "sigC", 3)], [], new ChainTip(102, "sigC"), Start), CancellationToken.None);
 
-        var removed = await Index.RollBackAsync(new ChainReorganization(sol, 102, "sigC", 0, "sigC", "sigC", Start, ["sigB"]), CancellationToken.None);
+        var removed = await Index.RollBackAsync(new ChainReorganization(sol, 102, "sigC", 0, "sigC", "sigC", Start, [new RemovedTransaction(101, "sigB")]), CancellationToken.None);
 
         Assert.That(removed, Is.EqualTo(1));
         Assert.That((await Index.GetEventsAsync(sol, CancellationToken.None)).Select(e => e.Event.TransactionId), Is.EqualTo(new[] { "sigA", "sigC" }));
+    }
+
+    [Test]
+    public async Task RollBack_BySignatureAtTheirSlots_OtherSignaturesOfTheSlotsKeptGovernanceOnlySignatureRemoved()
+    {
+        // Slot 101 holds sigB (two events and a freeze) beside sigC; slot 102 holds sigD and the governance-only sigE.
+        var sol = await Index.RegisterNetworkAsync(new NetworkRegistration("sol", NetworkKind.Solana, null, "Mint111"), CancellationToken.None);
+        await Index.CommitBatchAsync(new IndexedBatch(sol, [Mint(100, "sigA", 1)], [], new ChainTip(100, "sigA"), Start) { FinalThrough = 100 }, CancellationToken.None);
+        await Index.CommitBatchAsync(
+            new IndexedBatch(sol, [Mint(101, "sigB", 2), Mint(101, "sigB", 3, position: 1), Mint(101, "sigC", 4), Mint(102, "sigD", 5)], [], new ChainTip(102, "sigE"), Start)
+            {
+                GovernanceChanges =
+                [
+                    new("sol", Core.Governance.GovernanceChangeKind.AccountFrozen, "Account1", null, "true", "FreezeKey", 101, "0xhash101", "sigB", 2, -1, null),
+                    new("sol", Core.Governance.GovernanceChangeKind.AuthorityChanged, "freezeAccount", null, "KeyE", "FreezeKey", 102, "0xhash102", "sigE", 0, -1, null),
+                ],
+            },
+            CancellationToken.None);
+
+        var removed = await Index.RollBackAsync(
+            new ChainReorganization(sol, 102, "sigD", 2, "sigE", string.Empty, Start, [new RemovedTransaction(101, "sigB"), new RemovedTransaction(102, "sigE")]),
+            CancellationToken.None);
+
+        Assert.That(removed, Is.EqualTo(2), "sigB's two events; sigE has none");
+        Assert.That((await Index.GetEventsAsync(sol, CancellationToken.None)).Select(e => e.Event.TransactionId), Is.EqualTo(new[] { "sigA", "sigC", "sigD" }));
+        Assert.That(await _store.Governance.GetGovernanceChangesAsync("sol", CancellationToken.None), Is.Empty, "sigB's freeze and sigE's authority change went too");
+        Assert.That(await Index.GetTipAsync(sol, CancellationToken.None), Is.EqualTo(new ChainTip(102, "sigD")));
+    }
+
+    [Test]
+    public async Task RollBack_BySignatureWithAFinalEventAtItsSlot_RefusedAndNothingChanged()
+    {
+        var sol = await Index.RegisterNetworkAsync(new NetworkRegistration("sol", NetworkKind.Solana, null, "Mint111"), CancellationToken.None);
+        await Index.CommitBatchAsync(new IndexedBatch(sol, [Mint(100, "sigA", 1), Mint(101, "sigB", 2)], [], new ChainTip(101, "sigB"), Start) { FinalThrough = 100 }, CancellationToken.None);
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Index.RollBackAsync(
+            new ChainReorganization(sol, 100, "sigA", 2, "sigB", string.Empty, Start, [new RemovedTransaction(100, "sigA"), new RemovedTransaction(101, "sigB")]),
+            CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("would remove 1 final events"));
+        Assert.That((await Index.GetEventsAsync(sol, CancellationToken.None)).Select(e => e.Event.TransactionId), Is.EqualTo(new[] { "sigA", "sigB" }),
+            "the provisional sigB stays too: the whole rollback is undone");
+        Assert.That(await Index.GetTipAsync(sol, CancellationToken.None), Is.EqualTo(new ChainTip(101, "sigB")));
     }
 
     [Test]

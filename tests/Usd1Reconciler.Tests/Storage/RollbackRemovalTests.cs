@@ -7,7 +7,10 @@ namespace Usd1Reconciler.Tests.Storage;
 public sealed class RollbackRemovalTests
 {
     private static ChainReorganization Reorg(params string[] droppedSignatures) =>
-        new(7, 100, "0xancestor", 3, "0xold", "0xnew", new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero), droppedSignatures);
+        ReorgOf(droppedSignatures.Select(s => new RemovedTransaction(101, s)).ToArray());
+
+    private static ChainReorganization ReorgOf(params RemovedTransaction[] dropped) =>
+        new(7, 100, "0xancestor", 3, "0xold", "0xnew", new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero), dropped);
 
     [Test]
     public void RemoveAsync_AFinalRowWouldGo_RefusesNamingTheCountAndRemovesNothing()
@@ -39,5 +42,26 @@ public sealed class RollbackRemovalTests
             Reorg(signatures), "final events", s => { asked.Add(s); return Task.FromResult(0L); }, s => { asked.Add(s); return Task.FromResult(0); });
 
         Assert.That(asked, Is.EqualTo(new[] { bySignature, bySignature }), "the count and the delete select the same rows");
+    }
+
+    [Test]
+    public void SlotsAndTransactionIds_SignaturesOverSeveralSlots_EachDistinctOnceInOrder()
+    {
+        var reorg = ReorgOf(new RemovedTransaction(105, "sigC"), new RemovedTransaction(101, "sigB"), new RemovedTransaction(105, "sigA"), new RemovedTransaction(101, "sigB"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(RollbackRemoval.Slots(reorg), Is.EqualTo(new[] { 101L, 105L }), "one seek per slot, whatever the number of signatures in it");
+            Assert.That(RollbackRemoval.TransactionIds(reorg), Is.EqualTo(new[] { "sigA", "sigB", "sigC" }), "ordinal order, as the reorg record lists them");
+        });
+    }
+
+    [Test]
+    public void SlotsAndTransactionIds_RollbackByBlock_Empty()
+    {
+        var reorg = ReorgOf();
+
+        Assert.That(RollbackRemoval.Slots(reorg), Is.Empty);
+        Assert.That(RollbackRemoval.TransactionIds(reorg), Is.Empty);
     }
 }

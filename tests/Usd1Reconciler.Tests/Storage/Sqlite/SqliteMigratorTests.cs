@@ -101,7 +101,7 @@ public sealed class SqliteMigratorTests
             "the refused batch left nothing behind");
 
         // A dropped signature is still found and removed without a tx-led index.
-        var removed = await store.RollBackAsync(new ChainReorganization(id, 7, "sigB", 1, "sigB", string.Empty, At, ["sigA"]), CancellationToken.None);
+        var removed = await store.RollBackAsync(new ChainReorganization(id, 7, "sigB", 1, "sigB", string.Empty, At, [new RemovedTransaction(7, "sigA")]), CancellationToken.None);
         Assert.That(removed, Is.EqualTo(1));
         Assert.That((await store.GetEventsAsync(id, CancellationToken.None)).Select(e => e.Event.TransactionId), Is.EqualTo(new[] { "sigB" }));
     }

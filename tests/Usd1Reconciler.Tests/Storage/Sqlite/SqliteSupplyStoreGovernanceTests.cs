@@ -81,7 +81,7 @@ public sealed class SqliteSupplyStoreGovernanceTests
         await store.CommitBatchAsync(Batch(id, 10, Grant(3, "0xa"), Grant(8, "0xb")), CancellationToken.None);
         await store.FinalizeAsync(id, 4, At, CancellationToken.None);
 
-        await store.RollBackAsync(new ChainReorganization(id, 10, "0xhash10", 0, "0xhash10", "0xhash10", At, ["0xtx8"]), CancellationToken.None);
+        await store.RollBackAsync(new ChainReorganization(id, 10, "0xhash10", 0, "0xhash10", "0xhash10", At, [new RemovedTransaction(8, "0xtx8")]), CancellationToken.None);
 
         Assert.That((await store.GetGovernanceChangesAsync("eth", CancellationToken.None)).Select(c => c.TransactionId), Is.EqualTo(new[] { "0xtx3" }));
     }

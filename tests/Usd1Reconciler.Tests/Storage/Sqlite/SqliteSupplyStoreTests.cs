@@ -197,7 +197,7 @@ public sealed class SqliteSupplyStoreTests
         var (store, id) = await OpenWithNetworkAsync();
         await store.CommitBatchAsync(new IndexedBatch(id, [Mint(5, "sigA", 1), Mint(6, "sigB", 2), Mint(7, "sigC", 3)], [], new ChainTip(7, "sigC"), At), CancellationToken.None);
 
-        var removed = await store.RollBackAsync(new ChainReorganization(id, 7, "sigC", 1, "sigC", "", At, ["sigB"]), CancellationToken.None);
+        var removed = await store.RollBackAsync(new ChainReorganization(id, 7, "sigC", 1, "sigC", "", At, [new RemovedTransaction(6, "sigB")]), CancellationToken.None);
 
         Assert.That(removed, Is.EqualTo(1));
         Assert.That((await store.GetEventsAsync(id, CancellationToken.None)).Select(e => e.Event.TransactionId), Is.EqualTo(new[] { "sigA", "sigC" }));
