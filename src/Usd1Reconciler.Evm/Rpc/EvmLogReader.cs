@@ -181,7 +181,10 @@ internal sealed class EvmLogReader
         return (fault is null ? [.. _topics] : null, fault);
     }
 
-    /// <summary>A 0x hash/word of <paramref name="bytes"/> bytes, lower-cased, shared with one of the two previous logs' when the text is equal.</summary>
+    /// <summary>
+    /// A 0x hash/word of <paramref name="bytes"/> bytes, lower-cased, shared with one of the two previous logs' when
+    /// the text is equal.
+    /// </summary>
     private string Shared(bool present, ReadOnlySpan<byte> text, int bytes, string what, int slot)
     {
         if (!present)
@@ -199,7 +202,10 @@ internal sealed class EvmLogReader
         return parsed;
     }
 
-    /// <summary>The log's data as <see cref="LowerHexData"/> gives it, shared like the words (a pair's Transfer and Mint carry the same amount).</summary>
+    /// <summary>
+    /// The log's data as <see cref="LowerHexData"/> gives it, shared like the words (a pair's Transfer and Mint carry
+    /// the same amount).
+    /// </summary>
     private string? SharedData(ReadOnlySpan<byte> text)
     {
         if (Remembered(DataSlot, text) is { } known)
@@ -217,8 +223,8 @@ internal sealed class EvmLogReader
     }
 
     /// <summary>
-    /// The string remembered in <paramref name="slot"/> whose text is exactly <paramref name="text"/> (byte for byte, so
-    /// upper-case hex is never handed the lower-cased string of other text); the one found is made the latest.
+    /// The string remembered in <paramref name="slot"/> whose text is exactly <paramref name="text"/> (byte for byte,
+    /// so upper-case hex is never handed the lower-cased string of other text); the one found is made the latest.
     /// </summary>
     private string? Remembered(int slot, ReadOnlySpan<byte> text)
     {
