@@ -61,17 +61,17 @@ public static class Erc20SupplyDecoder
             else if (topic0 == EventTopics.Mint)
             {
                 RequireTopics(log, 3, "Mint(address,address,uint256)");
-                actors.Add(new ActorLog(log.TransactionHash, log.LogIndex, SupplyEventKind.Mint, Address(log, 1), Address(log, 2), Amount(log, 1, 0)));
+                actors.Add(new ActorLog(log.TransactionHash, log.LogIndex, SupplyEventKind.Mint, addresses.Get(log, 1), addresses.Get(log, 2), Amount(log, 1, 0)));
             }
             else if (topic0 == EventTopics.BurnFrom)
             {
                 RequireTopics(log, 3, "Burn(address,address,uint256)");
-                actors.Add(new ActorLog(log.TransactionHash, log.LogIndex, SupplyEventKind.Burn, Address(log, 1), Address(log, 2), Amount(log, 1, 0)));
+                actors.Add(new ActorLog(log.TransactionHash, log.LogIndex, SupplyEventKind.Burn, addresses.Get(log, 1), addresses.Get(log, 2), Amount(log, 1, 0)));
             }
             else if (topic0 == EventTopics.Burn)
             {
                 RequireTopics(log, 2, "Burn(address,uint256)");
-                actors.Add(new ActorLog(log.TransactionHash, log.LogIndex, SupplyEventKind.Burn, Address(log, 1), Holder: null, Amount(log, 1, 0)));
+                actors.Add(new ActorLog(log.TransactionHash, log.LogIndex, SupplyEventKind.Burn, addresses.Get(log, 1), Holder: null, Amount(log, 1, 0)));
             }
         }
 
@@ -129,7 +129,7 @@ public static class Erc20SupplyDecoder
             throw new EvmLogFormatException(log.TransactionHash, log.LogIndex, $"topic {topicIndex} '{word}' is not a zero-padded address");
         }
 
-        return word == ZeroWord ? ZeroAddress : "0x" + word[26..];
+        return word == ZeroWord ? ZeroAddress : string.Concat("0x", word.AsSpan(26));
     }
 
     private static TokenAmount Amount(EvmLog log, int expectedWords, int wordIndex)
@@ -147,14 +147,18 @@ public static class Erc20SupplyDecoder
     }
 
     /// <summary>
-    /// The address of the last topic word seen at each position: a backfill sees the same holder (and the zero address)
-    /// in log after log, and the log reader hands out the same string instance for an equal word, so a reference check
-    /// usually spares both the padding check and a new string.
+    /// The addresses of the last two topic words seen at each position: a backfill sees the same holder (and the zero
+    /// address) in log after log, and the log reader hands out the same string instance for an equal word, so a
+    /// reference check usually spares both the padding check and a new string. Two per position, because Transfer and
+    /// Mint/Burn logs alternate and their topic 1 alternates between the zero address and the minter (issue 18.5: each
+    /// event's actor and holder were new strings of their own, held until the event was stored).
     /// </summary>
     private sealed class AddressMemo
     {
         private readonly string?[] _words = new string?[3];
         private readonly string[] _addresses = new string[3];
+        private readonly string?[] _wordsBefore = new string?[3];
+        private readonly string[] _addressesBefore = new string[3];
 
         public string Get(EvmLog log, int topicIndex)
         {
@@ -164,9 +168,17 @@ public static class Erc20SupplyDecoder
                 return _addresses[topicIndex];
             }
 
+            if (ReferenceEquals(word, _wordsBefore[topicIndex]))
+            {
+                var known = _addressesBefore[topicIndex];
+                (_wordsBefore[topicIndex], _addressesBefore[topicIndex]) = (_words[topicIndex], _addresses[topicIndex]);
+                (_words[topicIndex], _addresses[topicIndex]) = (word, known);
+                return known;
+            }
+
             var address = Address(log, topicIndex);
-            _words[topicIndex] = word;
-            _addresses[topicIndex] = address;
+            (_wordsBefore[topicIndex], _addressesBefore[topicIndex]) = (_words[topicIndex], _addresses[topicIndex]);
+            (_words[topicIndex], _addresses[topicIndex]) = (word, address);
             return address;
         }
     }

@@ -10,8 +10,12 @@ namespace Usd1Reconciler.Evm.Rpc;
 /// Every field is still checked (shape, hex, sizes) with the messages of <see cref="EvmHex"/>; fields are checked in a
 /// fixed order whatever order the node sends them in, so a log with several faults always names the same one.
 /// Neighbouring logs repeat most of their hex strings (the token address, topic0, a holder, the block and transaction
-/// hash), so each field keeps the last string it produced and hands out that same instance when the raw text is
-/// identical: memory per log shrinks to what actually differs, and later stages can compare by reference first.
+/// hash), so each field keeps the last two strings it produced and hands out the same instance when the raw text is
+/// identical: memory per log shrinks to what actually differs, and later stages can compare by reference first. Two,
+/// not one, because a stablecoin's supply logs come in pairs (Transfer from zero, then Mint naming the minter; see
+/// <see cref="Decoding.Erc20SupplyDecoder"/>): topic 0, topic 1 and the data alternate between two values from log to
+/// log, and a single remembered string matched none of them (each of a backfill's logs kept ~3 strings of its own that
+/// the log before last already had, about 450 bytes of the ~1.1 KB a log costs; issue 18.5).
 /// </summary>
 internal sealed class EvmLogReader
 {
@@ -21,12 +25,16 @@ internal sealed class EvmLogReader
     private const int AddressSlot = 4;
     private const int BlockHashSlot = 5;
     private const int TransactionHashSlot = 6;
+    private const int DataSlot = 7;
+    private const int Slots = 8;
 
     // 9999-12-31T23:59:59Z, the last second a DateTimeOffset holds.
     private const long MaxUnixSeconds = 253_402_300_799;
 
-    // Slots 0–3: topics by position; then address, block hash, transaction hash.
-    private readonly string?[] _last = new string?[7];
+    // Slots 0–3: topics by position; then address, block hash, transaction hash, data. Per slot the string produced
+    // last and the one before it (the pair a Transfer/Mint sequence alternates between).
+    private readonly string?[] _last = new string?[Slots];
+    private readonly string?[] _beforeLast = new string?[Slots];
     private readonly List<string> _topics = new(TopicSlots);
 
     /// <summary>One log; <see cref="FormatException"/> names the first field that is wrong.</summary>
@@ -104,7 +112,7 @@ internal sealed class EvmLogReader
             throw topicFault;
         }
 
-        var dataText = hasData ? LowerHexData(data) : null;
+        var dataText = hasData ? SharedData(data) : null;
         if (dataText is null)
         {
             throw new FormatException("log data is not 0x-prefixed hex of whole bytes");
@@ -173,7 +181,10 @@ internal sealed class EvmLogReader
         return (fault is null ? [.. _topics] : null, fault);
     }
 
-    /// <summary>A 0x hash/word of <paramref name="bytes"/> bytes, lower-cased, shared with the previous log's when the text is equal.</summary>
+    /// <summary>
+    /// A 0x hash/word of <paramref name="bytes"/> bytes, lower-cased, shared with one of the two previous logs' when
+    /// the text is equal.
+    /// </summary>
     private string Shared(bool present, ReadOnlySpan<byte> text, int bytes, string what, int slot)
     {
         if (!present)
@@ -181,18 +192,69 @@ internal sealed class EvmLogReader
             return EvmHex.ParseData((string?)null, bytes, what);
         }
 
-        if (slot >= 0 && _last[slot] is { } last && Ascii.Equals(text, last))
+        if (Remembered(slot, text) is { } known)
+        {
+            return known;
+        }
+
+        var parsed = EvmHex.ParseData(text, bytes, what);
+        Remember(slot, parsed);
+        return parsed;
+    }
+
+    /// <summary>
+    /// The log's data as <see cref="LowerHexData"/> gives it, shared like the words (a pair's Transfer and Mint carry
+    /// the same amount).
+    /// </summary>
+    private string? SharedData(ReadOnlySpan<byte> text)
+    {
+        if (Remembered(DataSlot, text) is { } known)
+        {
+            return known;
+        }
+
+        var parsed = LowerHexData(text);
+        if (parsed is not null)
+        {
+            Remember(DataSlot, parsed);
+        }
+
+        return parsed;
+    }
+
+    /// <summary>
+    /// The string remembered in <paramref name="slot"/> whose text is exactly <paramref name="text"/> (byte for byte,
+    /// so upper-case hex is never handed the lower-cased string of other text); the one found is made the latest.
+    /// </summary>
+    private string? Remembered(int slot, ReadOnlySpan<byte> text)
+    {
+        if (slot < 0)
+        {
+            return null;
+        }
+
+        if (_last[slot] is { } last && Ascii.Equals(text, last))
         {
             return last;
         }
 
-        var parsed = EvmHex.ParseData(text, bytes, what);
-        if (slot >= 0)
+        if (_beforeLast[slot] is { } beforeLast && Ascii.Equals(text, beforeLast))
         {
-            _last[slot] = parsed;
+            _beforeLast[slot] = _last[slot];
+            _last[slot] = beforeLast;
+            return beforeLast;
         }
 
-        return parsed;
+        return null;
+    }
+
+    private void Remember(int slot, string parsed)
+    {
+        if (slot >= 0)
+        {
+            _beforeLast[slot] = _last[slot];
+            _last[slot] = parsed;
+        }
     }
 
     private static long Quantity(bool present, ReadOnlySpan<byte> text, string what) =>

@@ -45,6 +45,26 @@ public sealed class Erc20SupplyDecoderTests
     }
 
     [Test]
+    public void Decode_AlternatingTransferAndMintPairs_ActorAndHolderStringsShared()
+    {
+        // As the log reader hands them out: one instance per distinct word, so the memo can match by reference.
+        var minter = Topic(Minter);
+        var alice = Topic(Alice);
+        var zero = Topic(Zero);
+        var logs = Enumerable.Range(0, 3).SelectMany(i => new[]
+        {
+            new EvmLog(Token, [EventTopics.Transfer, zero, alice], Word(500), 10, Hash, $"0x{i:x64}", 2 * i, false),
+            new EvmLog(Token, [EventTopics.Mint, minter, alice], Word(500), 10, Hash, $"0x{i:x64}", (2 * i) + 1, false),
+        }).ToList();
+
+        var events = Erc20SupplyDecoder.Decode(logs, NoTimes);
+
+        Assert.That(events.Select(e => (e.Actor, e.Holder)), Is.EqualTo(Enumerable.Repeat<(string?, string)>((Minter, Alice), 3)));
+        Assert.That(events.Select(e => e.Actor).Distinct(ReferenceEqualityComparer.Instance).Count(), Is.EqualTo(1), "the minter alternates with the zero address in topic 1, and is still one string");
+        Assert.That(events.Select(e => e.Holder).Distinct(ReferenceEqualityComparer.Instance).Count(), Is.EqualTo(1), "the holder of Transfer and Mint logs is one string");
+    }
+
+    [Test]
     public void Decode_FiatTokenStyleBurnWithoutHolder_PairedByAmount()
     {
         var logs = new[]

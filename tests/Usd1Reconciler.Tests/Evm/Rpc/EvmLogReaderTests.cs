@@ -80,6 +80,42 @@ public sealed class EvmLogReaderTests
     }
 
     [Test]
+    public async Task GetLogs_TransferAndMintAlternating_WordsAndDataSharedWithTheLogBeforeLast()
+    {
+        // A stablecoin's mint is a Transfer from zero and a Mint naming the minter, with the same amount: topic 0,
+        // topic 1 and the data alternate from log to log.
+        const string Minter = "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8";
+        string Pair(int i) =>
+            $$"""{"address":"{{Token}}","topics":["{{EventTopics.Transfer}}","{{Zero}}","{{Holder}}"],"data":"{{Amount}}","blockNumber":"0x7","blockHash":"{{BlockHash}}","transactionHash":"0x{{i:x64}}","logIndex":"0x{{2 * i:x}}","removed":false},""" +
+            $$"""{"address":"{{Token}}","topics":["{{EventTopics.Mint}}","{{Minter}}","{{Holder}}"],"data":"{{Amount}}","blockNumber":"0x7","blockHash":"{{BlockHash}}","transactionHash":"0x{{i:x64}}","logIndex":"0x{{(2 * i) + 1:x}}","removed":false}""";
+
+        var logs = await GetLogs(Reply(Enumerable.Range(0, 4).Select(Pair).ToArray()));
+
+        Assert.That(logs, Has.Count.EqualTo(8));
+        for (var i = 2; i < logs.Count; i++)
+        {
+            Assert.That(ReferenceEquals(logs[i].Topics[0], logs[i - 2].Topics[0]), Is.True, $"log {i}: topic 0 is the instance of the log before last");
+            Assert.That(ReferenceEquals(logs[i].Topics[1], logs[i - 2].Topics[1]), Is.True, $"log {i}: topic 1 (zero / minter) is the instance of the log before last");
+            Assert.That(ReferenceEquals(logs[i].Data, logs[i - 1].Data), Is.True, $"log {i}: the amount is the previous log's instance");
+        }
+
+        Assert.That(logs.Select(l => l.Topics[0]), Is.EqualTo(Enumerable.Repeat(new[] { EventTopics.Transfer, EventTopics.Mint }, 4).SelectMany(p => p)), "sharing never hands out the other log's text");
+        Assert.That(logs.Select(l => l.Topics[1]), Is.EqualTo(Enumerable.Repeat(new[] { Zero, Minter }, 4).SelectMany(p => p)));
+    }
+
+    [Test]
+    public async Task GetLogs_DataOfDifferentCaseOrValue_NeverSharedAcrossDifferentText()
+    {
+        var upper = "0x" + new string('0', 58) + "0F4240";
+        var other = "0x" + new string('0', 58) + "0f4241";
+        var logs = await GetLogs(Reply(Log(TxHash, "0x0"), Log(TxHash, "0x1", data: other), Log(TxHash, "0x2"), Log(TxHash, "0x3", data: upper)));
+
+        Assert.That(logs.Select(l => l.Data), Is.EqualTo(new[] { Amount, other, Amount, Amount }), "upper-case data is read lower-cased");
+        Assert.That(ReferenceEquals(logs[0].Data, logs[2].Data), Is.True, "the same text two logs back is shared");
+        Assert.That(ReferenceEquals(logs[0].Data, logs[1].Data), Is.False);
+    }
+
+    [Test]
     public async Task GetLogs_MemberRepeated_LastOneCounts()
     {
         var log = (await GetLogs(Reply(Log(TxHash, "0x3", extra: """, "logIndex":"0x4", "removed":true""")))).Single();
