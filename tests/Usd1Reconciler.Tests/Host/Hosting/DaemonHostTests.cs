@@ -15,7 +15,7 @@ namespace Usd1Reconciler.Tests.Host.Hosting;
 /// per-network index loops before Quartz, whose clustered start (schema check, every job and trigger stored again)
 /// took 11-14 s of a restarted standby's 29 s on a busy machine. Built only; nothing is started or contacted.
 /// </summary>
-public sealed class DaemonHostStartOrderTests
+public sealed class DaemonHostTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
     private string _directory = null!;
